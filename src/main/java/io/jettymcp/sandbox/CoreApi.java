@@ -1,0 +1,114 @@
+package io.jettymcp.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
+/** Health, whoami, the OpenAPI stub, step templates, datasets and models. */
+final class CoreApi {
+
+    private final Sim sim;
+    private final ObjectNode templates;
+
+    CoreApi(Sim sim) {
+        this.sim = sim;
+        this.templates = loadTemplates();
+    }
+
+    void register(Router r) {
+        r.add("GET", "/api/v1/health", ex -> Reply.json(Json.obj().put("status", "healthy")));
+        r.add("GET", "/api/v1/auth/whoami", this::whoami);
+        r.add("GET", "/openapi.json", ex -> Reply.json(openapi(r)));
+        r.add("GET", "/docs", ex -> Reply.html(200, null,
+                "<!DOCTYPE html><html><head><title>mise sandbox - Swagger UI</title></head>"
+                        + "<body><p>Sandbox API. Spec: <a href=\"/openapi.json\">/openapi.json</a></p></body></html>"));
+        r.add("GET", "/api/v1/step-templates", ex -> Reply.json(templates.deepCopy()));
+        r.add("GET", "/api/v1/step-templates/{name}", this::template);
+        r.add("GET", "/api/v1/datasets/{c}", ex -> list(ex, true));
+        r.add("GET", "/api/v1/models/{c}/", ex -> list(ex, false));
+        r.add("GET", "/api/v1/collections/{c}/datasets/", ex -> list(ex, true));
+        r.add("GET", "/api/v1/collections/{c}/agents/", ex -> {
+            Principal p = sim.auth.require(ex);
+            sim.collection(p, ex.param("c"), false, "Collection not found");
+            return Reply.json(Json.arr());
+        });
+    }
+
+    private Reply whoami(Exchange ex) {
+        Principal p = sim.auth.require(ex);
+        ObjectNode o = Json.obj();
+        o.put("auth_type", p.authType());
+        o.put("access_level", p.write() ? "WRITE" : "READ");
+        o.put("identifier", p.identifier());
+        if (p.scope() == null) {
+            o.putNull("collection_scope");
+        } else {
+            o.put("collection_scope", p.scope());
+        }
+        return Reply.json(o);
+    }
+
+    private Reply template(Exchange ex) {
+        String name = ex.param("name");
+        for (JsonNode t : templates.get("templates")) {
+            if (t.get("activity_name").asText().equalsIgnoreCase(name)) {
+                return Reply.json(t.deepCopy());
+            }
+        }
+        throw ApiError.detail(404, "Step template '" + name + "' not found");
+    }
+
+    private Reply list(Exchange ex, boolean datasets) {
+        Principal p = sim.auth.require(ex);
+        int skip = ex.intQuery("skip", 0, 0, Integer.MAX_VALUE);
+        int limit = ex.intQuery("limit", 100, 0, 1000);
+        CollectionRec c = sim.collection(p, ex.param("c"), false, "Collection not found");
+        ArrayNode src = datasets ? c.datasets : c.models;
+        ArrayNode out = Json.arr();
+        for (int i = skip; i < src.size() && out.size() < limit; i++) {
+            out.add(src.get(i).deepCopy());
+        }
+        return Reply.json(out);
+    }
+
+    private static ObjectNode loadTemplates() {
+        try (InputStream in = CoreApi.class.getResourceAsStream("step-templates.json")) {
+            if (in == null) {
+                throw new IllegalStateException("step-templates.json missing from the classpath");
+            }
+            ObjectNode o = (ObjectNode) Json.MAPPER.readTree(in);
+            ObjectNode out = Json.obj();
+            out.set("templates", o.get("templates"));
+            out.set("categories", o.get("categories"));
+            out.put("total_count", o.get("templates").size());
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A small OpenAPI document listing the simulated routes (enough for discovery, not schemas). */
+    private static ObjectNode openapi(Router r) {
+        ObjectNode doc = Json.obj();
+        doc.put("openapi", "3.1.0");
+        ObjectNode info = doc.putObject("info");
+        info.put("title", "mise (Jetty flows-api) - sandbox simulator");
+        info.put("version", "sandbox");
+        ObjectNode paths = doc.putObject("paths");
+        for (Router.Route route : r.routes()) {
+            if (route.template().startsWith("/__sim")) {
+                continue;
+            }
+            String path = route.template().replace(":path}", "}");
+            ObjectNode item = paths.has(path) ? (ObjectNode) paths.get(path) : paths.putObject(path);
+            ObjectNode op = item.putObject(route.method().toLowerCase(Locale.ROOT));
+            op.put("summary", route.method() + " " + path);
+            op.putObject("responses").putObject("200").put("description", "Successful Response");
+        }
+        return doc;
+    }
+}
