@@ -1,0 +1,97 @@
+package io.jettymcp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a failed Jetty answer into a message that says what happened and what to do. Jetty's own
+ * {@code detail} text is kept (capped): it is usually the most precise explanation there is.
+ */
+public final class ApiErrors {
+
+    static final int DETAIL_CAP = 500;
+
+    private final ObjectMapper mapper;
+    private final String baseUrl;
+
+    public ApiErrors(ObjectMapper mapper, String baseUrl) {
+        this.mapper = mapper;
+        this.baseUrl = baseUrl;
+    }
+
+    public JettyApiException map(ApiRequest req, ApiResponse res) {
+        int s = res.status();
+        String what = req.method() + " " + req.path();
+        String text = res.text();
+        if (res.html()) {
+            if (s == 524 || text.contains("Error code 524") || text.contains("error code: 524")) {
+                return new JettyApiException(524, "Jetty's edge (Cloudflare 524) gave up after ~100 s on " + what
+                        + "; the operation may still be running server-side. Do not repeat it blindly: check its "
+                        + "state first (for runs: list-trajectories or wait-for-trajectory).", res);
+            }
+            if (text.contains("1010")) {
+                return new JettyApiException(s, "Jetty's edge (Cloudflare) blocked the request (error 1010: client "
+                        + "signature refused). This is not a token problem; the server sends its own User-Agent, so "
+                        + "check for a proxy rewriting it.", res);
+            }
+            return new JettyApiException(s, "Jetty answered " + what + " with HTTP " + s
+                    + " and an HTML page instead of JSON (an edge or proxy error). Try again shortly.", res);
+        }
+        String detail = detail(text);
+        String d = detail.isEmpty() ? "" : ": " + detail;
+        return switch (s) {
+            case 400 -> new JettyApiException(s, "Jetty refused the request (400" + d + "). Fix the named value and try again.", res);
+            case 401 -> new JettyApiException(s, "Jetty rejected the token (401" + d + "). Set a valid key in "
+                    + "JETTY_API_TOKEN or ~/.config/jetty/token; if the key is fresh, check that JETTY_API_URL ("
+                    + baseUrl + ") is the backend it was minted on.", res);
+            case 403 -> new JettyApiException(s, "Jetty refused access (403" + d + "). The token is scoped to another "
+                    + "collection or lacks write access: whoami shows its scope.", res);
+            case 404 -> new JettyApiException(s, "Not found (404" + d + "). Check the spelling with list-collections, "
+                    + "list-tasks or list-trajectories.", res);
+            case 405 -> new JettyApiException(s, "Jetty does not support " + what + " (405" + d + ").", res);
+            case 409 -> new JettyApiException(s, "Conflict (409" + d + "): the resource changed or already exists. "
+                    + "Read it again, then retry.", res);
+            case 422 -> new JettyApiException(s, "Jetty rejected the input (422" + d + "). Fix the listed fields.", res);
+            case 429 -> new JettyApiException(s, "Jetty is rate limiting (429" + d + ")."
+                    + (res.retryAfter() != null ? " Retry after " + res.retryAfter() + " s." : " Wait a little, then retry."), res);
+            default -> s >= 500
+                    ? new JettyApiException(s, "Jetty had a server error (" + s + d + ") on " + what + ".", res)
+                    : new JettyApiException(s, "Jetty answered " + what + " with HTTP " + s + d + ".", res);
+        };
+    }
+
+    /** Jetty's FastAPI {@code detail}: a string, or a list of {loc, msg} for validation errors. */
+    String detail(String body) {
+        String out;
+        try {
+            JsonNode n = mapper.readTree(body);
+            JsonNode d = n == null ? null : n.get("detail");
+            if (d == null) {
+                d = n == null ? null : n.get("error");
+            }
+            if (d == null) {
+                out = body;
+            } else if (d.isTextual()) {
+                out = d.asText();
+            } else if (d.isArray()) {
+                List<String> parts = new ArrayList<>();
+                for (JsonNode e : d) {
+                    List<String> loc = new ArrayList<>();
+                    e.path("loc").forEach(l -> loc.add(l.asText()));
+                    parts.add((loc.isEmpty() ? "" : String.join(".", loc) + ": ") + e.path("msg").asText(e.toString()));
+                }
+                out = String.join("; ", parts);
+            } else {
+                out = d.toString();
+            }
+        } catch (IOException | RuntimeException e) {
+            out = body;
+        }
+        out = out.strip().replaceAll("\\s+", " ");
+        return out.length() > DETAIL_CAP ? out.substring(0, DETAIL_CAP) + "… (" + (out.length() - DETAIL_CAP) + " more characters)" : out;
+    }
+}

@@ -1,0 +1,258 @@
+package io.jettymcp.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.jettymcp.config.Token;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The Jetty REST client, on Reactor Netty. Sends Bearer auth and an explicit User-Agent (Jetty's
+ * edge answers default library agents with 403 "error code: 1010"), bounds every call in time and
+ * size, retries idempotent calls by {@link RetryPolicy}, and maps failures to actionable messages.
+ * Cancelling the returned Mono aborts the HTTP request.
+ *
+ * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool.
+ */
+public final class JettyApi {
+
+    private static final Logger log = LoggerFactory.getLogger(JettyApi.class);
+    public static final int MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+    public static final String NO_TOKEN = "No Jetty API token is configured. Set JETTY_API_TOKEN in the server's "
+            + "environment (for example in the MCP client's config 'env' block), pass --token-file, or write the "
+            + "key to ~/.config/jetty/token; keys are created at https://jetty.io under Settings → API keys.";
+
+    private final HttpClient client;
+    private final String baseUrl;
+    private final Token token;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final ObjectMapper mapper;
+    private final ApiErrors errors;
+
+    private JettyApi(HttpClient client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
+                     ObjectMapper mapper) {
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.mapper = mapper;
+        this.errors = new ApiErrors(mapper, baseUrl);
+    }
+
+    public static JettyApi create(String baseUrl, Token token, Duration connectTimeout, Duration timeout,
+                                  RetryPolicy retry, ObjectMapper mapper, String version) {
+        ConnectionProvider pool = ConnectionProvider.builder("jetty-api")
+                .maxConnections(64)
+                .pendingAcquireTimeout(timeout)
+                .maxIdleTime(Duration.ofSeconds(30))
+                .build();
+        HttpClient client = HttpClient.create(pool)
+                .baseUrl(baseUrl)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .responseTimeout(timeout)
+                .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
+                        .set(HttpHeaderNames.ACCEPT, "application/json"));
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper);
+    }
+
+    public JettyApi withToken(Token other) {
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public Token token() {
+        return token;
+    }
+
+    /** Sends the request and parses a JSON answer; any non-2xx becomes a {@link JettyApiException}. */
+    public Mono<JsonNode> json(ApiRequest req) {
+        return send(req).map(res -> parse(req, res));
+    }
+
+    /** Sends the request; any non-2xx becomes a {@link JettyApiException}. */
+    public Mono<ApiResponse> send(ApiRequest req) {
+        if (req.auth() && !token.present()) {
+            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
+        }
+        RetryPolicy policy = req.retryable() ? retry : RetryPolicy.NONE;
+        long start = System.nanoTime();
+        return attempt(req, policy, 1, start);
+    }
+
+    private Mono<ApiResponse> attempt(ApiRequest req, RetryPolicy policy, int n, long start) {
+        return exchange(req).flatMap(res -> {
+            if (res.ok()) {
+                return Mono.just(res);
+            }
+            JettyApiException err = errors.map(req, res);
+            if (RetryPolicy.retryableStatus(res.status()) && !res.html()) {
+                return retryOrFail(req, policy, n, start, res.retryAfter(), err);
+            }
+            return Mono.error(err);
+        }).onErrorResume(e -> !(e instanceof JettyApiException), e -> {
+            JettyApiException err = transportError(req, e);
+            return connectionLevel(e) ? retryOrFail(req, policy, n, start, null, err) : Mono.error(err);
+        });
+    }
+
+    private Mono<ApiResponse> retryOrFail(ApiRequest req, RetryPolicy policy, int n, long start, String retryAfter,
+                                          JettyApiException err) {
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        Duration d = policy.delay(n, retryAfter, elapsed, () -> ThreadLocalRandom.current().nextDouble());
+        if (d == null) {
+            return Mono.error(err);
+        }
+        log.info("{} {} failed ({}); retry {} of {} in {} ms", req.method(), req.path(), err.status(), n,
+                policy.maxAttempts() - 1, d.toMillis());
+        return Mono.delay(d).then(attempt(req, policy, n + 1, start));
+    }
+
+    /** One HTTP exchange, any status; bounded in time and in body size. */
+    public Mono<ApiResponse> exchange(ApiRequest req) {
+        HttpClient c = client;
+        if (req.auth()) {
+            c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
+        }
+        long t0 = System.nanoTime();
+        HttpClient.ResponseReceiver<?> receiver;
+        if (req.multipart()) {
+            receiver = c.post().uri(req.uri()).sendForm((r, form) -> {
+                form.multipart(true);
+                req.form().forEach(form::attr);
+                req.files().forEach(f -> form.file(f.field(), f.filename(), f.file().toFile(), contentType(f.filename())));
+            });
+        } else if (req.json() != null) {
+            byte[] body = writeJson(req.json());
+            receiver = c.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"))
+                    .request(HttpMethod.valueOf(req.method())).uri(req.uri())
+                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+        } else {
+            receiver = c.request(HttpMethod.valueOf(req.method())).uri(req.uri());
+        }
+        return receiver.response((res, content) -> content.asByteArray()
+                        .collect(ByteArrayOutputStream::new, (out, bytes) -> {
+                            if (out.size() + bytes.length > MAX_RESPONSE_BYTES) {
+                                throw new ResponseTooLarge();
+                            }
+                            out.write(bytes, 0, bytes.length);
+                        })
+                        .map(out -> new ApiResponse(res.status().code(),
+                                res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
+                                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))))
+                .next()
+                // responseTimeout covers gaps between reads; this bounds the whole exchange as well
+                .timeout(timeout.plusSeconds(1))
+                .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
+                        (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private JsonNode parse(ApiRequest req, ApiResponse res) {
+        if (res.body().length == 0) {
+            return NullNode.instance;
+        }
+        try {
+            return mapper.readTree(res.body());
+        } catch (IOException e) {
+            String head = res.text();
+            head = head.length() > 200 ? head.substring(0, 200) + "…" : head;
+            throw new JettyApiException(res.status(), "Jetty answered " + req.method() + " " + req.path()
+                    + " with malformed JSON (starts: " + head.replaceAll("\\s+", " ") + "). Try again; if it persists, "
+                    + "the Jetty API may be degraded.", res);
+        }
+    }
+
+    private JettyApiException transportError(ApiRequest req, Throwable e) {
+        String what = req.method() + " " + req.path();
+        String maybe = req.retryable() ? "" : " The request may or may not have been applied: check before repeating it.";
+        if (e instanceof ResponseTooLarge) {
+            return new JettyApiException(0, "Jetty's answer to " + what + " was larger than "
+                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MB and was not read. Narrow the request (limit, prefix, fields).", null);
+        }
+        if (e instanceof TimeoutException || e instanceof ReadTimeoutException || hasCause(e, ReadTimeoutException.class)) {
+            return new JettyApiException(0, "No answer from Jetty within " + timeout.toSeconds() + " s for " + what
+                    + " (JETTY_TIMEOUT_SECONDS)." + maybe, null);
+        }
+        if (e instanceof PrematureCloseException || hasCause(e, IOException.class) && !hasCause(e, ConnectException.class)) {
+            return new JettyApiException(0, "The connection to Jetty closed before it answered " + what + "." + maybe, null);
+        }
+        return new JettyApiException(0, "Could not reach Jetty at " + baseUrl + " (" + rootMessage(e)
+                + "). Check the network and JETTY_API_URL.", null);
+    }
+
+    private static boolean connectionLevel(Throwable e) {
+        return hasCause(e, ConnectException.class) || e instanceof PrematureCloseException
+                || hasCause(e, PrematureCloseException.class);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private byte[] writeJson(JsonNode n) {
+        try {
+            return mapper.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String contentType(String filename) {
+        String f = filename.toLowerCase(java.util.Locale.ROOT);
+        if (f.endsWith(".json")) return "application/json";
+        if (f.endsWith(".csv")) return "text/csv";
+        if (f.endsWith(".txt") || f.endsWith(".md")) return "text/plain";
+        if (f.endsWith(".pdf")) return "application/pdf";
+        if (f.endsWith(".png")) return "image/png";
+        if (f.endsWith(".jpg") || f.endsWith(".jpeg")) return "image/jpeg";
+        if (f.endsWith(".zip")) return "application/zip";
+        return "application/octet-stream";
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static final class ResponseTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseTooLarge() {
+            super("response too large", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.jettymcp.cli;
+
+import io.jettymcp.config.ConfigException;
+import io.jettymcp.config.Settings;
+import io.jettymcp.config.SettingsLoader;
+import io.jettymcp.config.Token;
+import io.jettymcp.guard.Redactor;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.server.JettyMcpServer;
+import io.jettymcp.server.Version;
+import io.jettymcp.spec.SpecException;
+import io.jettymcp.transport.JsonRpcLines;
+import io.jettymcp.transport.StdioTransport;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point. {@code jetty-mcp} serves MCP on stdio; {@code jetty-mcp sandbox --port N} runs the
+ * Jetty simulator alone; {@code jetty-mcp tools} prints the tool table.
+ *
+ * <p>stdout belongs to the protocol: it is captured first thing and {@code System.out} is pointed at
+ * stderr, so no library can corrupt the stream with a stray print. The CLI is declared with picocli's
+ * programmatic API (no annotation scanning on the start-up path).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream protocolOut = System.out;
+        System.setOut(System.err);
+        int code = run(args, protocolOut);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** @return the exit code, or -1 when a server was started and keeps running */
+    static int run(String[] args, PrintStream protocolOut) {
+        CommandSpec root = rootSpec();
+        CommandLine cl = new CommandLine(root);
+        ParseResult pr;
+        try {
+            pr = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("jetty-mcp: " + e.getMessage());
+            System.err.println("Run 'java -jar jetty-mcp.jar --help' for the options.");
+            return 2;
+        }
+        if (pr.isUsageHelpRequested() || (pr.subcommand() != null && pr.subcommand().isUsageHelpRequested())) {
+            (pr.subcommand() != null ? pr.subcommand().commandSpec().commandLine() : cl).usage(protocolOut);
+            protocolOut.flush();
+            return 0;
+        }
+        if (pr.isVersionHelpRequested()) {
+            protocolOut.println("jetty-mcp " + Version.get());
+            protocolOut.flush();
+            return 0;
+        }
+        try {
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("sandbox")) {
+                return runSandbox(pr.subcommand());
+            }
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("tools")) {
+                return Tools.print(pr.subcommand(), System.err, protocolOut);
+            }
+            return serve(pr, protocolOut);
+        } catch (ConfigException | SpecException e) {
+            System.err.println("jetty-mcp: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int serve(ParseResult pr, PrintStream protocolOut) {
+        SettingsLoader loader = new SettingsLoader(System.getenv());
+        boolean sandbox = pr.hasMatchedOption("--sandbox");
+        Settings settings = loader.load(new SettingsLoader.Flags(
+                pr.matchedOptionValue("--token-file", null),
+                pr.matchedOptionValue("--toolsets", null),
+                pr.matchedOptionValue("--tools", null),
+                pr.matchedOptionValue("--exclude-tools", null),
+                pr.hasMatchedOption("--read-only"),
+                pr.matchedOptionValue("--files-root", List.<Path>of()),
+                pr.matchedOptionValue("--download-dir", null),
+                sandbox));
+        SandboxServer sim = null;
+        if (sandbox) {
+            sim = SandboxServer.start(SandboxOptions.defaults());
+            settings = settings.withBaseUrlAndToken(sim.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "sandbox"));
+            System.err.println("jetty-mcp: running on the embedded SANDBOX at " + sim.baseUrl() + " with fake data "
+                    + "(collection 'demo'); no Jetty key is needed or used. Drop --sandbox to use your Jetty account.");
+        } else if (!settings.token().present()) {
+            System.err.println("jetty-mcp: no Jetty API token found (JETTY_API_TOKEN, --token-file or "
+                    + "~/.config/jetty/token); tools that need one will say how to set it.");
+        }
+        Redactor redactor = new Redactor();
+        JettyMcpServer server = new JettyMcpServer(settings, redactor);
+        CountDownLatch ended = new CountDownLatch(1);
+        StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
+                System.in, protocolOut, ended::countDown);
+        server.start(transport);
+        try {
+            ended.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (sim != null) {
+            sim.close();
+        }
+        return 0;
+    }
+
+    private static int runSandbox(ParseResult pr) {
+        int port = pr.matchedOptionValue("--port", 8765);
+        SandboxServer sim = SandboxServer.start(new SandboxOptions(port, 42, 1.0));
+        System.err.println("Jetty sandbox simulator listening on " + sim.baseUrl() + " (loopback only, fake data).");
+        System.err.println("  Point a client at it: JETTY_API_URL=" + sim.baseUrl());
+        System.err.println("  Keys: demo  " + SandboxSeeds.DEMO_TOKEN);
+        System.err.println("        acme  " + SandboxSeeds.ACME_TOKEN);
+        System.err.println("        user  " + SandboxSeeds.USER_TOKEN + " (no collection scope)");
+        System.err.println("  Admin: " + sim.baseUrl() + "/__sim/requests, /__sim/faults, /__sim/reset. Ctrl-C stops it.");
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        return -1;
+    }
+
+    static CommandSpec rootSpec() {
+        CommandSpec spec = CommandSpec.create().name("jetty-mcp")
+                .version("jetty-mcp " + Version.get())
+                .mixinStandardHelpOptions(true);
+        spec.usageMessage().description(
+                "MCP server for the Jetty AI-workflow platform (jetty.io). Serves MCP on stdio by default.",
+                "Token: --token-file, JETTY_API_TOKEN, or ~/.config/jetty/token. API: JETTY_API_URL.",
+                "Scope: JETTY_COLLECTIONS (comma list). Timeouts: JETTY_TIMEOUT_SECONDS, JETTY_CONNECT_TIMEOUT_SECONDS.");
+        spec.addOption(flag("--sandbox", "Serve against an embedded Jetty simulator with fake data (no key needed)."));
+        spec.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
+        spec.addOption(opt("--toolsets", String.class, "LIST", "Comma list of toolsets to expose (default all; env JETTY_TOOLSETS)."));
+        spec.addOption(opt("--tools", String.class, "LIST", "Comma list of tools to expose (overrides --toolsets)."));
+        spec.addOption(opt("--exclude-tools", String.class, "LIST", "Comma list of tools to hide."));
+        spec.addOption(flag("--read-only", "Expose read-only tools only; write tools are not listed at all."));
+        spec.addOption(OptionSpec.builder("--files-root").paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
+                .description("Directory local files may be read from (repeatable; default: working directory and $HOME).").build());
+        spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
+
+        CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
+        sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
+        sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
+        spec.addSubcommand("sandbox", sandbox);
+
+        CommandSpec tools = CommandSpec.create().name("tools").mixinStandardHelpOptions(true);
+        tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");
+        spec.addSubcommand("tools", tools);
+        return spec;
+    }
+
+    private static OptionSpec flag(String name, String description) {
+        return OptionSpec.builder(name).type(boolean.class).arity("0").description(description).build();
+    }
+
+    private static OptionSpec opt(String name, Class<?> type, String label, String description) {
+        return OptionSpec.builder(name).type(type).paramLabel(label).description(description).build();
+    }
+}

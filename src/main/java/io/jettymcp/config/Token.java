@@ -1,0 +1,33 @@
+package io.jettymcp.config;
+
+import io.jettymcp.guard.Redactor;
+
+/**
+ * The Jetty API token and where it came from. {@link #toString()} never shows the value, so a
+ * token printed by accident in a log or exception shows as {@code mlc_...abcd}.
+ */
+public record Token(String value, String source) {
+
+    public static final Token NONE = new Token(null, "none");
+
+    public boolean present() {
+        return value != null;
+    }
+
+    public boolean collectionScopedKey() {
+        return value != null && value.startsWith("mlc_");
+    }
+
+    public String masked() {
+        return value == null ? "(none)" : Redactor.mask(value).replace("[REDACTED]", "..." + last4());
+    }
+
+    private String last4() {
+        return value.length() <= 4 ? "" : value.substring(value.length() - 4);
+    }
+
+    @Override
+    public String toString() {
+        return "Token[" + masked() + " from " + source + "]";
+    }
+}

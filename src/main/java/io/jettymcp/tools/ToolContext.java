@@ -1,0 +1,9 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.config.Settings;
+import io.jettymcp.guard.Redactor;
+
+/** Services every handler may use, built once at start-up and passed in by constructor. */
+public record ToolContext(Settings settings, ObjectMapper mapper, Redactor redactor, String version) {
+}

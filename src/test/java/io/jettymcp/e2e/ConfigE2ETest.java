@@ -1,0 +1,101 @@
+package io.jettymcp.e2e;
+
+import io.jettymcp.e2e.support.RawStdio;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Start-up configuration: no token, token file in $HOME, toolset filters, read-only, CLI errors. */
+class ConfigE2ETest {
+
+    static SandboxServer sandbox;
+
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void withoutATokenTheServerStartsAndSaysHowToSetOne() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home).start()) {
+            sandbox.requests().clear();
+            String err = s.error("list-tasks", Map.of("collection", "demo"));
+            assertThat(err).contains("JETTY_API_TOKEN").contains("~/.config/jetty/token");
+            assertThat(sandbox.requests().count()).isZero();
+            // step templates need no token
+            assertThat(s.ok("list-step-templates", Map.of()).path("count").asInt()).isPositive();
+        }
+    }
+
+    @Test
+    void tokenIsReadFromHomeConfig() throws Exception {
+        Files.createDirectories(home.resolve(".config/jetty"));
+        Files.writeString(home.resolve(".config/jetty/token"), io.jettymcp.sandbox.SandboxSeeds.ACME_TOKEN + "\n");
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home).start()) {
+            assertThat(s.ok("whoami", Map.of()).path("collection_scope").asText()).isEqualTo("acme");
+            assertThat(s.ok("whoami", Map.of()).path("token_source").asText()).isEqualTo("~/.config/jetty/token");
+        }
+    }
+
+    @Test
+    void toolsetsAndReadOnlyFilterTheCatalog() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
+                .args("--toolsets", "tasks,context", "--read-only", "--exclude-tools", "search-tasks").start()) {
+            assertThat(s.tools()).extracting(McpSchema.Tool::name)
+                    .containsExactlyInAnyOrder("whoami", "list-tasks", "get-task");
+        }
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
+                .args("--tools", "get-task,whoami").start()) {
+            assertThat(s.tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("whoami", "get-task");
+        }
+    }
+
+    @Test
+    void unknownToolsetOrToolStopsStartUpClearly() throws Exception {
+        for (String[] args : new String[][]{{"--toolsets", "taskz"}, {"--tools", "run-everything"}}) {
+            try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl()), home, args)) {
+                assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(raw.process().exitValue()).isEqualTo(2);
+                Thread.sleep(200);
+                assertThat(String.join("\n", raw.stderr())).containsAnyOf("Unknown toolset 'taskz'", "Unknown tool 'run-everything'");
+            }
+        }
+    }
+
+    @Test
+    void helpAndVersionPrintOnStdoutAndExit() throws Exception {
+        try (RawStdio raw = new RawStdio(Map.of(), home, "--version")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(raw.process().exitValue()).isZero();
+            assertThat(raw.next(5)).startsWith("jetty-mcp ");
+        }
+        try (RawStdio raw = new RawStdio(Map.of(), home, "--help")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            StringBuilder out = new StringBuilder();
+            for (String l = raw.next(5); l != null; l = raw.next(1)) {
+                out.append(l).append('\n');
+            }
+            assertThat(out.toString()).contains("--sandbox").contains("--read-only").contains("JETTY_API_TOKEN");
+        }
+    }
+}

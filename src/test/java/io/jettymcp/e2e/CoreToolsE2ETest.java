@@ -1,0 +1,178 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.RecordedRequest;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The foundation's tools over stdio against the sandbox, with a collection-scoped key (the common
+ * case): results, and what went on the wire.
+ */
+class CoreToolsE2ETest {
+
+    static SandboxServer sandbox;
+    static ServerProcess server;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        sandbox.requests().clear();
+    }
+
+    @Test
+    void everyToolDeclaresTitleAndAllFourAnnotations() {
+        List<McpSchema.Tool> tools = server.tools();
+        assertThat(tools).extracting(McpSchema.Tool::name).contains("whoami", "list-collections", "get-collection",
+                "create-collection", "list-tasks", "get-task", "search-tasks", "create-task", "update-task",
+                "delete-task", "list-step-templates", "get-step-template");
+        for (McpSchema.Tool t : tools) {
+            assertThat(t.title()).as(t.name()).isNotBlank();
+            McpSchema.ToolAnnotations a = t.annotations();
+            assertThat(a.readOnlyHint()).as(t.name()).isNotNull();
+            assertThat(a.destructiveHint()).as(t.name()).isNotNull();
+            assertThat(a.idempotentHint()).as(t.name()).isNotNull();
+            assertThat(a.openWorldHint()).as(t.name()).isNotNull();
+            assertThat(t.inputSchema().toString()).as(t.name()).doesNotContain("x-kind");
+        }
+    }
+
+    @Test
+    void whoamiShowsScopeAndAMaskedToken() {
+        JsonNode who = server.ok("whoami", Map.of());
+        assertThat(who.path("collection_scope").asText()).isEqualTo("demo");
+        assertThat(who.path("allowed_collections").toString()).isEqualTo("[\"demo\"]");
+        assertThat(who.path("token").asText()).isEqualTo("mlc_..." + SandboxSeeds.DEMO_TOKEN.substring(SandboxSeeds.DEMO_TOKEN.length() - 4));
+        assertThat(who.toString()).doesNotContain(SandboxSeeds.DEMO_TOKEN);
+        RecordedRequest req = sandbox.requests().matching("GET", "/api/v1/auth/whoami").get(0);
+        assertThat(req.header("authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN);
+        assertThat(req.header("user-agent")).startsWith("jetty-mcp/");
+    }
+
+    @Test
+    void listCollectionsShowsOnlyTheKeysCollection() {
+        JsonNode out = server.ok("list-collections", Map.of());
+        assertThat(out.path("collections").findValuesAsText("name")).containsExactly("demo");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/collections/")).hasSize(1);
+    }
+
+    @Test
+    void getCollectionDefaultsToTheKeysCollection() {
+        JsonNode out = server.ok("get-collection", Map.of());
+        assertThat(out.path("name").asText()).isEqualTo("demo");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/collections/demo")).hasSize(1);
+    }
+
+    @Test
+    void createCollectionIsRefusedForAnApiKeyWithoutARequest() {
+        String err = server.error("create-collection", Map.of("name", "new-one"));
+        assertThat(err).contains("user (account) token");
+        assertThat(sandbox.requests().matching("POST", "/api/v1/collections.*")).isEmpty();
+    }
+
+    @Test
+    void listTasksIsCompactUnlessAskedForWorkflows() {
+        JsonNode compact = server.ok("list-tasks", Map.of("limit", 50));
+        JsonNode first = compact.path("tasks").get(0);
+        assertThat(first.has("name")).isTrue();
+        assertThat(first.has("step_count")).isTrue();
+        assertThat(first.has("workflow")).isFalse();
+        RecordedRequest req = sandbox.requests().matching("GET", "/api/v1/tasks/demo/").get(0);
+        assertThat(req.query()).contains("limit=50");
+
+        JsonNode full = server.ok("list-tasks", Map.of("include_workflows", true));
+        assertThat(full.path("tasks").get(0).has("workflow")).isTrue();
+    }
+
+    @Test
+    void taskLifecycleCreateGetUpdateSearchDelete() {
+        Map<String, Object> workflow = Map.of("init_params", Map.of("text", "hi"),
+                "step_configs", Map.of("echo", Map.of("activity", "text_echo", "text_path", "init_params.text")),
+                "steps", List.of("echo"));
+        JsonNode created = server.ok("create-task", Map.of("name", "e2e-echo", "workflow", workflow,
+                "description", "made by a test"));
+        assertThat(created.path("name").asText()).isEqualTo("e2e-echo");
+        RecordedRequest post = sandbox.requests().matching("POST", "/api/v1/tasks/demo").get(0);
+        assertThat(post.bodyJson().path("workflow").path("steps").get(0).asText()).isEqualTo("echo");
+
+        String dup = server.error("create-task", Map.of("name", "E2E-ECHO", "workflow", workflow));
+        assertThat(dup).contains("400").contains("already exists");
+
+        JsonNode got = server.ok("get-task", Map.of("task", "e2e-echo"));
+        assertThat(got.path("workflow").path("steps").get(0).asText()).isEqualTo("echo");
+
+        JsonNode updated = server.ok("update-task", Map.of("task", "e2e-echo", "description", "changed"));
+        assertThat(updated.path("description").asText()).isEqualTo("changed");
+        RecordedRequest put = sandbox.requests().matching("PUT", "/api/v1/tasks/demo/e2e-echo").get(0);
+        assertThat(put.bodyJson().toString()).isEqualTo("{\"description\":\"changed\"}");
+
+        String nothing = server.error("update-task", Map.of("task", "e2e-echo"));
+        assertThat(nothing).contains("at least one of");
+
+        JsonNode found = server.ok("search-tasks", Map.of("query", "e2e-ech"));
+        assertThat(found.path("tasks").findValuesAsText("name")).contains("e2e-echo");
+
+        server.ok("delete-task", Map.of("task", "e2e-echo"));
+        assertThat(sandbox.requests().matching("DELETE", "/api/v1/tasks/demo/e2e-echo")).hasSize(1);
+        assertThat(server.error("get-task", Map.of("task", "e2e-echo"))).contains("404");
+    }
+
+    @Test
+    void stepTemplatesAreCompactAndCarryRealParameterNames() {
+        JsonNode list = server.ok("list-step-templates", Map.of());
+        assertThat(list.path("templates").findValuesAsText("name")).contains("litellm_chat", "text_echo", "simple_judge");
+        assertThat(list.path("templates").get(0).has("parameters")).isFalse();
+        JsonNode chat = server.ok("get-step-template", Map.of("name", "litellm_chat"));
+        assertThat(chat.toString()).contains("prompt_path");
+    }
+
+    @Test
+    void pathArgumentsAreEncodedAndCheckedBeforeAnyRequest() {
+        for (String bad : List.of("../other", "a/b", "%2e%2e", "x%2Fy", "tаsk")) {
+            String err = server.error("get-task", Map.of("task", bad));
+            assertThat(err).as(bad).contains("'task'");
+        }
+        assertThat(server.error("get-task", Map.of("collection", "other", "task", "x"))).contains("outside");
+        assertThat(sandbox.requests().count()).isZero();
+    }
+
+    @Test
+    void badArgumentsNameTheArgumentAndTheServerKeepsServing() {
+        assertThat(server.error("list-tasks", Map.of("limit", "10"))).contains("'limit'").contains("whole number");
+        assertThat(server.error("list-tasks", Map.of("limit", 2.5))).contains("'limit'");
+        assertThat(server.error("list-tasks", Map.of("limit", -1))).contains("at least 1");
+        assertThat(server.error("list-tasks", Map.of("colection", "demo"))).contains("'colection'");
+        assertThat(server.error("get-task", Map.of())).contains("'task'").contains("required");
+        assertThat(sandbox.requests().count()).isZero();
+        assertThat(server.ok("whoami", Map.of()).path("collection_scope").asText()).isEqualTo("demo");
+    }
+
+    @Test
+    void jettyErrorsAreActionable() {
+        String err = server.error("get-task", Map.of("task", "no-such-task"));
+        assertThat(err).contains("404").contains("Task 'no-such-task' in collection 'demo' not found").contains("list-tasks");
+    }
+}

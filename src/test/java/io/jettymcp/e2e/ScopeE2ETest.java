@@ -1,0 +1,82 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Collection scope: pinned by JETTY_COLLECTIONS, intersected with a user token, refused without requests. */
+class ScopeE2ETest {
+
+    static SandboxServer sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @Test
+    void pinnedToOneCollectionTheArgumentDisappearsAndIsInjected() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+                .env("JETTY_COLLECTIONS", "demo").start()) {
+            for (McpSchema.Tool t : s.tools()) {
+                assertThat(t.inputSchema().toString()).as(t.name()).doesNotContain("collection=");
+                assertThat(t.name()).isNotEqualTo("create-collection");
+            }
+            sandbox.requests().clear();
+            JsonNode out = s.ok("get-task", Map.of("task", "text-echo"));
+            assertThat(out.path("name").asText()).isEqualTo("text-echo");
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/text-echo")).hasSize(1);
+            String err = s.error("get-task", Map.of("collection", "acme", "task", "x"));
+            assertThat(err).contains("'collection'").contains("not an argument");
+        }
+    }
+
+    @Test
+    void userTokenWithConfiguredCollectionsIsNarrowedWithoutNetwork() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.USER_TOKEN)
+                .env("JETTY_COLLECTIONS", "demo,acme").start()) {
+            assertThat(s.tools()).extracting(McpSchema.Tool::name).doesNotContain("create-collection");
+            sandbox.requests().clear();
+            String err = s.error("list-tasks", Map.of("collection", "other"));
+            assertThat(err).contains("outside").contains("[acme, demo]");
+            assertThat(sandbox.requests().count()).isZero();
+            JsonNode cols = s.ok("list-collections", Map.of());
+            assertThat(cols.path("collections").findValuesAsText("name")).containsExactlyInAnyOrder("demo", "acme");
+            assertThat(s.error("list-tasks", Map.of())).contains("'collection'").contains("one of [acme, demo]");
+        }
+    }
+
+    @Test
+    void unscopedUserTokenCanCreateCollectionsAndMustNameOne() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.USER_TOKEN).start()) {
+            assertThat(s.error("list-tasks", Map.of())).contains("'collection'").contains("list-collections");
+            JsonNode made = s.ok("create-collection", Map.of("name", "scope-e2e", "description", "x"));
+            assertThat(made.path("name").asText()).isEqualTo("scope-e2e");
+            assertThat(s.ok("list-tasks", Map.of("collection", "other")).path("count").asInt()).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void keyScopeAndConfiguredCollectionsThatDisagreeAreExplained() {
+        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.ACME_TOKEN)
+                .env("JETTY_COLLECTIONS", "demo,other").start()) {
+            String err = s.error("list-tasks", Map.of("collection", "demo"));
+            assertThat(err).contains("'acme'").contains("JETTY_COLLECTIONS");
+        }
+    }
+}

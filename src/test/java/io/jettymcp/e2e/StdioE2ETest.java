@@ -1,0 +1,135 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.e2e.support.RawStdio;
+import io.jettymcp.sandbox.FaultRule;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * stdio hygiene, byte by byte: bad lines answered and survived, cancellation honoured, a hung
+ * upstream bounded by the timeout, end of input ending the process, nothing but JSON-RPC on stdout.
+ */
+class StdioE2ETest {
+
+    static final ObjectMapper M = new ObjectMapper();
+    static SandboxServer sandbox;
+
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private RawStdio raw() throws Exception {
+        RawStdio r = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN,
+                "JETTY_TIMEOUT_SECONDS", "2"), home);
+        r.initialize();
+        return r;
+    }
+
+    private static String call(int id, String tool, String args) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + args + "}}";
+    }
+
+    /** Reads stdout until the answer with this id; every line on the way must be JSON-RPC. */
+    private static JsonNode answer(RawStdio r, int id, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            String line = r.next(1);
+            if (line == null) {
+                continue;
+            }
+            JsonNode n = M.readTree(line);
+            assertThat(n.path("jsonrpc").asText()).as(line).isEqualTo("2.0");
+            if (n.path("id").asInt(-1) == id) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void blankAndMalformedLinesGetParseErrorsAndReadingGoesOn() throws Exception {
+        try (RawStdio r = raw()) {
+            r.send("");
+            assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32700);
+            r.send("{not json");
+            assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32700);
+            r.send("[1,2]");
+            assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32600);
+            r.send("{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"ping\"}");
+            assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32600);
+            r.send(call(7, "whoami", "{}"));
+            JsonNode ok = answer(r, 7, 20);
+            assertThat(ok).isNotNull();
+            assertThat(ok.path("result").path("isError").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void cancellationStopsTheCallAndSuppressesItsAnswer() throws Exception {
+        sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/text-echo", 8000));
+        try (RawStdio r = raw()) {
+            r.send(call(1, "whoami", "{}"));
+            assertThat(answer(r, 1, 20)).isNotNull(); // scope learned; the next call goes straight to the slow route
+            r.send(call(2, "get-task", "{\"task\":\"text-echo\"}"));
+            Thread.sleep(500);
+            r.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,\"reason\":\"user\"}}");
+            r.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+            assertThat(answer(r, 3, 5)).as("ping after cancel").isNotNull();
+            assertThat(answer(r, 2, 3)).as("no answer for a cancelled request").isNull();
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    @Test
+    void aHungUpstreamGivesATimeoutErrorWithinTheConfiguredTime() throws Exception {
+        sandbox.faults().add(FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
+        try (RawStdio r = raw()) {
+            r.send(call(1, "whoami", "{}"));
+            assertThat(answer(r, 1, 20)).isNotNull();
+            long t0 = System.nanoTime();
+            r.send(call(2, "get-task", "{\"task\":\"judge\"}"));
+            JsonNode res = answer(r, 2, 20);
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            assertThat(res).isNotNull();
+            assertThat(res.path("result").path("isError").asBoolean()).isTrue();
+            assertThat(res.path("result").path("content").get(0).path("text").asText())
+                    .contains("No answer from Jetty within 2 s").contains("JETTY_TIMEOUT_SECONDS");
+            assertThat(seconds).isLessThan(15); // GET retries stay inside the bound, far from a hang
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    @Test
+    void endOfInputEndsTheProcessPromptly() throws Exception {
+        try (RawStdio r = raw()) {
+            r.closeInput();
+            assertThat(r.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(r.process().exitValue()).isZero();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.jettymcp.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArgumentValidatorTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private final Redactor redactor = new Redactor();
+    private final ArgumentValidator v = new ArgumentValidator(redactor);
+
+    private static ObjectNode schema() throws Exception {
+        return (ObjectNode) M.readTree("""
+                {"type":"object","required":["task"],"properties":{
+                  "task":{"type":"string","x-kind":"name","description":"t"},
+                  "limit":{"type":"integer","minimum":1,"maximum":500,"description":"l"},
+                  "status":{"type":"string","enum":["pending","failed"],"description":"s"},
+                  "secret":{"type":"string","x-kind":"secret","description":"x"},
+                  "path":{"type":"string","x-kind":"storage-path","description":"p"},
+                  "params":{"type":"object","description":"free"}}}""");
+    }
+
+    private void check(String args) throws Exception {
+        v.validate(schema(), M.readTree(args));
+    }
+
+    private static String err(ThrowingRunnable r) {
+        try {
+            r.run();
+        } catch (ToolError e) {
+            return e.getMessage();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no error");
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void acceptsAValidCall() throws Exception {
+        check("{\"task\":\"text-echo\",\"limit\":10,\"status\":\"failed\",\"params\":{\"a\":[1,{\"b\":2}]}}");
+    }
+
+    @Test
+    void noSilentCoercion() {
+        assertThat(err(() -> check("{\"task\":\"t\",\"limit\":\"10\"}"))).contains("'limit'").contains("whole number");
+        assertThat(err(() -> check("{\"task\":\"t\",\"limit\":2.5}"))).contains("'limit'");
+        assertThat(err(() -> check("{\"task\":\"t\",\"limit\":0}"))).contains("at least 1");
+        assertThat(err(() -> check("{\"task\":\"t\",\"limit\":99999999999999}"))).contains("at most 500");
+    }
+
+    @Test
+    void namesAreOneSafeSegment() {
+        for (String bad : new String[]{"..", ".", "a/b", "a%2Fb", "%2e%2e", "tаsk" /* Cyrillic a */, "a b", ""}) {
+            assertThat(err(() -> check("{\"task\":" + M.writeValueAsString(bad) + "}"))).as(bad).contains("'task'");
+        }
+        assertThat(err(() -> check("{\"task\":\"a\\u0000b\"}"))).contains("control characters");
+    }
+
+    @Test
+    void unknownArgumentsAndMissingOnesAreNamed() {
+        assertThat(err(() -> check("{\"task\":\"t\",\"colection\":\"x\"}"))).contains("'colection'").contains("known arguments");
+        assertThat(err(() -> check("{}"))).contains("'task'").contains("required");
+    }
+
+    @Test
+    void enumsListTheAllowedValues() {
+        assertThat(err(() -> check("{\"task\":\"t\",\"status\":\"done\"}"))).contains("[\"pending\",\"failed\"]");
+    }
+
+    @Test
+    void storagePathsCannotEscape() {
+        for (String bad : new String[]{"demo/../other/x", "/etc/passwd", "demo/a%2F..", "demo//x", "demo\\x"}) {
+            assertThat(err(() -> check("{\"task\":\"t\",\"path\":" + M.writeValueAsString(bad) + "}"))).as(bad).contains("'path'");
+        }
+    }
+
+    @Test
+    void deepNestingAndHugeStringsAreRefused() throws Exception {
+        StringBuilder deep = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            deep.append("{\"a\":");
+        }
+        deep.append("1").append("}".repeat(50));
+        String args = "{\"task\":\"t\",\"params\":" + deep + "}";
+        assertThat(err(() -> check(args))).contains("nested deeper");
+        String big = "x".repeat(1_000_000);
+        assertThat(err(() -> check("{\"task\":\"" + big + "\"}"))).contains("at most");
+    }
+
+    @Test
+    void secretsAreRegisteredWithTheRedactor() throws Exception {
+        check("{\"task\":\"t\",\"secret\":\"super-secret-value\"}");
+        assertThat(redactor.redact("leak super-secret-value")).doesNotContain("super-secret-value");
+    }
+
+    @Test
+    void errorsDoNotEchoControlCharacters() {
+        JsonNode bad = M.getNodeFactory().textNode("a\u202Eb");
+        assertThat(err(() -> v.validate(schema(), M.createObjectNode().set("task", bad)))).doesNotContain("\u202E");
+    }
+}
