@@ -202,9 +202,11 @@ public final class JettyApi {
                 + "). Check the network and JETTY_API_URL.", null);
     }
 
+    /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
     private static boolean connectionLevel(Throwable e) {
-        return hasCause(e, ConnectException.class) || e instanceof PrematureCloseException
-                || hasCause(e, PrematureCloseException.class);
+        boolean timeout = e instanceof TimeoutException || hasCause(e, ReadTimeoutException.class);
+        return !timeout && !(e instanceof ResponseTooLarge)
+                && (hasCause(e, IOException.class) || e instanceof PrematureCloseException);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
