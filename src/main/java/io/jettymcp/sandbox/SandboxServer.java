@@ -44,7 +44,15 @@ public final class SandboxServer implements AutoCloseable {
         new CoreApi(sim).register(api);
         new CollectionsApi(sim).register(api);
         new TasksApi(sim).register(api);
+        new RunsApi(sim).register(api);
+        new TrajectoriesApi(sim).register(api);
+        new FilesApi(sim).register(api);
         new AdminApi(sim, this::reset, () -> { }).register(admin);
+        clock.onAdvance(() -> {
+            synchronized (sim) {
+                sim.engine.tick();
+            }
+        });
         this.loops = LoopResources.create("jetty-sandbox", 1, 2, true);
         try {
             this.server = HttpServer.create()
@@ -159,6 +167,7 @@ public final class SandboxServer implements AutoCloseable {
     private Reply route(Router router, Exchange ex) {
         synchronized (sim) {
             try {
+                sim.engine.tick();
                 return router.dispatch(ex);
             } catch (ApiError e) {
                 return errorReply(e, ex);
