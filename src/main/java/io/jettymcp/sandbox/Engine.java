@@ -72,18 +72,24 @@ final class Engine {
         return ip != null && ip.isObject() ? ((ObjectNode) ip).deepCopy() : Json.obj();
     }
 
-    private Trajectory launchAt(CollectionRec c, TaskRec task, ObjectNode initParams, Launch opts, Instant at,
-                                String parentId, String id) {
+    Trajectory launchAt(CollectionRec c, TaskRec task, ObjectNode initParams, Launch opts, Instant at,
+                        String parentId, String id) {
+        return launchWorkflow(c, task.name, task.workflow, initParams, opts, at, parentId, id);
+    }
+
+    /** Launches an explicit workflow under a task name (chat passthrough records use their own one-step flow). */
+    Trajectory launchWorkflow(CollectionRec c, String taskName, ObjectNode workflow, ObjectNode initParams, Launch opts,
+                              Instant at, String parentId, String id) {
         SimState st = sim.state();
         st.reservedIds.remove(id);
-        JsonNode cfg = task.workflow.get("step_configs");
+        JsonNode cfg = workflow.get("step_configs");
         ObjectNode stepConfigs = cfg != null && cfg.isObject() ? ((ObjectNode) cfg).deepCopy() : Json.obj();
         List<String> names = new ArrayList<>();
-        JsonNode steps = task.workflow.get("steps");
+        JsonNode steps = workflow.get("steps");
         if (steps != null && steps.isArray()) {
             steps.forEach(s -> names.add(s.asText()));
         }
-        Trajectory t = new Trajectory(id, c.name, task.name, at, initParams, stepConfigs, names, opts.author());
+        Trajectory t = new Trajectory(id, c.name, taskName, at, initParams, stepConfigs, names, opts.author());
         t.keysAvailable = opts.keysAvailable();
         t.trialKeys = opts.trialKeys();
         t.routineId = opts.routineId();
@@ -103,9 +109,17 @@ final class Engine {
         return t;
     }
 
+    private final List<Consumer<Instant>> tickHooks = new ArrayList<>();
+
+    /** Runs before each tick (routine schedules fire here, so their runs advance in the same tick). */
+    void onTick(Consumer<Instant> hook) {
+        tickHooks.add(hook);
+    }
+
     /** Brings every unfinished run up to the current virtual time. */
     void tick() {
         Instant now = now();
+        tickHooks.forEach(h -> h.accept(now));
         for (Trajectory t : new ArrayList<>(sim.state().trajectories.values())) {
             advance(t, now);
         }
@@ -241,7 +255,7 @@ final class Engine {
     /** Resolves X_path references into inputs.X (image_path is a literal storage key, not a reference). */
     private static ObjectNode resolveInputs(ObjectNode config, Trajectory t) {
         ObjectNode in = Json.obj();
-        Iterator<Map.Entry<String, JsonNode>> it = config.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = config.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();

@@ -22,6 +22,8 @@ final class SimState {
     /** OpenAI-style file ids (POST /api/v1/files) to storage paths. */
     final java.util.Map<String, String> fileIds = new java.util.LinkedHashMap<>();
     long nextSeq;
+    final List<RoutineRec> routines = new ArrayList<>();
+    int nextRoutineId = 1;
     private int nextCollectionId = 1;
     private int nextTaskId = 1;
 
