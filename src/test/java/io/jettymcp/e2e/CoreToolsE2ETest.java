@@ -67,6 +67,9 @@ class CoreToolsE2ETest {
         assertThat(who.path("allowed_collections").toString()).isEqualTo("[\"demo\"]");
         assertThat(who.path("token").asText()).isEqualTo("mlc_..." + SandboxSeeds.DEMO_TOKEN.substring(SandboxSeeds.DEMO_TOKEN.length() - 4));
         assertThat(who.toString()).doesNotContain(SandboxSeeds.DEMO_TOKEN);
+        McpSchema.CallToolResult raw = server.call("whoami", Map.of());
+        assertThat(raw.structuredContent()).as("structured copy for a tool with an output schema").isInstanceOf(Map.class);
+        assertThat(((Map<?, ?>) raw.structuredContent()).get("collection_scope")).isEqualTo("demo");
         RecordedRequest req = sandbox.requests().matching("GET", "/api/v1/auth/whoami").get(0);
         assertThat(req.header("authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN);
         assertThat(req.header("user-agent")).startsWith("jetty-mcp/");
