@@ -87,6 +87,7 @@ public final class JettyMcpServer {
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
                 .build();
