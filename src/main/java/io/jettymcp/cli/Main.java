@@ -104,7 +104,7 @@ public final class Main {
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
         Redactor redactor = new Redactor();
-        JettyMcpServer server = new JettyMcpServer(settings, redactor);
+        JettyMcpServer server = new JettyMcpServer(settings, redactor, pr.matchedOptionValue("--policy", null));
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
                 System.in, protocolOut, ended::countDown);
@@ -159,6 +159,7 @@ public final class Main {
         spec.addOption(OptionSpec.builder("--files-root").paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
                 .description("Directory local files may be read from (repeatable; default: working directory and $HOME).").build());
         spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
+        spec.addOption(opt("--policy", Path.class, "FILE", "JSON policy: allow, approval_required or deny per tool and collection."));
 
         CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
