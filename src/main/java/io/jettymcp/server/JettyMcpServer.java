@@ -91,14 +91,20 @@ public final class JettyMcpServer {
 
     public McpAsyncServer start(McpServerTransportProvider transport) {
         List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return McpServer.async(transport)
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging()
+                        .resources(false, false).prompts(false).completions().build())
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
+                .resources(extras.resources())
+                .resourceTemplates(extras.resourceTemplates())
+                .prompts(extras.prompts())
+                .completions(extras.completions())
                 .build();
     }
 }
