@@ -1,12 +1,9 @@
 package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -15,22 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Resources are guarded views of tools; prompts and completion help the person drive Jetty. */
-class ResourcesPromptsE2ETest {
-
-    static SandboxServer sandbox;
-    static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+class ResourcesPromptsE2ETest extends DemoServerTest {
 
     @Test
     void resourcesAreReadThroughTheGuardChain() {
