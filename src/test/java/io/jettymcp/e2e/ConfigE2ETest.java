@@ -68,6 +68,27 @@ class ConfigE2ETest extends SandboxTest {
     }
 
     @Test
+    void doctorChecksTokenScopeAndConnectionWithoutShowingTheToken() throws Exception {
+        Map<String, String> env = Map.of("JETTY_API_URL", sandbox.baseUrl(),
+                "JETTY_API_TOKEN", io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        try (RawStdio raw = new RawStdio(env, home, "doctor")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            StringBuilder out = new StringBuilder();
+            for (String l = raw.next(5); l != null; l = raw.next(1)) {
+                out.append(l).append('\n');
+            }
+            assertThat(raw.process().exitValue()).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("collection scope demo").contains("All checks passed")
+                    .doesNotContain(io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        }
+        try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", "mlc_notARealKey00000000"),
+                home, "doctor")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(raw.process().exitValue()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void helpAndVersionPrintOnStdoutAndExit() throws Exception {
         try (RawStdio raw = new RawStdio(Map.of(), home, "--version")) {
             assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
