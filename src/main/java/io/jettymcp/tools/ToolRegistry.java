@@ -132,13 +132,12 @@ public final class ToolRegistry {
         if (published.path("required").isArray() && published.get("required").isEmpty()) {
             published.remove("required");
         }
-        if (!published.has("additionalProperties")) {
-            published.put("additionalProperties", false);
-        }
+        // no additionalProperties:false: unknown arguments are refused by the validator with a clearer message,
+        // and every byte of tools/list is model context
         McpSchema.Tool.Builder b = McpSchema.Tool.builder(s.name(), mapper.convertValue(published, Map.class))
                 .title(s.title())
                 .description(s.description())
-                .annotations(new McpSchema.ToolAnnotations(s.title(), s.annotations().readOnly(),
+                .annotations(new McpSchema.ToolAnnotations(null, s.annotations().readOnly(),
                         s.annotations().destructive(), s.annotations().idempotent(), s.annotations().openWorld(), null));
         if (s.outputSchema() != null) {
             b.outputSchema(mapper.convertValue(s.outputSchema(), Map.class));
