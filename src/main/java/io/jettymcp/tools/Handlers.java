@@ -18,6 +18,22 @@ public final class Handlers {
         m.put("list-collections", collections::list);
         m.put("create-collection", collections::create);
         m.put("search-tasks", tasks::search);
+        EnvTools env = new EnvTools(ctx);
+        m.put("list-env-vars", env::list);
+        m.put("check-secrets", env::check);
+        m.put("set-env-vars", env::set);
+        m.put("delete-env-vars", env::delete);
+        RoutineTools routines = new RoutineTools(ctx);
+        m.put("list-routines", routines::list);
+        m.put("get-routine", routines::get);
+        m.put("create-routine", routines::create);
+        m.put("update-routine", routines::update);
+        m.put("delete-routine", routines::delete);
+        m.put("pause-routine", routines::pause);
+        m.put("resume-routine", routines::resume);
+        m.put("run-routine-now", routines::runNow);
+        m.put("list-routine-runs", routines::runs);
+        m.put("run-runbook", new RunbookTools(ctx)::run);
         return m;
     }
 }
