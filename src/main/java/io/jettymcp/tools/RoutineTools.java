@@ -203,7 +203,7 @@ public final class RoutineTools {
         return call.api().json(ApiRequest.get(path)).flatMap(t -> {
             Set<String> allowed = new TreeSet<>();
             initParams(t).fieldNames().forEachRemaining(allowed::add);
-            List<String> offending = new ArrayList<>();
+            Set<String> offending = new TreeSet<>();
             overrides.fieldNames().forEachRemaining(k -> {
                 if (!allowed.contains(k)) {
                     offending.add(k);
