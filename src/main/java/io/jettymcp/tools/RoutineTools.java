@@ -8,7 +8,6 @@ import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -135,6 +135,9 @@ public final class RunbookTools {
 
     Plan plan(ToolCall call, Runbook rb) {
         List<String> warnings = new ArrayList<>();
+        if (call.has("model") && call.str("model").isBlank()) {
+            checkModel("", null, warnings); // an explicitly empty model is refused, not replaced
+        }
         String model = first(call.str("model"), rb.field("model"));
         String provider = first(call.str("model_provider"), rb.field("model_provider"));
         String agent = first(call.str("agent"), rb.field("agent"), "claude-code");
@@ -184,6 +187,12 @@ public final class RunbookTools {
                             + "a file-… id in file_paths is silently dropped by Jetty.");
                 }
                 ArgumentValidator.checkStoragePath("file_paths[" + i + "]", f);
+                String owner = f.split("/", 2)[0];
+                if (!owner.equals(call.collection())) {
+                    throw ToolError.argument("file_paths[" + i + "]", "belongs to collection '" + owner + "', but the "
+                            + "runbook runs in '" + call.collection() + "'; Jetty silently drops files of another "
+                            + "collection. Upload the file to '" + call.collection() + "' with upload-file.");
+                }
                 files.add(f);
             }
         }
