@@ -129,6 +129,21 @@ class RoutinesE2ETest {
     }
 
     @Test
+    void scheduledFiresShowUpAsRoutineRunsWithTheOverrides() {
+        server.ok("create-routine", args("task", "text-echo", "name", "hourly-echo", "cadence",
+                Map.of("type", "hourly", "minute_utc", 15), "init_params_overrides", Map.of("text", "scheduled")));
+        sandbox.clock().advance(Duration.ofHours(3));
+        JsonNode runs = server.ok("list-routine-runs", args("task", "text-echo", "name", "hourly-echo"));
+        assertThat(runs.path("count").asInt()).isBetween(2, 4);
+        assertThat(runs.path("runs").findValuesAsText("status")).allMatch(st -> st.equals("completed"));
+        JsonNode paused = server.ok("pause-routine", args("task", "text-echo", "name", "hourly-echo"));
+        int before = runs.path("count").asInt();
+        sandbox.clock().advance(Duration.ofHours(3));
+        assertThat(server.ok("list-routine-runs", args("task", "text-echo", "name", "hourly-echo")).path("count").asInt())
+                .as("no fires while paused: " + paused).isEqualTo(before);
+    }
+
+    @Test
     void cadenceErrorsCostZeroRequests() {
         List<Map<String, Object>> bad = List.of(
                 Map.of("type", "manual", "hour_utc", 3),
