@@ -38,6 +38,8 @@ public final class RunbookTools {
     private static final Logger log = LoggerFactory.getLogger(RunbookTools.class);
     static final String CHAT_PATH = "/v1/chat/completions";
     static final String USER_MESSAGE = "Execute the runbook.";
+    static final List<String> PROVIDERS = List.of("anthropic", "openrouter", "openai", "google", "bedrock");
+    static final List<String> AGENTS = List.of("claude-code", "opencode", "codex", "gemini-cli");
     private static final Duration MAX_START_WAIT = Duration.ofSeconds(10);
     private static final long MAX_RUNBOOK_BYTES = 1024 * 1024;
     private static final int LARGE_RUNBOOK_CHARS = 40_000;
@@ -142,6 +144,14 @@ public final class RunbookTools {
         String provider = first(call.str("model_provider"), rb.field("model_provider"));
         String agent = first(call.str("agent"), rb.field("agent"), "claude-code");
         String snapshot = first(call.str("snapshot"), rb.field("snapshot"));
+        if (provider != null && !PROVIDERS.contains(provider)) {
+            throw ToolError.argument("model_provider", "the runbook's frontmatter says '" + provider + "'; Jetty knows "
+                    + PROVIDERS + ". Pass model_provider to override it.");
+        }
+        if (!AGENTS.contains(agent)) {
+            throw ToolError.argument("agent", "the runbook's frontmatter says '" + agent + "'; Jetty knows " + AGENTS
+                    + ". Pass agent to override it.");
+        }
         checkModel(model, provider, warnings);
         if (snapshot != null && !snapshot.matches("[A-Za-z0-9._-]{1,64}")) {
             throw ToolError.argument("snapshot", "the frontmatter's snapshot '" + snapshot + "' is not a snapshot name "
@@ -386,6 +396,10 @@ public final class RunbookTools {
         o.put("started", true);
         if (!RunLink.describe(o, meta, plan.collection(), plan.task())) {
             o.put("started", "unconfirmed");
+            o.set("jetty_metadata", meta);
+            o.put("note", "Jetty reported a start but no usable trajectory id. Do not run it again: find the run with "
+                    + "list-trajectories for task '" + plan.task() + "'.");
+            return o;
         }
         if (!res.ok()) {
             o.put("note", "Jetty answered HTTP " + res.status() + " but reported the run it started (a known quirk of "

@@ -73,6 +73,31 @@ class RunbookTest {
     }
 
     @Test
+    void frontmatterWithCommentsNestedOriginAndNoSecretsParses() {
+        Runbook rb = Runbook.parse("""
+                ---
+                version: "2.0.1"
+                evaluation: rubric
+                model: claude-sonnet-4-6
+                model_provider: anthropic
+                # the headline deliverables, in order
+                primary_outputs:
+                  - report.json
+                origin:
+                  url: "https://example.org/skill"
+                  attribution: {org: example, confidence: high}
+                secrets: {}
+                ---
+
+                Do {{operation}} and write report.json to {{results_dir}}.
+                """, M);
+        assertThat(rb.field("model")).isEqualTo("claude-sonnet-4-6");
+        assertThat(rb.field("version")).isEqualTo("2.0.1");
+        assertThat(rb.secrets()).isEmpty();
+        assertThat(rb.placeholders()).containsExactly("operation", "results_dir");
+    }
+
+    @Test
     void badYamlIsAToolError() {
         assertThatThrownBy(() -> Runbook.parse("---\nmodel: [unclosed\n---\nbody", M)).isInstanceOf(ToolError.class)
                 .hasMessageContaining("not valid YAML");
@@ -120,6 +145,11 @@ class RunbookTest {
                 .isEqualTo("{\"sample_size\":\"3\",\"style\":\"terse\",\"language\":\"fr\"}");
         assertThat(j.path("file_paths").get(0).asText()).isEqualTo("demo/_sandbox_uploads/u1/in.pdf");
         assertThat(j.has("use_trial_keys")).isFalse();
+
+        Runbook shouting = Runbook.parse(RUNBOOK.replace("model_provider: openrouter", "model_provider: OpenRouter"), M);
+        assertThatThrownBy(() -> tools.plan(call, shouting)).hasMessageContaining("'OpenRouter'");
+        Runbook badAgent = Runbook.parse(RUNBOOK.replace("agent: claude-code", "agent: claude"), M);
+        assertThatThrownBy(() -> tools.plan(call, badAgent)).hasMessageContaining("'claude'");
 
         ObjectNode missing = M.createObjectNode().put("task", "t1");
         assertThatThrownBy(() -> tools.plan(new ToolCall(null, missing, "demo", null, null, null), rb))
