@@ -129,8 +129,17 @@ public final class Main {
         System.err.println("        acme  " + SandboxSeeds.ACME_TOKEN);
         System.err.println("        user  " + SandboxSeeds.USER_TOKEN + " (no collection scope)");
         System.err.println("  Admin: " + sim.baseUrl() + "/__sim/requests, /__sim/faults, /__sim/reset. Ctrl-C stops it.");
-        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
-        return -1;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await(); // Netty's threads are daemons: keep the JVM alive until Ctrl-C
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     static CommandSpec rootSpec() {

@@ -6,6 +6,7 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.spec.SpecLoader;
@@ -63,7 +64,8 @@ public final class JettyMcpServer {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, exchange -> tenant);
+        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, exchange -> tenant,
+                new EnvSecrets(redactor));
     }
 
     public ObjectMapper mapper() {
@@ -85,6 +87,7 @@ public final class JettyMcpServer {
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
                 .build();
