@@ -10,7 +10,6 @@ import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +55,7 @@ public final class EnvTools {
     static Map<String, Boolean> names(JsonNode env, Redactor redactor) {
         Map<String, Boolean> out = new TreeMap<>();
         JsonNode vars = env.path("environment_variables");
-        for (Iterator<Map.Entry<String, JsonNode>> it = vars.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
             JsonNode v = e.getValue();
             String text = v == null || v.isNull() ? null : v.isTextual() ? v.asText() : v.toString();
             redactor.register(text);
@@ -125,13 +123,12 @@ public final class EnvTools {
         List<String> set = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         // register every value before anything else can fail and echo it
-        vars.fields().forEachRemaining(e -> {
+        vars.properties().forEach(e -> {
             if (e.getValue().isTextual()) {
                 ctx.redactor().register(e.getValue().asText());
             }
         });
-        for (Iterator<Map.Entry<String, JsonNode>> it = vars.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
             checkName("variables", e.getKey());
             JsonNode v = e.getValue();
             if (v.isNull()) {

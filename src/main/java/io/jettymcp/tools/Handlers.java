@@ -27,14 +27,15 @@ public final class Handlers {
         RoutineTools routines = new RoutineTools(ctx);
         m.put("list-routines", routines::list);
         m.put("get-routine", routines::get);
-        m.put("create-routine", routines::create);
-        m.put("update-routine", routines::update);
+        m.put("create-routine", ToolHandler.prechecked(a -> routines.precheck(a, false), routines::create));
+        m.put("update-routine", ToolHandler.prechecked(a -> routines.precheck(a, true), routines::update));
         m.put("delete-routine", routines::delete);
         m.put("pause-routine", routines::pause);
         m.put("resume-routine", routines::resume);
         m.put("run-routine-now", routines::runNow);
         m.put("list-routine-runs", routines::runs);
-        m.put("run-runbook", new RunbookTools(ctx)::run);
+        RunbookTools runbooks = new RunbookTools(ctx);
+        m.put("run-runbook", ToolHandler.prechecked(runbooks::precheck, runbooks::run));
         return m;
     }
 }

@@ -8,7 +8,6 @@ import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +29,25 @@ public final class RoutineTools {
 
     public RoutineTools(ToolContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** create/update rules checked before any request: the cadence, secret values, something to change. */
+    public void precheck(ObjectNode args, boolean update) {
+        JsonNode cadence = args.get("cadence");
+        if (cadence != null && !cadence.isNull()) {
+            Cadence.check(cadence);
+        }
+        JsonNode s = args.get("secret_params");
+        if (s != null && s.isObject()) {
+            s.properties().forEach(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
+                }
+            });
+        }
+        if (update && WRITE_FIELDS.stream().noneMatch(f -> args.hasNonNull(f))) {
+            throw new ToolError("Nothing to change: give at least one of " + WRITE_FIELDS + ".");
+        }
     }
 
     public Mono<JsonNode> list(ToolCall call) {
@@ -156,7 +174,7 @@ public final class RoutineTools {
     private ObjectNode checkedCadence(JsonNode cadence) {
         Cadence.check(cadence);
         ObjectNode c = ctx.mapper().createObjectNode();
-        cadence.fields().forEachRemaining(e -> {
+        cadence.properties().forEach(e -> {
             if (!e.getValue().isNull()) {
                 c.set(e.getKey(), e.getValue());
             }
@@ -170,8 +188,7 @@ public final class RoutineTools {
         }
         if (call.has("secret_params")) {
             JsonNode s = call.node("secret_params");
-            for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : s.properties()) {
                 if (!e.getValue().isTextual()) {
                     throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
                 }
@@ -266,8 +283,7 @@ public final class RoutineTools {
             return n;
         }
         ObjectNode o = ctx.mapper().createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             String k = e.getKey();
             JsonNode v = e.getValue();
             if (k.equals("secret_params")) {

@@ -8,7 +8,6 @@ import io.jettymcp.guard.ToolError;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,8 +84,7 @@ record Runbook(String text, ObjectNode frontmatter, List<String> secrets, Map<St
             }
             return out;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : s.properties()) {
             JsonNode v = e.getValue();
             if (v.isObject() && !v.path("required").asBoolean(true)) {
                 continue;
@@ -111,7 +109,7 @@ record Runbook(String text, ObjectNode frontmatter, List<String> secrets, Map<St
             }
             return;
         }
-        p.fields().forEachRemaining(e -> one(e.getKey(), e.getValue(), defaults, required));
+        p.properties().forEach(e -> one(e.getKey(), e.getValue(), defaults, required));
     }
 
     private static void one(String name, JsonNode v, Map<String, String> defaults, Set<String> required) {

@@ -57,6 +57,13 @@ public final class RunbookTools {
                 Map<String, String> variables, List<String> files, List<String> secrets, List<String> warnings) {
     }
 
+    /** Everything checkable without Jetty (source, frontmatter, model, variables, file paths), before any request. */
+    public void precheck(ObjectNode args) {
+        String c = args.hasNonNull("collection") ? args.get("collection").asText() : ctx.settings().pinnedCollection();
+        ToolCall local = new ToolCall(null, args, c, null, null, null);
+        plan(local, Runbook.parse(source(local), ctx.mapper()));
+    }
+
     public Mono<JsonNode> run(ToolCall call) {
         return Mono.defer(() -> {
             Runbook rb = Runbook.parse(source(call), ctx.mapper());
@@ -160,7 +167,7 @@ public final class RunbookTools {
         Map<String, String> vars = new LinkedHashMap<>(rb.defaults());
         JsonNode given = call.node("template_variables");
         if (given != null) {
-            given.fields().forEachRemaining(e -> {
+            given.properties().forEach(e -> {
                 JsonNode v = e.getValue();
                 if (v.isContainerNode()) {
                     throw ToolError.argument("template_variables." + e.getKey(), "must be a string, number or boolean "
@@ -193,12 +200,12 @@ public final class RunbookTools {
                 String f = fp.get(i).asText();
                 if (!f.contains("/")) {
                     throw ToolError.argument("file_paths[" + i + "]", "'" + f + "' is not a storage path. Give the "
-                            + "paths upload-file returns (like " + call.collection() + "/_sandbox_uploads/<id>/input.csv); "
+                            + "paths upload-file returns (like <collection>/_sandbox_uploads/<id>/input.csv); "
                             + "a file-… id in file_paths is silently dropped by Jetty.");
                 }
                 ArgumentValidator.checkStoragePath("file_paths[" + i + "]", f);
                 String owner = f.split("/", 2)[0];
-                if (!owner.equals(call.collection())) {
+                if (call.collection() != null && !owner.equals(call.collection())) {
                     throw ToolError.argument("file_paths[" + i + "]", "belongs to collection '" + owner + "', but the "
                             + "runbook runs in '" + call.collection() + "'; Jetty silently drops files of another "
                             + "collection. Upload the file to '" + call.collection() + "' with upload-file.");

@@ -28,7 +28,9 @@ class RoutinesE2ETest {
     static void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
         server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
-        server.ok("whoami", Map.of()); // learn the key's scope once, so request counts below are exact
+        // the guard chain learns the key's scope and the collection's env values once; prime both so the
+        // request counts below are exact
+        server.ok("list-routines", Map.of());
     }
 
     @AfterAll
@@ -167,6 +169,12 @@ class RoutinesE2ETest {
                 "cadence", Map.of("type", "manual")))).contains("'name'");
         assertThat(server.error("create-routine", args("task", "text-echo", "name", "daily-x",
                 "cadence", Map.of("type", "daily", "hour_utc", 9, "timezone", "UTC+2")))).contains("UTC only");
+        assertThat(sandbox.requests().count()).isZero();
+        // checked before the scope look-up too: a collection never used before costs nothing either
+        assertThat(server.error("create-routine", args("collection", "acme", "task", "triage", "name", "x",
+                "cadence", Map.of("type", "daily")))).contains("needs hour_utc");
+        assertThat(server.error("update-routine", args("collection", "acme", "task", "triage", "name", "x")))
+                .contains("Nothing to change");
         assertThat(sandbox.requests().count()).isZero();
     }
 
