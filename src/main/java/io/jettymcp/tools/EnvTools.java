@@ -75,6 +75,29 @@ public final class EnvTools {
         return PROVIDERS.values().stream().flatMap(List::stream).anyMatch(k -> Boolean.TRUE.equals(names.get(k)));
     }
 
+    /** check-secrets, delete-env-vars: at least one well-formed name, before any request. */
+    public void precheckNames(ObjectNode args) {
+        JsonNode names = args.get("names");
+        if (names == null || !names.isArray() || names.isEmpty()) {
+            throw ToolError.argument("names", "is empty: give at least one variable name, e.g. [\"OPENAI_API_KEY\"]");
+        }
+    }
+
+    /** set-env-vars: at least one NAME: value pair, valid names, string or null values, before any request. */
+    public void precheckVariables(ObjectNode args) {
+        JsonNode vars = args.get("variables");
+        if (vars == null || !vars.isObject() || vars.isEmpty()) {
+            throw ToolError.argument("variables", "is empty: give at least one NAME: value pair");
+        }
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
+            checkName("variables", e.getKey());
+            if (!e.getValue().isNull() && !e.getValue().isTextual()) {
+                throw ToolError.argument("variables." + e.getKey(), "must be a string value (or null to remove the "
+                        + "name); send numbers and JSON as strings");
+            }
+        }
+    }
+
     public Mono<JsonNode> list(ToolCall call) {
         return read(call.api(), ctx.redactor(), call.collection()).map(names -> {
             ObjectNode o = ctx.mapper().createObjectNode();

@@ -21,9 +21,9 @@ public final class Handlers {
         m.put("validate-workflow", tasks::validate);
         EnvTools env = new EnvTools(ctx);
         m.put("list-env-vars", env::list);
-        m.put("check-secrets", env::check);
-        m.put("set-env-vars", env::set);
-        m.put("delete-env-vars", env::delete);
+        m.put("check-secrets", ToolHandler.prechecked(env::precheckNames, env::check));
+        m.put("set-env-vars", ToolHandler.prechecked(env::precheckVariables, env::set));
+        m.put("delete-env-vars", ToolHandler.prechecked(env::precheckNames, env::delete));
         RoutineTools routines = new RoutineTools(ctx);
         m.put("list-routines", routines::list);
         m.put("get-routine", routines::get);

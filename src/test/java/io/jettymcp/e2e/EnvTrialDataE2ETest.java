@@ -62,6 +62,8 @@ class EnvTrialDataE2ETest {
         assertThat(out.path("ready").asBoolean()).isFalse();
         assertThat(server.ok("check-secrets", Map.of("names", List.of("OPENROUTER_API_KEY"))).path("ready").asBoolean()).isTrue();
         assertThat(server.error("check-secrets", Map.of("names", List.of("bad name")))).contains("'names[0]'");
+        assertThat(server.error("check-secrets", Map.of("names", List.of()))).contains("'names'").contains("empty");
+        assertThat(server.error("delete-env-vars", Map.of("names", List.of()))).contains("'names'").contains("empty");
     }
 
     @Test
