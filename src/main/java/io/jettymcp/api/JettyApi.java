@@ -172,6 +172,44 @@ public final class JettyApi {
                         (System.nanoTime() - t0) / 1_000_000));
     }
 
+    /**
+     * Sends a JSON POST and reads the answer only until {@code enough} holds for the text received so far
+     * (or the body ends), then lets the connection go: for endpoints that hold the connection for a whole
+     * run but say what they started early (chat-completions runbook mode). Any status is returned, never
+     * retried; bound the wait with {@code timeout} on the result — cancelling closes the request.
+     */
+    public Mono<ApiResponse> readUntil(ApiRequest req, String accept, java.util.function.Predicate<String> enough) {
+        if (req.auth() && !token.present()) {
+            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
+        }
+        byte[] body = writeJson(req.json());
+        HttpClient c = client.get().headers(h -> {
+            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, accept);
+            if (req.auth()) {
+                h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value());
+            }
+        });
+        return c.request(HttpMethod.valueOf(req.method())).uri(req.uri())
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .response((res, content) -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    return content.asByteArray()
+                            .map(bytes -> {
+                                if (out.size() + bytes.length > MAX_RESPONSE_BYTES) {
+                                    throw new ResponseTooLarge();
+                                }
+                                out.write(bytes, 0, bytes.length);
+                                return out.size();
+                            })
+                            .takeUntil(n -> enough.test(utf8(out.toByteArray())))
+                            .then(Mono.fromSupplier(() -> new ApiResponse(res.status().code(),
+                                    res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
+                                    res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
+                })
+                .next()
+                .onErrorMap(e -> !(e instanceof JettyApiException), e -> transportError(req, e));
+    }
+
     private JsonNode parse(ApiRequest req, ApiResponse res) {
         if (res.body().length == 0) {
             return NullNode.instance;

@@ -65,6 +65,7 @@ public final class GuardChain {
         return Mono.defer(() -> {
                     ObjectNode args = arguments(request);
                     validator.validate(tool.effectiveInput(), args);
+                    tool.handler().precheck(args); // rules beyond the schema, still before any request
                     Tenant tenant = tenants.apply(exchange);
                     if (spec.auth() && !tenant.api().token().present()) {
                         throw new ToolError(JettyApi.NO_TOKEN);
