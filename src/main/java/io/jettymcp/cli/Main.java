@@ -104,6 +104,9 @@ public final class Main {
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
         Redactor redactor = new Redactor();
+        if (pr.hasMatchedOption("--http")) {
+            return HttpMode.serve(pr, settings, redactor, System.getenv(), sim);
+        }
         JettyMcpServer server = new JettyMcpServer(settings, redactor);
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
@@ -151,6 +154,8 @@ public final class Main {
                 .description("Directory local files may be read from (repeatable; default: working directory and $HOME).").build());
         spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
 
+        HttpMode.addOptions(spec);
+
         CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
@@ -162,11 +167,11 @@ public final class Main {
         return spec;
     }
 
-    private static OptionSpec flag(String name, String description) {
+    static OptionSpec flag(String name, String description) {
         return OptionSpec.builder(name).type(boolean.class).arity("0").description(description).build();
     }
 
-    private static OptionSpec opt(String name, Class<?> type, String label, String description) {
+    static OptionSpec opt(String name, Class<?> type, String label, String description) {
         return OptionSpec.builder(name).type(type).paramLabel(label).description(description).build();
     }
 }

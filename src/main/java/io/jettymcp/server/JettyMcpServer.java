@@ -23,9 +23,15 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpStatelessAsyncServer;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Wires one server from its settings: specs → registry → guard chain → MCP server on a transport.
@@ -48,6 +54,13 @@ public final class JettyMcpServer {
     private final ToolRegistry registry;
 
     public JettyMcpServer(Settings settings, Redactor redactor) {
+        this(settings, redactor, null);
+    }
+
+    /**
+     * @param tenants who each call acts as (per-request Jetty keys over HTTP); null: the configured key
+     */
+    public JettyMcpServer(Settings settings, Redactor redactor, Function<McpAsyncServerExchange, Tenant> tenants) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
@@ -63,7 +76,8 @@ public final class JettyMcpServer {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, exchange -> tenant);
+        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL,
+                tenants != null ? tenants : exchange -> tenant);
     }
 
     public ObjectMapper mapper() {
@@ -79,8 +93,38 @@ public final class JettyMcpServer {
     }
 
     public McpAsyncServer start(McpServerTransportProvider transport) {
-        List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        return configure(McpServer.async(transport));
+    }
+
+    /** Streamable HTTP: one SDK session per MCP session. */
+    public McpAsyncServer start(McpStreamableServerTransportProvider transport) {
+        return configure(McpServer.async(transport));
+    }
+
+    /**
+     * Stateless HTTP: no session, so tools get an exchange that cannot reach the client (no progress,
+     * no elicitation) and carries only the request's transport context.
+     */
+    public McpStatelessAsyncServer startStateless(McpStatelessServerTransport transport) {
+        List<McpStatelessServerFeatures.AsyncToolSpecification> specs = tools.stream()
+                .map(t -> McpStatelessServerFeatures.AsyncToolSpecification.builder()
+                        .tool(t.definition())
+                        .callHandler((context, request) -> chain.call(t, StatelessExchange.of(context), request))
+                        .build())
+                .toList();
         return McpServer.async(transport)
+                .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .jsonMapper(mcpMapper)
+                .validateToolInputs(false)
+                .tools(specs)
+                .build();
+    }
+
+    private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
+        List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        return spec
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())

@@ -1,0 +1,152 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.server.JettyMcpServer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP front door on Reactor Netty: one listener for Streamable HTTP ({@code /mcp}), legacy SSE
+ * ({@code /sse}, {@code /message}) or the stateless variant, plus {@code /healthz}. Every request is
+ * checked (Origin, Host, then the bearer token) before any MCP handling. {@link #close()} stops
+ * taking requests, lets running calls finish within the grace period, then ends sessions.
+ */
+public final class McpHttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(McpHttpServer.class);
+
+    private final HttpRuntime rt;
+    private final HttpGuard guard;
+    private final List<HttpEndpoint> endpoints;
+    private final List<AutoCloseable> mcpServers = new ArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final DisposableServer server;
+    private final Disposable sweeper;
+
+    private McpHttpServer(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
+        this.rt = new HttpRuntime(options, mcp.mapper(), mcp.mcpMapper(), keys);
+        this.guard = new HttpGuard(options);
+        if (options.stateless()) {
+            StatelessHttpTransport t = new StatelessHttpTransport(rt);
+            var s = mcp.startStateless(t);
+            mcpServers.add(() -> s.closeGracefully().block(Duration.ofSeconds(5)));
+            this.endpoints = List.of(t);
+        } else {
+            StreamableHttpTransport streamable = new StreamableHttpTransport(rt);
+            SseHttpTransport sse = new SseHttpTransport(rt);
+            var a = mcp.start(streamable);
+            var b = mcp.start(sse);
+            mcpServers.add(() -> a.closeGracefully().block(Duration.ofSeconds(5)));
+            mcpServers.add(() -> b.closeGracefully().block(Duration.ofSeconds(5)));
+            this.endpoints = List.of(streamable, sse);
+        }
+        this.server = HttpServer.create()
+                .host(options.host())
+                .port(options.port())
+                .handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
+        long every = Math.max(1000, Math.min(30_000, options.sessionIdle().toMillis() / 4));
+        this.sweeper = Schedulers.parallel().schedulePeriodically(() -> endpoints.forEach(HttpEndpoint::expireIdle),
+                every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts listening. Refuses a non-loopback bind address without an auth token.
+     *
+     * @param keys per-request Jetty keys, or null to use the server's configured key
+     */
+    public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
+        if (!options.loopbackOnly() && options.authToken() == null) {
+            throw new IllegalArgumentException("Binding " + options.host() + " exposes the server beyond this machine, "
+                    + "so it needs an auth token: set JETTY_MCP_HTTP_TOKEN or use --http-token-file FILE (clients send "
+                    + "'Authorization: Bearer <token>').");
+        }
+        return new McpHttpServer(options, mcp, keys);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String host() {
+        return server.host();
+    }
+
+    private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        if (closing.get()) {
+            return rt.error(res, 503, -32000, "The server is shutting down; retry against another instance.");
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        HttpGuard.Refusal refusal = guard.checkOrigin(req.requestHeaders());
+        if (refusal != null) {
+            log.debug("refused {} {}: {}", req.method(), path, refusal.status());
+            return rt.error(res, refusal.status(), -32000, refusal.message());
+        }
+        if ("/healthz".equals(path)) {
+            int sessions = endpoints.stream().mapToInt(HttpEndpoint::sessionCount).sum();
+            return HttpRuntime.json(res, 200, "{\"status\":\"ok\",\"sessions\":" + sessions + ",\"running\":"
+                    + rt.running.get() + "}");
+        }
+        refusal = guard.checkAuth(req.requestHeaders());
+        if (refusal != null) {
+            res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            return rt.error(res, refusal.status(), -32000, refusal.message());
+        }
+        for (HttpEndpoint e : endpoints) {
+            if (e.serves(path)) {
+                return e.serve(req, res, path);
+            }
+        }
+        return rt.error(res, 404, -32601, "Not found: MCP is served at /mcp" + (rt.options.stateless() ? "" : " (legacy SSE at /sse)")
+                + ", health at /healthz.");
+    }
+
+    /** Blocks until the server has stopped. */
+    public void awaitClosed() {
+        server.onDispose().block();
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        long end = System.nanoTime() + rt.options.shutdownGrace().toNanos();
+        while (rt.running.get() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (rt.running.get() > 0) {
+            log.warn("shutting down with {} calls still running after {}", rt.running.get(), rt.options.shutdownGrace());
+        }
+        sweeper.dispose();
+        Flux.fromIterable(endpoints).flatMap(HttpEndpoint::closeAll).then()
+                .timeout(Duration.ofSeconds(5)).onErrorResume(e -> Mono.empty()).block();
+        for (AutoCloseable c : mcpServers) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing MCP server: {}", e.toString());
+            }
+        }
+        server.disposeNow(Duration.ofSeconds(5));
+    }
+}
