@@ -85,7 +85,7 @@ final class HttpRuntime {
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.trim()) > max) {
-                    return Mono.error(new BodyTooLarge());
+                    return Mono.error(new BodyTooLarge()); // tooLarge() discards the body unread
                 }
             } catch (NumberFormatException e) {
                 return Mono.error(new IllegalArgumentException("bad Content-Length"));
@@ -109,9 +109,17 @@ final class HttpRuntime {
         }
     }
 
-    Mono<Void> tooLarge(HttpServerResponse res) {
-        return error(res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
+    Mono<Void> tooLarge(HttpServerRequest req, HttpServerResponse res) {
+        return reject(req, res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
                 + "data per call (the server's limit is set with --http-max-body).");
+    }
+
+    /**
+     * Answers an error after discarding whatever is left of the request body: closing on unread
+     * bytes would make the kernel reset the connection and the client could lose the answer.
+     */
+    Mono<Void> reject(HttpServerRequest req, HttpServerResponse res, int status, int code, String message) {
+        return req.receive().then().onErrorResume(e -> Mono.empty()).then(error(res, status, code, message));
     }
 
     /** An HTTP error with a JSON-RPC error body (id null), which MCP clients show to the user. */

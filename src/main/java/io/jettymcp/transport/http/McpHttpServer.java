@@ -88,13 +88,13 @@ public final class McpHttpServer implements AutoCloseable {
 
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         if (closing.get()) {
-            return rt.error(res, 503, -32000, "The server is shutting down; retry against another instance.");
+            return rt.reject(req, res, 503, -32000, "The server is shutting down; retry against another instance.");
         }
         String path = new QueryStringDecoder(req.uri()).path();
         HttpGuard.Refusal refusal = guard.checkOrigin(req.requestHeaders());
         if (refusal != null) {
             log.debug("refused {} {}: {}", req.method(), path, refusal.status());
-            return rt.error(res, refusal.status(), -32000, refusal.message());
+            return rt.reject(req, res, refusal.status(), -32000, refusal.message());
         }
         if ("/healthz".equals(path)) {
             int sessions = endpoints.stream().mapToInt(HttpEndpoint::sessionCount).sum();
@@ -104,14 +104,14 @@ public final class McpHttpServer implements AutoCloseable {
         refusal = guard.checkAuth(req.requestHeaders());
         if (refusal != null) {
             res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-            return rt.error(res, refusal.status(), -32000, refusal.message());
+            return rt.reject(req, res, refusal.status(), -32000, refusal.message());
         }
         for (HttpEndpoint e : endpoints) {
             if (e.serves(path)) {
                 return e.serve(req, res, path);
             }
         }
-        return rt.error(res, 404, -32601, "Not found: MCP is served at /mcp" + (rt.options.stateless() ? "" : " (legacy SSE at /sse)")
+        return rt.reject(req, res, 404, -32601, "Not found: MCP is served at /mcp" + (rt.options.stateless() ? "" : " (legacy SSE at /sse)")
                 + ", health at /healthz.");
     }
 

@@ -83,7 +83,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.error(res, 400, -32600, bad);
+            return rt.reject(req, res, 400, -32600, bad);
         }
         if (SSE_PATH.equals(path) && req.method().equals(HttpMethod.GET)) {
             return open(req, res);
@@ -92,7 +92,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             return message(req, res);
         }
         res.header(HttpHeaderNames.ALLOW, SSE_PATH.equals(path) ? "GET" : "POST");
-        return rt.error(res, 405, -32600, "Method not allowed: GET /sse opens a session, POST /message?sessionId=… sends to it.");
+        return rt.reject(req, res, 405, -32600, "Method not allowed: GET /sse opens a session, POST /message?sessionId=… sends to it.");
     }
 
     private Mono<Void> open(HttpServerRequest req, HttpServerResponse res) {
@@ -103,21 +103,21 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             sessions.put(s.id, s);
             s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id, null);
             return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> end(s)));
-        }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.error(res, e.status(), -32600, e.getMessage()));
+        }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
     private Mono<Void> message(HttpServerRequest req, HttpServerResponse res) {
         List<String> ids = new QueryStringDecoder(req.uri()).parameters().get("sessionId");
         if (ids == null || ids.isEmpty()) {
-            return rt.error(res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
+            return rt.reject(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
         }
         Session s = sessions.get(ids.get(0));
         if (s == null) {
-            return rt.error(res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
+            return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
         }
         String given = rt.keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
         if (given != null && !given.trim().equals(s.jettyKey)) {
-            return rt.error(res, 403, -32600, PerRequestKeys.HEADER + " differs from the key this session was opened with.");
+            return rt.reject(req, res, 403, -32600, PerRequestKeys.HEADER + " differs from the key this session was opened with.");
         }
         return rt.body(req).flatMap(bytes -> {
             JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
@@ -154,7 +154,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                 handling.subscribe(v -> { }, e -> log.debug("message failed: {}", e.toString()));
             }
             return HttpRuntime.empty(res, 202);
-        }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(res));
+        }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
 
     private Mono<Void> end(Session s) {

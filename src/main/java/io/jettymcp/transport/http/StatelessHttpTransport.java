@@ -48,11 +48,11 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.error(res, 400, -32600, bad);
+            return rt.reject(req, res, 400, -32600, bad);
         }
         if (!req.method().equals(HttpMethod.POST)) {
             res.header(HttpHeaderNames.ALLOW, "POST");
-            return rt.error(res, 405, -32600, "This server is stateless: only POST /mcp is served (no event stream, no sessions).");
+            return rt.reject(req, res, 405, -32600, "This server is stateless: only POST /mcp is served (no event stream, no sessions).");
         }
         Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
         return key.flatMap(k -> rt.body(req).flatMap(bytes -> {
@@ -87,8 +87,8 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                     }
                     return HttpRuntime.empty(res, 202); // nothing to match a response to without sessions
                 }))
-                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(res))
-                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.error(res, e.status(), -32600, e.getMessage()));
+                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res))
+                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
     @Override

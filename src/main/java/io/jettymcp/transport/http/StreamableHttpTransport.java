@@ -77,7 +77,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.error(res, 400, -32600, bad);
+            return rt.reject(req, res, 400, -32600, bad);
         }
         HttpMethod m = req.method();
         if (m.equals(HttpMethod.POST)) {
@@ -90,7 +90,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             return delete(req, res);
         }
         res.header(HttpHeaderNames.ALLOW, "GET, POST, DELETE");
-        return rt.error(res, 405, -32600, "Method not allowed: use POST, GET or DELETE on /mcp.");
+        return rt.reject(req, res, 405, -32600, "Method not allowed: use POST, GET or DELETE on /mcp.");
     }
 
     private Mono<Void> post(HttpServerRequest req, HttpServerResponse res) {
@@ -110,7 +110,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     }
                     String keyProblem = keyMismatch(req, s);
                     if (keyProblem != null) {
-                        return rt.error(res, 403, -32600, keyProblem);
+                        return rt.reject(req, res, 403, -32600, keyProblem);
                     }
                     s.lastUsed = System.nanoTime();
                     McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
@@ -134,13 +134,13 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                             .onErrorResume(e -> Mono.empty())
                             .then(HttpRuntime.empty(res, 202));
                 })
-                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(res));
+                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
 
     private Mono<Void> initialize(HttpServerRequest req, HttpServerResponse res, McpSchema.JSONRPCRequest r) {
         if (req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
             // re-initializing inside a session is a client bug; a fresh session needs no header
-            return rt.error(res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.");
+            return rt.reject(req, res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.");
         }
         return admitKey(req, res, key -> {
             McpSchema.InitializeRequest init;
@@ -204,7 +204,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     private Mono<Void> get(HttpServerRequest req, HttpServerResponse res) {
         String accept = req.requestHeaders().get(HttpHeaderNames.ACCEPT);
         if (accept != null && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
-            return rt.error(res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
+            return rt.reject(req, res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
         }
         Session s = session(req);
         if (s == null) {
@@ -212,7 +212,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         }
         String keyProblem = keyMismatch(req, s);
         if (keyProblem != null) {
-            return rt.error(res, 403, -32600, keyProblem);
+            return rt.reject(req, res, 403, -32600, keyProblem);
         }
         s.lastUsed = System.nanoTime();
         SseStream stream = new SseStream(rt.mcpMapper);
@@ -228,7 +228,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         }
         String keyProblem = keyMismatch(req, s);
         if (keyProblem != null) {
-            return rt.error(res, 403, -32600, keyProblem);
+            return rt.reject(req, res, 403, -32600, keyProblem);
         }
         return end(s).then(HttpRuntime.empty(res, 200));
     }
@@ -248,10 +248,10 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
 
     private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res) {
         if (!req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
-            return rt.error(res, 400, -32600, "Missing Mcp-Session-Id header: send initialize first and echo the "
+            return rt.reject(req, res, 400, -32600, "Missing Mcp-Session-Id header: send initialize first and echo the "
                     + "session id it returns on every request.");
         }
-        return rt.error(res, 404, -32001, "Session not found: it ended or expired. Start a new session with initialize.");
+        return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Start a new session with initialize.");
     }
 
     /** @return why the request's Jetty key may not use this session, or null */
@@ -275,7 +275,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         String key = req.requestHeaders().get(PerRequestKeys.HEADER);
         return rt.keys.admit(key)
                 .flatMap(k -> next.apply(k))
-                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.error(res, e.status(), -32600, e.getMessage()));
+                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
     @Override
