@@ -1,6 +1,8 @@
 package io.jettymcp.transport.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.server.JettyMcpServer;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
@@ -37,21 +39,19 @@ public final class McpHttpServer implements AutoCloseable {
     private final DisposableServer server;
     private final Disposable sweeper;
 
-    private McpHttpServer(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
-        this.rt = new HttpRuntime(options, mcp.mapper(), mcp.mcpMapper(), keys);
+    private McpHttpServer(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
+                          PerRequestKeys keys) {
+        this.rt = new HttpRuntime(options, mapper, mcpMapper, keys);
         this.guard = new HttpGuard(options);
         if (options.stateless()) {
             StatelessHttpTransport t = new StatelessHttpTransport(rt);
-            var s = mcp.startStateless(t);
-            mcpServers.add(() -> s.closeGracefully().block(Duration.ofSeconds(5)));
+            mcpServers.add(mount.stateless(t));
             this.endpoints = List.of(t);
         } else {
             StreamableHttpTransport streamable = new StreamableHttpTransport(rt);
             SseHttpTransport sse = new SseHttpTransport(rt);
-            var a = mcp.start(streamable);
-            var b = mcp.start(sse);
-            mcpServers.add(() -> a.closeGracefully().block(Duration.ofSeconds(5)));
-            mcpServers.add(() -> b.closeGracefully().block(Duration.ofSeconds(5)));
+            mcpServers.add(mount.streamable(streamable));
+            mcpServers.add(mount.sse(sse));
             this.endpoints = List.of(streamable, sse);
         }
         this.server = HttpServer.create()
@@ -70,12 +70,18 @@ public final class McpHttpServer implements AutoCloseable {
      * @param keys per-request Jetty keys, or null to use the server's configured key
      */
     public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
+        return start(options, McpMount.of(mcp), mcp.mapper(), mcp.mcpMapper(), keys);
+    }
+
+    /** Starts listening with any MCP server behind the transports (the conformance fixture uses this). */
+    public static McpHttpServer start(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
+                                      PerRequestKeys keys) {
         if (!options.loopbackOnly() && options.authToken() == null) {
             throw new IllegalArgumentException("Binding " + options.host() + " exposes the server beyond this machine, "
                     + "so it needs an auth token: set JETTY_MCP_HTTP_TOKEN or use --http-token-file FILE (clients send "
                     + "'Authorization: Bearer <token>').");
         }
-        return new McpHttpServer(options, mcp, keys);
+        return new McpHttpServer(options, mount, mapper, mcpMapper, keys);
     }
 
     public int port() {
