@@ -11,17 +11,19 @@ import reactor.core.publisher.Mono;
 /**
  * The exchange a tool sees in stateless mode: there is no session to write to, so notifications
  * (progress, logging) are dropped and requests to the client (elicitation, sampling) fail clearly.
- * Client capabilities are null, which tools already read as "this client cannot be asked".
+ * The client is presented with no capabilities, which tools already read as "this client cannot be asked".
  */
 final class StatelessExchange implements McpLoggableSession {
 
     private static final StatelessExchange SESSION = new StatelessExchange();
+    /** No elicitation, sampling or roots: tools that would ask the client refuse or return at their budget. */
+    private static final McpSchema.ClientCapabilities NO_CAPABILITIES = McpSchema.ClientCapabilities.builder().build();
 
     private StatelessExchange() {
     }
 
     static McpAsyncServerExchange of(McpTransportContext context) {
-        return new McpAsyncServerExchange("stateless", SESSION, null, null, context);
+        return new McpAsyncServerExchange("stateless", SESSION, NO_CAPABILITIES, null, context);
     }
 
     @Override

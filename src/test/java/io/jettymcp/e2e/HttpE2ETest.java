@@ -129,6 +129,14 @@ class HttpE2ETest {
         RawHttp.Response local = RawHttp.send(server.port(), "POST", "/mcp",
                 Map.of("Origin", "http://localhost:3000", "Host", "localhost:" + server.port()), init);
         assertThat(local.status()).isEqualTo(200);
+        assertThat(local.header("access-control-allow-origin")).isEqualTo("http://localhost:3000");
+        assertThat(local.header("access-control-expose-headers")).contains("Mcp-Session-Id");
+        // a browser's preflight: answered for a loopback page, refused for a foreign one
+        RawHttp.Response pre = RawHttp.send(server.port(), "OPTIONS", "/mcp", Map.of("Origin", "http://localhost:3000"), null);
+        assertThat(pre.status()).isEqualTo(204);
+        assertThat(pre.header("access-control-allow-headers")).contains("Mcp-Session-Id").contains("MCP-Protocol-Version");
+        assertThat(RawHttp.send(server.port(), "OPTIONS", "/mcp", Map.of("Origin", "https://evil.example"), null).status())
+                .isEqualTo(403);
     }
 
     @Test

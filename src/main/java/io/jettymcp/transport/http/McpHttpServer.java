@@ -57,6 +57,7 @@ public final class McpHttpServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(options.host())
                 .port(options.port())
+                .idleTimeout(Duration.ofMinutes(2)) // between requests; open event streams send keep-alives
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
         long every = Math.max(1000, Math.min(30_000, options.sessionIdle().toMillis() / 4));
@@ -101,6 +102,21 @@ public final class McpHttpServer implements AutoCloseable {
         if (refusal != null) {
             log.debug("refused {} {}: {}", req.method(), path, refusal.status());
             return rt.reject(req, res, refusal.status(), -32000, refusal.message());
+        }
+        String origin = req.requestHeaders().get(HttpHeaderNames.ORIGIN);
+        if (origin != null) {
+            // the origin passed the check above: let that page read answers and the session header
+            res.header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                    .header(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Mcp-Session-Id")
+                    .header(HttpHeaderNames.VARY, "Origin");
+        }
+        if (req.method().equals(io.netty.handler.codec.http.HttpMethod.OPTIONS)) {
+            return res.status(204)
+                    .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE")
+                    .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Accept, Authorization, "
+                            + "Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, " + PerRequestKeys.HEADER)
+                    .header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
+                    .send().then();
         }
         if ("/healthz".equals(path)) {
             int sessions = endpoints.stream().mapToInt(HttpEndpoint::sessionCount).sum();
