@@ -40,7 +40,7 @@ public final class JettyApi {
             + "environment (for example in the MCP client's config 'env' block), pass --token-file, or write the "
             + "key to ~/.config/jetty/token; keys are created at https://jetty.io under Settings → API keys.";
 
-    private final HttpClient client;
+    private final Lazy<HttpClient> client;
     private final String baseUrl;
     private final Token token;
     private final Duration timeout;
@@ -48,7 +48,7 @@ public final class JettyApi {
     private final ObjectMapper mapper;
     private final ApiErrors errors;
 
-    private JettyApi(HttpClient client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
+    private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
                      ObjectMapper mapper) {
         this.client = client;
         this.baseUrl = baseUrl;
@@ -61,17 +61,20 @@ public final class JettyApi {
 
     public static JettyApi create(String baseUrl, Token token, Duration connectTimeout, Duration timeout,
                                   RetryPolicy retry, ObjectMapper mapper, String version) {
-        ConnectionProvider pool = ConnectionProvider.builder("jetty-api")
-                .maxConnections(64)
-                .pendingAcquireTimeout(timeout)
-                .maxIdleTime(Duration.ofSeconds(30))
-                .build();
-        HttpClient client = HttpClient.create(pool)
-                .baseUrl(baseUrl)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .responseTimeout(timeout)
-                .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
-                        .set(HttpHeaderNames.ACCEPT, "application/json"));
+        // built on first use: loading Netty before the client's initialize is answered would slow every launch
+        Lazy<HttpClient> client = new Lazy<>(() -> {
+            ConnectionProvider pool = ConnectionProvider.builder("jetty-api")
+                    .maxConnections(64)
+                    .pendingAcquireTimeout(timeout)
+                    .maxIdleTime(Duration.ofSeconds(30))
+                    .build();
+            return HttpClient.create(pool)
+                    .baseUrl(baseUrl)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                    .responseTimeout(timeout)
+                    .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
+                            .set(HttpHeaderNames.ACCEPT, "application/json"));
+        });
         return new JettyApi(client, baseUrl, token, timeout, retry, mapper);
     }
 
@@ -132,7 +135,7 @@ public final class JettyApi {
 
     /** One HTTP exchange, any status; bounded in time and in body size. */
     public Mono<ApiResponse> exchange(ApiRequest req) {
-        HttpClient c = client;
+        HttpClient c = client.get();
         if (req.auth()) {
             c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
         }
@@ -202,9 +205,11 @@ public final class JettyApi {
                 + "). Check the network and JETTY_API_URL.", null);
     }
 
+    /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
     private static boolean connectionLevel(Throwable e) {
-        return hasCause(e, ConnectException.class) || e instanceof PrematureCloseException
-                || hasCause(e, PrematureCloseException.class);
+        boolean timeout = e instanceof TimeoutException || hasCause(e, ReadTimeoutException.class);
+        return !timeout && !(e instanceof ResponseTooLarge)
+                && (hasCause(e, IOException.class) || e instanceof PrematureCloseException);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
@@ -246,6 +251,30 @@ public final class JettyApi {
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A value computed once, on first use, by whichever thread gets there first. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> init;
+        private volatile T value;
+
+        Lazy(java.util.function.Supplier<T> init) {
+            this.init = init;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = init.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 
     private static final class ResponseTooLarge extends RuntimeException {

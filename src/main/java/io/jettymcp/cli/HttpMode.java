@@ -77,7 +77,7 @@ final class HttpMode {
                     RetryPolicy.DEFAULT, new com.fasterxml.jackson.databind.ObjectMapper(), Version.get());
             keys = new PerRequestKeys(template, http.collections(), redactor);
         }
-        JettyMcpServer server = new JettyMcpServer(http, redactor, keys);
+        JettyMcpServer server = new JettyMcpServer(http, redactor, pr.matchedOptionValue("--policy", null), keys);
         McpHttpServer httpServer;
         try {
             httpServer = McpHttpServer.start(options, server, keys);

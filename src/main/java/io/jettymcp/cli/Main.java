@@ -107,7 +107,7 @@ public final class Main {
         if (pr.hasMatchedOption("--http")) {
             return HttpMode.serve(pr, settings, redactor, System.getenv(), sim);
         }
-        JettyMcpServer server = new JettyMcpServer(settings, redactor);
+        JettyMcpServer server = new JettyMcpServer(settings, redactor, pr.matchedOptionValue("--policy", null));
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
                 System.in, protocolOut, ended::countDown);
@@ -132,8 +132,17 @@ public final class Main {
         System.err.println("        acme  " + SandboxSeeds.ACME_TOKEN);
         System.err.println("        user  " + SandboxSeeds.USER_TOKEN + " (no collection scope)");
         System.err.println("  Admin: " + sim.baseUrl() + "/__sim/requests, /__sim/faults, /__sim/reset. Ctrl-C stops it.");
-        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
-        return -1;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await(); // Netty's threads are daemons: keep the JVM alive until Ctrl-C
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     static CommandSpec rootSpec() {
@@ -153,6 +162,7 @@ public final class Main {
         spec.addOption(OptionSpec.builder("--files-root").paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
                 .description("Directory local files may be read from (repeatable; default: working directory and $HOME).").build());
         spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
+        spec.addOption(opt("--policy", Path.class, "FILE", "JSON policy: allow, approval_required or deny per tool and collection."));
 
         HttpMode.addOptions(spec);
 

@@ -6,7 +6,9 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
+import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
@@ -54,13 +56,20 @@ public final class JettyMcpServer {
     private final ToolRegistry registry;
 
     public JettyMcpServer(Settings settings, Redactor redactor) {
-        this(settings, redactor, null);
+        this(settings, redactor, (java.nio.file.Path) null);
+    }
+
+    /** @param policyFile a --policy file, or null to allow every listed tool */
+    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile) {
+        this(settings, redactor, policyFile, null);
     }
 
     /**
-     * @param tenants who each call acts as (per-request Jetty keys over HTTP); null: the configured key
+     * @param policyFile a --policy file, or null to allow every listed tool
+     * @param tenants    who each call acts as (per-request Jetty keys over HTTP); null: the configured key
      */
-    public JettyMcpServer(Settings settings, Redactor redactor, Function<McpAsyncServerExchange, Tenant> tenants) {
+    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile,
+                          Function<McpAsyncServerExchange, Tenant> tenants) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
@@ -72,12 +81,15 @@ public final class JettyMcpServer {
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
         this.registry = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(mapper), mapper);
-        this.tools = registry.bind(registry.select(settings), settings.pinnedCollection());
+        PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, redactor, mapper);
+        Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
+        this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
+                settings.pinnedCollection());
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL,
-                tenants != null ? tenants : exchange -> tenant);
+        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy,
+                tenants != null ? tenants : exchange -> tenant, new EnvSecrets(redactor));
     }
 
     public ObjectMapper mapper() {
@@ -129,6 +141,7 @@ public final class JettyMcpServer {
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
                 .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
                 .build();

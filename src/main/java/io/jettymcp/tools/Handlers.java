@@ -18,6 +18,7 @@ public final class Handlers {
         m.put("list-collections", collections::list);
         m.put("create-collection", collections::create);
         m.put("search-tasks", tasks::search);
+        m.put("validate-workflow", tasks::validate);
         return m;
     }
 }

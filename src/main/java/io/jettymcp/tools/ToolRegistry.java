@@ -48,8 +48,16 @@ public final class ToolRegistry {
         return specs;
     }
 
-    /** The specs this configuration exposes; unknown toolset or tool names stop start-up. */
     public List<ToolSpec> select(Settings settings) {
+        return select(settings, name -> true);
+    }
+
+    /**
+     * The specs this configuration exposes; unknown toolset or tool names stop start-up.
+     *
+     * @param policyListed false for tools the policy denies everywhere: they are not listed at all
+     */
+    public List<ToolSpec> select(Settings settings, java.util.function.Predicate<String> policyListed) {
         Set<String> names = new TreeSet<>();
         specs.forEach(s -> names.add(s.name()));
         for (String t : settings.toolsets()) {
@@ -70,7 +78,7 @@ public final class ToolRegistry {
             if (!chosen || settings.excludeTools().contains(s.name())) {
                 continue;
             }
-            if (settings.readOnly() && s.writes()) {
+            if ((settings.readOnly() && s.writes()) || !policyListed.test(s.name())) {
                 continue;
             }
             if (s.name().equals(CREATE_COLLECTION) && !settings.collections().isEmpty()) {

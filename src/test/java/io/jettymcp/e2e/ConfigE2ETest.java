@@ -62,7 +62,7 @@ class ConfigE2ETest {
         try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
                 .args("--toolsets", "tasks,context", "--read-only", "--exclude-tools", "search-tasks").start()) {
             assertThat(s.tools()).extracting(McpSchema.Tool::name)
-                    .containsExactlyInAnyOrder("whoami", "list-tasks", "get-task");
+                    .containsExactlyInAnyOrder("whoami", "list-tasks", "get-task", "validate-workflow");
         }
         try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
                 .args("--tools", "get-task,whoami").start()) {

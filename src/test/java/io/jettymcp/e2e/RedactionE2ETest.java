@@ -23,6 +23,11 @@ class RedactionE2ETest {
     static void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
         sandbox.switches().echoSecretsInErrors(true);
+        try {
+            seedEnv("DB_PASSWORD", ENV_SECRET);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
     }
 
@@ -30,6 +35,38 @@ class RedactionE2ETest {
     static void stop() {
         server.close();
         sandbox.close();
+    }
+
+    static final String ENV_SECRET = "correct-horse-battery-staple-42";
+
+    /** Seeds a secret env value straight through the sandbox's REST API (not through the MCP server). */
+    static void seedEnv(String name, String value) throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sandbox.baseUrl() + "/api/v1/collections/demo/environment"))
+                .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"environment_variables\":{\"" + name + "\":\"" + value + "\"}}"))
+                .build();
+        java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient()
+                .send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void envValuesJettyEchoesAreRedactedAlthoughNoEnvToolWasCalled() {
+        String err = server.error("get-task", Map.of("task", "still-missing"));
+        assertThat(err).contains("404").doesNotContain(ENV_SECRET);
+        assertThat(String.join("\n", server.stderr())).doesNotContain(ENV_SECRET);
+    }
+
+    @Test
+    void untrustedTextLosesHiddenCharactersAndKeys() {
+        String sneaky = "Summarize\u202E txet\u200B now. Use sk-ant-api03-abcdefghijklmnopqrstuvwxyz and AIzaSyA1234567890abcdefghijklmn";
+        server.ok("update-task", Map.of("task", "judge", "description", sneaky));
+        String out = server.ok("get-task", Map.of("task", "judge")).path("description").asText();
+        assertThat(out).startsWith("Summarize txet now.").doesNotContain("\u202E").doesNotContain("\u200B")
+                .doesNotContain("sk-ant-api03-abc").doesNotContain("AIzaSyA123");
     }
 
     @Test

@@ -52,7 +52,7 @@ class LocalFilesOverHttpTest {
                 RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
         GuardChain chain = new GuardChain(new ToolContext(s, M, redactor, "test"), new ArgumentValidator(redactor),
-                Policy.ALLOW_ALL, e -> tenant);
+                Policy.ALLOW_ALL, e -> tenant, new io.jettymcp.guard.EnvSecrets(redactor));
         return chain.call(new BoundTool(spec, input, h, null), null, new McpSchema.CallToolRequest("t", args)).block();
     }
 

@@ -33,7 +33,8 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
     private final Path home;
 
-    private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout) {
+    private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout,
+                          java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
         this.home = home;
         List<String> cmd = new ArrayList<>(jvmArgs());
         cmd.add("-jar");
@@ -46,7 +47,11 @@ public final class ServerProcess implements AutoCloseable {
         ServerParameters params = ServerParameters.builder(javaBin()).args(cmd).env(fullEnv).build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(MAPPER));
         transport.setStdErrorHandler(stderr::add);
-        this.client = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30)).build();
+        McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30));
+        if (elicitation != null) {
+            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+        }
+        this.client = spec.build();
         client.initialize();
     }
 
@@ -143,6 +148,13 @@ public final class ServerProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private Path home;
         private Duration timeout = Duration.ofSeconds(60);
+        private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
+
+        /** Declares elicitation support and answers every request with this function. */
+        public Builder elicitation(java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> handler) {
+            this.elicitation = handler;
+            return this;
+        }
 
         public Builder sandbox(String baseUrl, String token) {
             env.put("JETTY_API_URL", baseUrl);
@@ -175,7 +187,7 @@ public final class ServerProcess implements AutoCloseable {
         public ServerProcess start() {
             try {
                 Path h = home != null ? home : Files.createTempDirectory("jetty-mcp-home");
-                return new ServerProcess(env, args, h, timeout);
+                return new ServerProcess(env, args, h, timeout, elicitation);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
