@@ -34,10 +34,13 @@ class HttpE2ETest {
     static HttpServerProcess server;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("policy", ".json");
+        java.nio.file.Files.writeString(policy,
+                "{\"default\":\"allow\",\"rules\":[{\"tools\":[\"update-task\"],\"permission\":\"approval_required\"}]}");
         server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
-                .env("JETTY_TIMEOUT_SECONDS", "20").start();
+                .env("JETTY_TIMEOUT_SECONDS", "20").args("--policy", policy.toString()).start();
     }
 
     @AfterAll
@@ -95,6 +98,31 @@ class HttpE2ETest {
             assertThat(bad.isError()).isTrue();
             assertThat(ServerProcess.text(bad)).contains("outside this server's scope");
             assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isEmpty();
+        } finally {
+            c.closeGracefully();
+        }
+    }
+
+    @Test
+    void approvalIsAskedThroughElicitationOverHttp() {
+        java.util.concurrent.atomic.AtomicReference<Boolean> answer = new java.util.concurrent.atomic.AtomicReference<>(true);
+        java.util.concurrent.atomic.AtomicReference<String> asked = new java.util.concurrent.atomic.AtomicReference<>();
+        McpSyncClient c = server.streamable(Map.of(), req -> {
+            asked.set(req.message());
+            return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("approve", answer.get()), null);
+        });
+        try {
+            McpSchema.CallToolResult ok = c.callTool(new McpSchema.CallToolRequest("update-task",
+                    Map.of("task", "judge", "description", "approved over http")));
+            assertThat(ok.isError()).as(ServerProcess.text(ok)).isFalse();
+            assertThat(asked.get()).contains("update-task");
+            answer.set(false);
+            sandbox.requests().clear();
+            McpSchema.CallToolResult no = c.callTool(new McpSchema.CallToolRequest("update-task",
+                    Map.of("task", "judge", "description", "refused")));
+            assertThat(no.isError()).isTrue();
+            assertThat(ServerProcess.text(no)).contains("did not approve");
+            assertThat(sandbox.requests().matching("PUT", ".*")).isEmpty();
         } finally {
             c.closeGracefully();
         }

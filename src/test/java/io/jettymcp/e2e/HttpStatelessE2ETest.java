@@ -30,10 +30,15 @@ class HttpStatelessE2ETest {
     static HttpServerProcess b;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
-        a = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).args("--stateless").start();
-        b = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).args("--stateless").start();
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("policy", ".json");
+        java.nio.file.Files.writeString(policy,
+                "{\"default\":\"allow\",\"rules\":[{\"tools\":[\"update-task\"],\"permission\":\"approval_required\"}]}");
+        a = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+                .args("--stateless", "--policy", policy.toString()).start();
+        b = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+                .args("--stateless", "--policy", policy.toString()).start();
     }
 
     @AfterAll
@@ -79,6 +84,23 @@ class HttpStatelessE2ETest {
         assertThat(RawHttp.send(a.port(), "GET", "/sse", Map.of("Accept", "text/event-stream"), null).status()).isEqualTo(404);
         assertThat(RawHttp.send(b.port(), "POST", "/mcp", Map.of("MCP-Protocol-Version", "2030-01-01"),
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void withoutASessionTheServerCannotAskSoApprovalIsRefusedClearly() {
+        // the client offers elicitation, but a stateless server has no stream to ask on
+        McpSyncClient c = a.streamable(Map.of(), req -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
+                Map.of("approve", true), null));
+        try {
+            sandbox.requests().clear();
+            McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest("update-task",
+                    Map.of("task", "judge", "description", "x")));
+            assertThat(r.isError()).isTrue();
+            assertThat(ServerProcess.text(r)).contains("cannot ask");
+            assertThat(sandbox.requests().matching("PUT", ".*")).isEmpty();
+        } finally {
+            c.closeGracefully();
+        }
     }
 
     @Test

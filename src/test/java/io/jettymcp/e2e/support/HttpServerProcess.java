@@ -5,6 +5,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
@@ -103,11 +104,21 @@ public final class HttpServerProcess implements AutoCloseable {
 
     /** An initialized SDK client over Streamable HTTP; extra headers go on every request. */
     public McpSyncClient streamable(Map<String, String> headers) {
+        return streamable(headers, null);
+    }
+
+    /** As {@link #streamable(Map)}, declaring elicitation and answering it with {@code elicitation} when given. */
+    public McpSyncClient streamable(Map<String, String> headers,
+                                    java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
         HttpRequest.Builder rb = HttpRequest.newBuilder();
         headers.forEach(rb::header);
         HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(baseUrl())
                 .endpoint("/mcp").requestBuilder(rb).jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper())).build();
-        McpSyncClient c = McpClient.sync(t).requestTimeout(Duration.ofSeconds(60)).build();
+        McpClient.SyncSpec spec = McpClient.sync(t).requestTimeout(Duration.ofSeconds(60));
+        if (elicitation != null) {
+            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+        }
+        McpSyncClient c = spec.build();
         c.initialize();
         return c;
     }
