@@ -48,6 +48,16 @@ final class HttpMode {
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
     }
 
+    /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
+    static void refuseWithoutHttp(ParseResult pr) {
+        for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
+                "--http-max-body", "--max-concurrent-calls", "--stateless", "--per-request-key")) {
+            if (pr.hasMatchedOption(o)) {
+                throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
+            }
+        }
+    }
+
     static int serve(ParseResult pr, Settings settings, Redactor redactor, Map<String, String> env, SandboxServer sim) {
         HttpOptions.HostPort listen;
         try {

@@ -82,6 +82,9 @@ public final class Main {
     }
 
     private static int serve(ParseResult pr, PrintStream protocolOut) {
+        if (!pr.hasMatchedOption("--http")) {
+            HttpMode.refuseWithoutHttp(pr);
+        }
         SettingsLoader loader = new SettingsLoader(System.getenv());
         boolean sandbox = pr.hasMatchedOption("--sandbox");
         Settings settings = loader.load(new SettingsLoader.Flags(
@@ -99,7 +102,7 @@ public final class Main {
             settings = settings.withBaseUrlAndToken(sim.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "sandbox"));
             System.err.println("jetty-mcp: running on the embedded SANDBOX at " + sim.baseUrl() + " with fake data "
                     + "(collection 'demo'); no Jetty key is needed or used. Drop --sandbox to use your Jetty account.");
-        } else if (!settings.token().present()) {
+        } else if (!settings.token().present() && !pr.hasMatchedOption("--per-request-key")) {
             System.err.println("jetty-mcp: no Jetty API token found (JETTY_API_TOKEN, --token-file or "
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
