@@ -112,6 +112,13 @@ class HttpSecurityE2ETest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).contains("JETTY_MCP_HTTP_TOKEN").contains("--http-token-file");
+        // HTTP-only options on a stdio server are refused rather than silently ignored
+        Process stdio = new ProcessBuilder(Path.javaBin(), "-jar", Path.jar(), "--stateless").redirectErrorStream(true).start();
+        stdio.getOutputStream().close();
+        String said = new String(stdio.getInputStream().readAllBytes());
+        assertThat(stdio.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(stdio.exitValue()).isEqualTo(2);
+        assertThat(said).contains("--stateless applies to the HTTP transport only");
     }
 
     /** Paths of the java binary and the packaged jar, as the other e2e helpers find them. */
