@@ -79,6 +79,21 @@ class HttpPerRequestKeyE2ETest {
     }
 
     @Test
+    void legacySseSessionsBindTheirKeyToo() throws Exception {
+        assertThat(RawHttp.send(server.port(), "GET", "/sse", Map.of("Accept", "text/event-stream"), null).status()).isEqualTo(401);
+        McpSyncClient acme = server.sse(Map.of("X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN));
+        try {
+            sandbox.requests().clear();
+            McpSchema.CallToolResult a = acme.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(a.isError()).as(ServerProcess.text(a)).isFalse();
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isNotEmpty()
+                    .allSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.ACME_TOKEN));
+        } finally {
+            acme.closeGracefully();
+        }
+    }
+
+    @Test
     void whoamiIsCachedPerKey() {
         McpSyncClient first = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
         sandbox.requests().clear();
