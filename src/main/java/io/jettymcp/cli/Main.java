@@ -71,6 +71,14 @@ public final class Main {
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("sandbox")) {
                 return runSandbox(pr.subcommand());
             }
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("doctor")) {
+                Settings settings = new SettingsLoader(System.getenv()).load(new SettingsLoader.Flags(
+                        pr.subcommand().matchedOptionValue("--token-file", null), null, null, null, false, List.<Path>of(),
+                        null, false));
+                int code = Doctor.run(settings, protocolOut);
+                protocolOut.flush();
+                return code;
+            }
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("tools")) {
                 return Tools.print(pr.subcommand(), System.err, protocolOut);
             }
@@ -173,6 +181,11 @@ public final class Main {
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
         spec.addSubcommand("sandbox", sandbox);
+
+        CommandSpec doctor = CommandSpec.create().name("doctor").mixinStandardHelpOptions(true);
+        doctor.usageMessage().description("Check the configuration, the token and the connection to Jetty, and say what to fix.");
+        doctor.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
+        spec.addSubcommand("doctor", doctor);
 
         CommandSpec tools = CommandSpec.create().name("tools").mixinStandardHelpOptions(true);
         tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");

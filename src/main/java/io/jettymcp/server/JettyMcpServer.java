@@ -114,8 +114,8 @@ public final class JettyMcpServer {
     }
 
     /**
-     * Stateless HTTP: no session, so tools get an exchange that cannot reach the client (no progress,
-     * no elicitation) and carries only the request's transport context.
+     * Stateless HTTP: no session, so tools, resources and prompts get an exchange that cannot reach
+     * the client (no progress, no elicitation) and carries only the request's transport context.
      */
     public McpStatelessAsyncServer startStateless(McpStatelessServerTransport transport) {
         List<McpStatelessServerFeatures.AsyncToolSpecification> specs = tools.stream()
@@ -124,26 +124,44 @@ public final class JettyMcpServer {
                         .callHandler((context, request) -> chain.call(t, StatelessExchange.of(context), request))
                         .build())
                 .toList();
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return McpServer.async(transport)
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false)
+                        .resources(false, false).prompts(false).completions().build())
                 .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false)
                 .tools(specs)
+                .resources(extras.resources().stream().map(r -> new McpStatelessServerFeatures.AsyncResourceSpecification(
+                        r.resource(), (c, q) -> r.readHandler().apply(StatelessExchange.of(c), q))).toList())
+                .resourceTemplates(extras.resourceTemplates().stream().map(r ->
+                        new McpStatelessServerFeatures.AsyncResourceTemplateSpecification(r.resourceTemplate(),
+                                (c, q) -> r.readHandler().apply(StatelessExchange.of(c), q))).toList())
+                .prompts(extras.prompts().stream().map(p -> new McpStatelessServerFeatures.AsyncPromptSpecification(
+                        p.prompt(), (c, q) -> p.promptHandler().apply(StatelessExchange.of(c), q))).toList())
+                .completions(extras.completions().stream().map(x -> new McpStatelessServerFeatures.AsyncCompletionSpecification(
+                        x.referenceKey(), (c, q) -> x.completionHandler().apply(StatelessExchange.of(c), q))).toList())
                 .build();
     }
 
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
         List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return spec
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging()
+                        .resources(false, false).prompts(false).completions().build())
                 .jsonMapper(mcpMapper)
                 .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
+                .resources(extras.resources())
+                .resourceTemplates(extras.resourceTemplates())
+                .prompts(extras.prompts())
+                .completions(extras.completions())
                 .build();
     }
 }

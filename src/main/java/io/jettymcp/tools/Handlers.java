@@ -19,6 +19,7 @@ public final class Handlers {
         m.put("create-collection", collections::create);
         m.put("search-tasks", tasks::search);
         m.put("validate-workflow", tasks::validate);
+        m.put("diagnose-trajectory", new Diagnosis(ctx.mapper())::diagnose);
         return m;
     }
 }

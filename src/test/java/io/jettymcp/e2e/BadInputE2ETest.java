@@ -1,13 +1,10 @@
 package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,27 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * huge strings, deep nesting, bad enums and limits. Each must be an isError result naming the
  * argument, with zero upstream requests, and the server must keep serving.
  */
-class BadInputE2ETest {
-
-    static SandboxServer sandbox;
-    static ServerProcess server;
+class BadInputE2ETest extends DemoServerTest {
 
     /** Arguments that name a Jetty resource: one safe path segment each. */
     static final Set<String> NAMES = Set.of("collection", "task", "name", "routine", "new_name");
     static final List<String> BAD_NAMES = List.of("..", ".", "../other", "a/b", "%2e%2e", "x%2Fy", "..%2F..",
             "tаsk" /* Cyrillic а */, "ｔａｓｋ" /* full-width */, "a\u202Eb", "a\u0000b", "a\nb", "", " ", "a b", "x".repeat(129));
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
 
     record Case(String tool, String argument, Map<String, Object> args) {
     }

@@ -2,13 +2,10 @@ package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The foundation's tools over stdio against the sandbox, with a collection-scoped key (the common
  * case): results, and what went on the wire.
  */
-class CoreToolsE2ETest {
-
-    static SandboxServer sandbox;
-    static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+class CoreToolsE2ETest extends DemoServerTest {
 
     @BeforeEach
     void clean() {

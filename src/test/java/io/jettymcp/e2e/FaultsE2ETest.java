@@ -1,13 +1,10 @@
 package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Upstream faults: reads are retried with backoff and succeed, writes are never retried, and every
  * failure is a clear tool error; the server keeps serving after each one.
  */
-class FaultsE2ETest {
+class FaultsE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
-    static final String TASK = "/api/v1/tasks/demo/text-echo";
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
+        return builder.env("JETTY_TIMEOUT_SECONDS", "2");
+    }
 
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
-                .env("JETTY_TIMEOUT_SECONDS", "2").start();
+    @org.junit.jupiter.api.BeforeAll
+    void learnScope() {
         server.ok("whoami", Map.of()); // learn the scope once, so request counts below are per tool call
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+    static final String TASK = "/api/v1/tasks/demo/text-echo";
 
     @BeforeEach
     void clean() {

@@ -72,6 +72,13 @@ class HttpStatelessE2ETest {
             assertThat(answer.path("result").path("isError").asBoolean()).as(r.body()).isFalse();
             assertThat(answer.path("result").path("content").get(0).path("text").asText()).contains("text-echo");
         }
+        // resources and prompts are served statelessly too
+        JsonNode prompts = M.readTree(RawHttp.send(b.port(), "POST", "/mcp", v,
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"prompts/list\"}").body());
+        assertThat(prompts.path("result").path("prompts").size()).as(prompts.toString()).isPositive();
+        JsonNode templates = M.readTree(RawHttp.send(a.port(), "POST", "/mcp", v,
+                "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"resources/templates/list\"}").body());
+        assertThat(templates.path("result").path("resourceTemplates").size()).as(templates.toString()).isPositive();
         // scope is enforced the same way on every replica
         RawHttp.Response out = RawHttp.send(a.port(), "POST", "/mcp", v, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
                 + "\"tools/call\",\"params\":{\"name\":\"list-tasks\",\"arguments\":{\"collection\":\"acme\"}}}");

@@ -1,12 +1,9 @@
 package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +16,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** --policy: deny hides or refuses, approval asks the person through elicitation, allow passes. */
-class PolicyE2ETest {
+class PolicyE2ETest extends SandboxTest {
 
-    static SandboxServer sandbox;
     @TempDir
     static Path dir;
-    static Path policy;
+    Path policy;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    @org.junit.jupiter.api.BeforeAll
+    void writePolicy() throws Exception {
         policy = dir.resolve("policy.json");
         Files.writeString(policy, """
                 {"default": "allow", "rules": [
@@ -39,14 +34,9 @@ class PolicyE2ETest {
                 ]}""");
     }
 
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
     @Test
     void denyHidesOrRefusesWithoutARequest() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        try (ServerProcess s = demoServer()
                 .args("--policy", policy.toString()).start()) {
             assertThat(s.tools()).extracting(McpSchema.Tool::name).doesNotContain("delete-task").contains("create-task");
             s.ok("whoami", Map.of());
@@ -61,7 +51,7 @@ class PolicyE2ETest {
     void approvalAsksThePersonAndHonoursTheAnswer() {
         AtomicReference<String> asked = new AtomicReference<>();
         AtomicReference<Boolean> answer = new AtomicReference<>(true);
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        try (ServerProcess s = demoServer()
                 .args("--policy", policy.toString())
                 .elicitation(req -> {
                     asked.set(req.message());
@@ -80,7 +70,7 @@ class PolicyE2ETest {
 
     @Test
     void approvalWithoutElicitationSupportIsRefusedClearly() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        try (ServerProcess s = demoServer()
                 .args("--policy", policy.toString()).start()) {
             assertThat(s.error("update-task", Map.of("task", "judge", "description", "x")))
                     .contains("cannot ask").contains("elicitation");

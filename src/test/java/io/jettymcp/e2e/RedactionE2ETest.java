@@ -1,12 +1,9 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,33 +11,25 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The token never appears in any result, error or stderr line, even when Jetty echoes it back. */
-class RedactionE2ETest {
+class RedactionE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
 
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
         sandbox.switches().echoSecretsInErrors(true);
         try {
             seedEnv("DB_PASSWORD", ENV_SECRET);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
+        return builder;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
 
     static final String ENV_SECRET = "correct-horse-battery-staple-42";
 
     /** Seeds a secret env value straight through the sandbox's REST API (not through the MCP server). */
-    static void seedEnv(String name, String value) throws Exception {
+    void seedEnv(String name, String value) throws Exception {
         java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(sandbox.baseUrl() + "/api/v1/collections/demo/environment"))
                 .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")

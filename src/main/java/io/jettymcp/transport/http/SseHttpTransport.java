@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -141,15 +142,14 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                 }
                 rt.running.incrementAndGet();
                 s.active.incrementAndGet();
-                Disposable d = handling.doFinally(sig -> {
+                Disposable.Swap slot = Disposables.swap(); // registered first: a racing cancel still finds it
+                s.inFlight.put(r.id(), slot);
+                slot.update(handling.doFinally(sig -> {
                     s.inFlight.done(r.id());
                     s.active.decrementAndGet();
                     s.lastUsed = System.nanoTime();
                     rt.running.decrementAndGet();
-                }).subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString()));
-                if (!d.isDisposed()) {
-                    s.inFlight.put(r.id(), d);
-                }
+                }).subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
             } else {
                 handling.subscribe(v -> { }, e -> log.debug("message failed: {}", e.toString()));
             }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -186,7 +187,10 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         rt.running.incrementAndGet();
         s.active.incrementAndGet();
         Object id = r.id();
-        Disposable d = handling
+        // registered before subscribing: a cancel that races the start still finds (and stops) the call
+        Disposable.Swap slot = Disposables.swap();
+        s.inFlight.put(id, slot);
+        slot.update(handling
                 .doFinally(sig -> {
                     s.inFlight.done(id);
                     s.active.decrementAndGet();
@@ -194,10 +198,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     rt.running.decrementAndGet();
                     stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
                 })
-                .subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString()));
-        if (!d.isDisposed()) {
-            s.inFlight.put(id, d);
-        }
+                .subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
         return HttpRuntime.sse(res, stream.events());
     }
 
