@@ -167,9 +167,9 @@ public final class SpecLoader {
         if (schema.has("x-kind")) {
             c.require(KINDS.contains(schema.get("x-kind").asText()), where + ": unknown x-kind " + schema.get("x-kind"));
         }
-        if (!top) {
-            c.require(schema.path("description").isTextual() || where.contains("[]"),
-                    where + ": every argument needs a description");
+        if (!top && where.indexOf('.') == where.lastIndexOf('.') && !where.contains("[]")) {
+            // top-level arguments; nested fields are described by their parent (every byte is context)
+            c.require(schema.path("description").isTextual(), where + ": every argument needs a description");
         }
         if (type.equals("object") && schema.has("properties")) {
             JsonNode props = schema.get("properties");
