@@ -1,6 +1,5 @@
 package io.jettymcp.transport.http;
 
-import io.jettymcp.transport.InFlight;
 import io.jettymcp.transport.JsonRpcLines;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -11,9 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -21,8 +17,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The legacy HTTP+SSE transport (protocol 2024-11-05) for older clients: {@code GET /sse} opens the
@@ -37,22 +31,29 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     static final String MESSAGE_PATH = "/message";
 
     private final HttpRuntime rt;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final HttpSessions<Session> sessions = new HttpSessions<>();
     private volatile McpServerSession.Factory factory;
 
-    private static final class Session {
-        final String id;
+    private static final class Session extends HttpSessions.Session {
         final SseStream stream;
-        final String jettyKey;
-        final InFlight inFlight = new InFlight();
-        final AtomicInteger active = new AtomicInteger();
         volatile McpServerSession mcp;
-        volatile long lastUsed = System.nanoTime();
 
         Session(String id, SseStream stream, String jettyKey) {
-            this.id = id;
+            super(id, jettyKey);
             this.stream = stream;
-            this.jettyKey = jettyKey;
+        }
+
+        @Override
+        Mono<Void> close() {
+            stream.close();
+            McpServerSession m = mcp;
+            return m == null ? Mono.empty() : m.closeGracefully();
+        }
+
+        @Override
+        Mono<Void> notify(String method, Object params) {
+            McpServerSession m = mcp;
+            return m == null ? Mono.empty() : m.sendNotification(method, params);
         }
     }
 
@@ -101,9 +102,9 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
         return key.flatMap(k -> {
             Session s = new Session(rt.newSessionId(), new SseStream(rt.mcpMapper), k.isEmpty() ? null : k);
             s.mcp = factory.create(s.stream);
-            sessions.put(s.id, s);
+            sessions.add(s);
             s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id, null);
-            return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> end(s)));
+            return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> sessions.end(s).subscribe()));
         }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
@@ -125,7 +126,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             if (parsed instanceof JsonRpcLines.Bad b) {
                 return HttpRuntime.json(res, 400, b.error());
             }
-            s.lastUsed = System.nanoTime();
+            s.touch();
             McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
             if (msg instanceof McpSchema.JSONRPCNotification n && "notifications/cancelled".equals(n.method())) {
                 Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
@@ -141,15 +142,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                     handling = rt.limiter.limit(handling);
                 }
                 rt.running.incrementAndGet();
-                s.active.incrementAndGet();
-                Disposable.Swap slot = Disposables.swap(); // registered first: a racing cancel still finds it
-                s.inFlight.put(r.id(), slot);
-                slot.update(handling.doFinally(sig -> {
-                    s.inFlight.done(r.id());
-                    s.active.decrementAndGet();
-                    s.lastUsed = System.nanoTime();
-                    rt.running.decrementAndGet();
-                }).subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
+                sessions.run(s, r.id(), r.method(), handling, rt.running::decrementAndGet);
             } else {
                 handling.subscribe(v -> { }, e -> log.debug("message failed: {}", e.toString()));
             }
@@ -157,37 +150,19 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
         }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
 
-    private Mono<Void> end(Session s) {
-        if (sessions.remove(s.id) == null) {
-            return Mono.empty();
-        }
-        s.inFlight.cancelAll(); // nobody is left to read the answers
-        s.stream.close();
-        McpServerSession m = s.mcp;
-        return m == null ? Mono.empty() : m.closeGracefully().onErrorResume(e -> Mono.empty());
-    }
-
     @Override
     public void expireIdle() {
-        long limit = rt.options.sessionIdle().toNanos();
-        long now = System.nanoTime();
-        sessions.values().forEach(s -> {
-            if (s.active.get() == 0 && now - s.lastUsed > limit) {
-                end(s).subscribe();
-            }
-        });
+        sessions.expireIdle(rt.options.sessionIdle());
     }
 
     @Override
     public Mono<Void> closeAll() {
-        return Flux.fromIterable(sessions.values()).flatMap(this::end).then();
+        return sessions.closeAll();
     }
 
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
-        return Flux.fromIterable(sessions.values())
-                .flatMap(s -> s.mcp.sendNotification(method, params).onErrorResume(e -> Mono.empty()))
-                .then();
+        return sessions.notifyAll(method, params);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.jettymcp.transport.http;
 
-import io.jettymcp.transport.InFlight;
 import io.jettymcp.transport.JsonRpcLines;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.TypeRef;
@@ -11,17 +10,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * MCP Streamable HTTP at {@code /mcp}: POST carries one JSON-RPC message (a request is answered on
@@ -37,21 +31,25 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofSeconds(25);
 
     private final HttpRuntime rt;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final HttpSessions<Session> sessions = new HttpSessions<>();
     private volatile McpStreamableServerSession.Factory factory;
 
-    private static final class Session {
-        final String id;
+    private static final class Session extends HttpSessions.Session {
         final McpStreamableServerSession mcp;
-        final String jettyKey;
-        final InFlight inFlight = new InFlight();
-        final AtomicInteger active = new AtomicInteger();
-        volatile long lastUsed = System.nanoTime();
 
         Session(String id, McpStreamableServerSession mcp, String jettyKey) {
-            this.id = id;
+            super(id, jettyKey);
             this.mcp = mcp;
-            this.jettyKey = jettyKey;
+        }
+
+        @Override
+        Mono<Void> close() {
+            return mcp.delete();
+        }
+
+        @Override
+        Mono<Void> notify(String method, Object params) {
+            return mcp.sendNotification(method, params);
         }
     }
 
@@ -113,7 +111,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     if (keyProblem != null) {
                         return rt.reject(req, res, 403, -32600, keyProblem);
                     }
-                    s.lastUsed = System.nanoTime();
+                    s.touch();
                     McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
                     if (msg instanceof McpSchema.JSONRPCRequest r) {
                         return request(res, s, r, ctx);
@@ -154,7 +152,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             }
             McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
             Session s = new Session(rt.newSessionId(), started.session(), key);
-            sessions.put(s.id, s);
+            sessions.add(s);
             McpTransportContext ctx = rt.context("streamable-http", key);
             return started.initResult()
                     .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
@@ -164,7 +162,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                                     String.valueOf(e.getMessage()), null))))
                     .flatMap(answer -> {
                         if (answer.error() != null) {
-                            sessions.remove(s.id);
+                            sessions.end(s).subscribe();
                         } else {
                             res.header(HttpRuntime.SESSION_HEADER, s.id);
                         }
@@ -185,20 +183,10 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             handling = rt.limiter.limit(handling);
         }
         rt.running.incrementAndGet();
-        s.active.incrementAndGet();
-        Object id = r.id();
-        // registered before subscribing: a cancel that races the start still finds (and stops) the call
-        Disposable.Swap slot = Disposables.swap();
-        s.inFlight.put(id, slot);
-        slot.update(handling
-                .doFinally(sig -> {
-                    s.inFlight.done(id);
-                    s.active.decrementAndGet();
-                    s.lastUsed = System.nanoTime();
-                    rt.running.decrementAndGet();
-                    stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
-                })
-                .subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
+        sessions.run(s, r.id(), r.method(), handling, () -> {
+            rt.running.decrementAndGet();
+            stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
+        });
         return HttpRuntime.sse(res, stream.events());
     }
 
@@ -215,7 +203,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (keyProblem != null) {
             return rt.reject(req, res, 403, -32600, keyProblem);
         }
-        s.lastUsed = System.nanoTime();
+        s.touch();
         SseStream stream = new SseStream(rt.mcpMapper);
         McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
         // no event history is kept, so a Last-Event-ID reconnect simply opens a fresh stream
@@ -231,20 +219,11 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (keyProblem != null) {
             return rt.reject(req, res, 403, -32600, keyProblem);
         }
-        return end(s).then(HttpRuntime.empty(res, 200));
-    }
-
-    private Mono<Void> end(Session s) {
-        if (sessions.remove(s.id) == null) {
-            return Mono.empty();
-        }
-        s.inFlight.cancelAll();
-        return s.mcp.delete().onErrorResume(e -> Mono.empty());
+        return sessions.end(s).then(HttpRuntime.empty(res, 200));
     }
 
     private Session session(HttpServerRequest req) {
-        String id = req.requestHeaders().get(HttpRuntime.SESSION_HEADER);
-        return id == null ? null : sessions.get(id.trim());
+        return sessions.get(req.requestHeaders().get(HttpRuntime.SESSION_HEADER));
     }
 
     private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res) {
@@ -281,26 +260,17 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
 
     @Override
     public void expireIdle() {
-        long limit = rt.options.sessionIdle().toNanos();
-        long now = System.nanoTime();
-        sessions.values().forEach(s -> {
-            if (s.active.get() == 0 && now - s.lastUsed > limit) {
-                log.debug("session expired after {} idle", rt.options.sessionIdle());
-                end(s).subscribe();
-            }
-        });
+        sessions.expireIdle(rt.options.sessionIdle());
     }
 
     @Override
     public Mono<Void> closeAll() {
-        return Flux.fromIterable(sessions.values()).flatMap(this::end).then();
+        return sessions.closeAll();
     }
 
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
-        return Flux.fromIterable(sessions.values())
-                .flatMap(s -> s.mcp.sendNotification(method, params).onErrorResume(e -> Mono.empty()))
-                .then();
+        return sessions.notifyAll(method, params);
     }
 
     @Override
