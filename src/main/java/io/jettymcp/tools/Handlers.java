@@ -18,6 +18,20 @@ public final class Handlers {
         m.put("list-collections", collections::list);
         m.put("create-collection", collections::create);
         m.put("search-tasks", tasks::search);
+        TrajectoryWaiter waiter = new TrajectoryWaiter();
+        RunTools runs = new RunTools(ctx, waiter);
+        TrajectoryTools trajectories = new TrajectoryTools(ctx, waiter);
+        FileTools files = new FileTools(ctx);
+        m.put("run-task", runs::run);
+        m.put("wait-for-trajectory", trajectories::await);
+        m.put("list-trajectories", trajectories::list);
+        m.put("get-trajectory", trajectories::get);
+        m.put("get-workflow-logs", trajectories::logs);
+        m.put("set-trajectory-status", trajectories::setStatus);
+        m.put("add-label", trajectories::addLabel);
+        m.put("upload-file", files::upload);
+        m.put("download-file", files::download);
+        m.put("list-files", files::list);
         return m;
     }
 }

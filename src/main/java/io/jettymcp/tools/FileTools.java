@@ -1,0 +1,195 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.ApiResponse;
+import io.jettymcp.api.JettyApiException;
+import io.jettymcp.guard.ToolError;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Files between this machine and Jetty storage: upload (local files under the allowed roots), download
+ * (written under the download directory and never outside it, whatever the storage path or save_as
+ * says), and listing by prefix. Storage paths are collection-prefixed; the guard chain has already
+ * checked that their collection is in scope.
+ */
+public final class FileTools {
+
+    static final int INLINE_MAX_BYTES = 8 * 1024;
+    static final int LIST_CAP = 500;
+
+    private final ToolContext ctx;
+    private final LocalFiles files;
+
+    public FileTools(ToolContext ctx) {
+        this.ctx = ctx;
+        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""));
+    }
+
+    public Mono<JsonNode> upload(ToolCall call) {
+        List<LocalFiles.Checked> local = files.checkAll("paths", RunTools.texts(call.node("paths")));
+        List<ApiRequest.FilePart> parts = new ArrayList<>();
+        local.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.real(), f.name())));
+        return call.api().json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of(), parts))
+                .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? new ToolError(e.getMessage()
+                        + " The files may or may not have been stored; uploading again only makes another copy.") : e)
+                .map(answer -> {
+                    ObjectNode o = ctx.mapper().createObjectNode();
+                    o.setAll((ObjectNode) (answer.isObject() ? answer : ctx.mapper().createObjectNode().set("answer", answer)));
+                    o.put("next", "Pass file_paths where a run reads storage paths: init_params.file_paths of a run, or "
+                            + "jetty.file_paths of a runbook call. (run-task can also send local files itself with its files argument.)");
+                    return o;
+                });
+    }
+
+    public Mono<JsonNode> list(ToolCall call) {
+        Mono<String> prefix = call.has("prefix") ? Mono.just(call.str("prefix")) : call.tenant().scope().resolve(null);
+        return prefix.flatMap(p -> call.api().json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", p)).map(answer -> {
+            JsonNode list = answer.isArray() ? answer : answer.path("files");
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("prefix", p);
+            ArrayNode out = o.putArray("files");
+            for (int i = 0; i < list.size() && i < LIST_CAP; i++) {
+                out.add(list.get(i));
+            }
+            o.put("count", list.size());
+            if (list.size() > LIST_CAP) {
+                o.put("more", (list.size() - LIST_CAP) + " more files; narrow the prefix.");
+            }
+            return o;
+        }));
+    }
+
+    public Mono<JsonNode> download(ToolCall call) {
+        String storagePath = call.str("path");
+        String saveAs = call.str("save_as");
+        boolean inline = call.bool("inline", true);
+        Path dir = ctx.settings().downloadDir();
+        Path target = target(dir, saveAs != null ? saveAs : storagePath, saveAs != null ? "save_as" : "path");
+        checkNoEscape(dir, target); // before the request: existing links under the directory are refused too
+        StringBuilder uri = new StringBuilder("/api/v1/file");
+        for (String seg : storagePath.split("/")) {
+            uri.append('/').append(ApiRequest.segment(seg));
+        }
+        return call.api().send(ApiRequest.get(uri.toString()))
+                .flatMap(res -> Mono.fromCallable(() -> save(dir, target, res)).subscribeOn(Schedulers.boundedElastic()))
+                .map(res -> {
+                    ObjectNode o = ctx.mapper().createObjectNode();
+                    o.put("path", storagePath);
+                    o.put("saved_to", target.toString());
+                    o.put("bytes", res.body().length);
+                    if (res.contentType() != null) {
+                        o.put("content_type", res.contentType());
+                    }
+                    String text = inline && res.body().length <= INLINE_MAX_BYTES ? text(res) : null;
+                    if (text != null) {
+                        o.put("content", text);
+                    }
+                    return o;
+                });
+    }
+
+    /** The local file for a relative name under the download directory; refuses absolute names and any '..' escape. */
+    static Path target(Path dir, String relative, String arg) {
+        Path rel;
+        try {
+            rel = Path.of(relative);
+        } catch (InvalidPathException e) {
+            throw ToolError.argument(arg, "is not a valid file name");
+        }
+        if (rel.isAbsolute() || relative.startsWith("~")) {
+            throw ToolError.argument(arg, "must be a relative name: files are written under the download directory "
+                    + dir + " only. Nothing was downloaded.");
+        }
+        Path t = dir.resolve(rel).normalize();
+        if (!t.startsWith(dir) || t.equals(dir)) {
+            throw ToolError.argument(arg, "points outside the download directory " + dir
+                    + "; give a name inside it (no '..'). Nothing was downloaded.");
+        }
+        return t;
+    }
+
+    /** Follows links on the way down: an existing link under the directory must not lead the write elsewhere. */
+    static void checkNoEscape(Path dir, Path target) {
+        if (Files.isSymbolicLink(target)) {
+            throw new ToolError("The download target " + target + " is a symbolic link; remove it or choose another "
+                    + "save_as. Nothing was written.");
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ToolError("The download target " + target + " is a directory; choose another save_as. Nothing was written.");
+        }
+        Path p = target.getParent();
+        while (p != null && p.startsWith(dir) && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        if (p == null || !p.startsWith(dir)) {
+            return; // nothing under the directory exists yet
+        }
+        boolean inside;
+        try {
+            inside = p.toRealPath().startsWith(dir.toRealPath());
+        } catch (IOException e) {
+            inside = false; // a dangling link, or unreadable: do not write through it
+        }
+        if (!inside) {
+            throw new ToolError("The download directory contains a link leading outside it (" + p
+                    + "); files are only written inside " + dir + ". Nothing was written.");
+        }
+    }
+
+    private ApiResponse save(Path dir, Path target, ApiResponse res) throws IOException {
+        Files.createDirectories(target.getParent());
+        checkNoEscape(dir, target); // again, now that the folders exist
+        Path tmp = Files.createTempFile(target.getParent(), ".download-", ".part");
+        try {
+            Files.write(tmp, res.body());
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return res;
+    }
+
+    /** The body as text when it is small, valid UTF-8 and has no NUL bytes (so not an image or a zip). */
+    static String text(ApiResponse res) {
+        String ct = res.contentType() == null ? "" : res.contentType().toLowerCase(Locale.ROOT);
+        if (ct.startsWith("image/") || ct.startsWith("audio/") || ct.startsWith("video/") || ct.contains("zip")
+                || ct.contains("pdf")) {
+            return null;
+        }
+        byte[] b = res.body();
+        for (byte x : b) {
+            if (x == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}
