@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
@@ -37,6 +39,8 @@ public final class SandboxServer implements AutoCloseable {
     private final LoopResources loops;
     private final DisposableServer server;
     private final Set<Connection> held = ConcurrentHashMap.newKeySet();
+    private final Webhooks webhooks;
+    private final Disposable ticker;
 
     private SandboxServer(SandboxOptions options) {
         VirtualClock clock = new VirtualClock();
@@ -44,8 +48,24 @@ public final class SandboxServer implements AutoCloseable {
         new CoreApi(sim).register(api);
         new CollectionsApi(sim).register(api);
         new TasksApi(sim).register(api);
+        new RunsApi(sim).register(api);
+        new TrajectoriesApi(sim).register(api);
+        new FilesApi(sim).register(api);
+        new RoutinesApi(sim).register(api);
+        new ChatApi(sim).register(api);
         new AdminApi(sim, this::reset, () -> { }).register(admin);
+        clock.onAdvance(() -> {
+            synchronized (sim) {
+                sim.engine.tick();
+            }
+        });
         this.loops = LoopResources.create("jetty-sandbox", 1, 2, true);
+        this.webhooks = new Webhooks(loops);
+        sim.engine.onFinish(t -> {
+            if (t.webhookUrl != null) {
+                webhooks.deliver(t, sim.clock.now());
+            }
+        });
         try {
             this.server = HttpServer.create()
                     .host("127.0.0.1")
@@ -54,9 +74,20 @@ public final class SandboxServer implements AutoCloseable {
                     .handle(this::handle)
                     .bindNow(Duration.ofSeconds(10));
         } catch (RuntimeException e) {
-            loops.disposeLater().block(Duration.ofSeconds(5));
+            webhooks.close();
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
             throw e;
         }
+        // real time also moves the virtual clock: finish runs, fire schedules and webhooks without traffic
+        this.ticker = Flux.interval(Duration.ofMillis(250)).subscribe(i -> {
+            synchronized (sim) {
+                try {
+                    sim.engine.tick();
+                } catch (RuntimeException e) {
+                    LOG.error("sandbox background tick failed", e);
+                }
+            }
+        });
         LOG.info("Jetty sandbox listening on {}", baseUrl());
     }
 
@@ -96,10 +127,12 @@ public final class SandboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        ticker.dispose();
         held.forEach(Connection::dispose);
         held.clear();
         server.disposeNow(Duration.ofSeconds(5));
-        loops.disposeLater().block(Duration.ofSeconds(5));
+        webhooks.close();
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
     }
 
     private Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res) {
@@ -159,6 +192,7 @@ public final class SandboxServer implements AutoCloseable {
     private Reply route(Router router, Exchange ex) {
         synchronized (sim) {
             try {
+                sim.engine.tick();
                 return router.dispatch(ex);
             } catch (ApiError e) {
                 return errorReply(e, ex);

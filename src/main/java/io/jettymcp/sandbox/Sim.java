@@ -12,6 +12,7 @@ final class Sim {
     final Faults faults;
     final RequestLog requests;
     final Auth auth = new Auth();
+    final Engine engine = new Engine(this);
     private SimState state;
 
     Sim(SandboxOptions options, VirtualClock clock, SandboxSwitches switches, Faults faults, RequestLog requests) {

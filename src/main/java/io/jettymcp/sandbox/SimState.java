@@ -13,6 +13,17 @@ final class SimState {
     final Random rng;
     final List<CollectionRec> collections = new ArrayList<>();
     final List<TaskRec> tasks = new ArrayList<>();
+    /** Trajectories by id, in creation order. */
+    final java.util.Map<String, Trajectory> trajectories = new java.util.LinkedHashMap<>();
+    /** Ids handed out by Engine.newId() whose trajectory is not created yet. */
+    final java.util.Set<String> reservedIds = new java.util.HashSet<>();
+    /** Simulated storage by collection-prefixed path. */
+    final java.util.SortedMap<String, StoredFile> files = new java.util.TreeMap<>();
+    /** OpenAI-style file ids (POST /api/v1/files) to storage paths. */
+    final java.util.Map<String, String> fileIds = new java.util.LinkedHashMap<>();
+    long nextSeq;
+    final List<RoutineRec> routines = new ArrayList<>();
+    int nextRoutineId = 1;
     private int nextCollectionId = 1;
     private int nextTaskId = 1;
 
