@@ -33,7 +33,8 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> stderr = Collections.synchronizedList(new ArrayList<>());
     private final Path home;
 
-    private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout) {
+    private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout,
+                          java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         this.home = home;
         List<String> cmd = new ArrayList<>(jvmArgs());
         cmd.add("-jar");
@@ -46,7 +47,11 @@ public final class ServerProcess implements AutoCloseable {
         ServerParameters params = ServerParameters.builder(javaBin()).args(cmd).env(fullEnv).build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(MAPPER));
         transport.setStdErrorHandler(stderr::add);
-        this.client = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30)).build();
+        McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30));
+        if (progress != null) {
+            spec.progressConsumer(progress);
+        }
+        this.client = spec.build();
         client.initialize();
     }
 
@@ -68,6 +73,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
         return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    /** Calls a tool with {@code _meta.progressToken}, so the server may send notifications/progress. */
+    public McpSchema.CallToolResult callWithProgress(String tool, Map<String, Object> args, Object progressToken) {
+        return client.callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).progressToken(progressToken).build());
     }
 
     /** Calls a tool that must succeed and returns its text parsed as JSON. */
@@ -143,6 +153,7 @@ public final class ServerProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private Path home;
         private Duration timeout = Duration.ofSeconds(60);
+        private java.util.function.Consumer<McpSchema.ProgressNotification> progress;
 
         public Builder sandbox(String baseUrl, String token) {
             env.put("JETTY_API_URL", baseUrl);
@@ -172,10 +183,16 @@ public final class ServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** Receives every notifications/progress the server sends. */
+        public Builder progress(java.util.function.Consumer<McpSchema.ProgressNotification> consumer) {
+            this.progress = consumer;
+            return this;
+        }
+
         public ServerProcess start() {
             try {
                 Path h = home != null ? home : Files.createTempDirectory("jetty-mcp-home");
-                return new ServerProcess(env, args, h, timeout);
+                return new ServerProcess(env, args, h, timeout, progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
