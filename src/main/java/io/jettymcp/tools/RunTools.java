@@ -2,6 +2,7 @@ package io.jettymcp.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
@@ -161,12 +162,17 @@ public final class RunTools {
             return Mono.just(new TrialKeys(String.valueOf(v), "sent " + v + " (explicit)"));
         }
         String seg = ApiRequest.segment(c);
-        Mono<JsonNode> trial = call.api().json(ApiRequest.get("/api/v1/trial/" + seg));
-        Mono<JsonNode> env = call.api().json(ApiRequest.get("/api/v1/collections/" + seg + "/environment"));
-        return Mono.zip(trial, env)
-                .map(t -> decide(t.getT1(), t.getT2()))
-                .onErrorResume(e -> !(e instanceof Error),
-                        e -> Mono.just(new TrialKeys(null, "not sent (auto: could not check the trial or provider keys)")));
+        // each look-up absorbs its own failure: zip would otherwise cancel the other request mid-flight
+        Mono<JsonNode> trial = lookup(call, "/api/v1/trial/" + seg);
+        Mono<JsonNode> env = lookup(call, "/api/v1/collections/" + seg + "/environment");
+        return Mono.zip(trial, env).map(t -> t.getT1().isMissingNode() || t.getT2().isMissingNode()
+                ? new TrialKeys(null, "not sent (auto: could not check the trial or provider keys)")
+                : decide(t.getT1(), t.getT2()));
+    }
+
+    private static Mono<JsonNode> lookup(ToolCall call, String path) {
+        return call.api().json(ApiRequest.get(path))
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(MissingNode.getInstance()));
     }
 
     TrialKeys decide(JsonNode trial, JsonNode env) {
