@@ -41,7 +41,7 @@ public final class TrajectoryWaiter {
         ApiRequest req = ApiRequest.get(TrajectoryIds.trajectoryPath(collection, task, trajectoryId));
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return poll(call, req, start, budget.toNanos(), first, new Progress(call), null, null);
+            return poll(call, req, start, budget.toNanos(), first, new Progress(call::progress), null, null);
         });
     }
 
@@ -105,13 +105,19 @@ public final class TrajectoryWaiter {
      * timeout on progress).
      */
     static final class Progress {
-        private final ToolCall call;
+
+        /** Where notifications go: {@link ToolCall#progress}, which sends nothing without a progress token. */
+        interface Sink {
+            Mono<Void> send(double progress, Double total, String message);
+        }
+
+        private final Sink sink;
         private double last = -1;
         private int lastDone = -1;
         private int pollsInStep;
 
-        Progress(ToolCall call) {
-            this.call = call;
+        Progress(Sink sink) {
+            this.sink = sink;
         }
 
         Mono<Void> update(JsonNode t) {
@@ -129,7 +135,9 @@ public final class TrajectoryWaiter {
         Mono<Void> finish(JsonNode t) {
             Integer total = total(t);
             String status = t.path("status").asText("");
-            double value = "completed".equals(status) && total != null ? total : t.path("completed_steps").size();
+            // a run that ended short of its total still gets a last, larger value: clients show its final word
+            double value = "completed".equals(status) && total != null ? total
+                    : Math.max(t.path("completed_steps").size(), last + 0.01);
             String msg = status + (t.hasNonNull("error") ? ": " + TrajectoryView.cut(t.get("error").asText(), 120) : "");
             return send(value, t, msg);
         }
@@ -140,7 +148,7 @@ public final class TrajectoryWaiter {
             }
             last = value;
             Integer total = total(t);
-            return call.progress(value, total == null ? null : total.doubleValue(), message);
+            return sink.send(value, total == null ? null : total.doubleValue(), message);
         }
 
         private static Integer total(JsonNode t) {
