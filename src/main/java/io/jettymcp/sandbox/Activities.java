@@ -233,7 +233,7 @@ final class Activities {
         String out = text(in.get("template"));
         JsonNode vars = in.get("variables");
         if (vars != null && vars.isObject()) {
-            var it = vars.fields();
+            var it = vars.properties().iterator();
             while (it.hasNext()) {
                 var e = it.next();
                 out = out.replace("{{" + e.getKey() + "}}", text(e.getValue()));
@@ -354,7 +354,7 @@ final class Activities {
                 Trajectory c = ctx.state().trajectories.get(id);
                 ObjectNode row = results.addObject();
                 row.put("trajectory_id", id);
-                var it = keys.fields();
+                var it = keys.properties().iterator();
                 while (it.hasNext()) {
                     var e = it.next();
                     JsonNode v = null;

@@ -94,7 +94,7 @@ final class AdminApi {
     private static JsonNode redactJson(JsonNode n, String parentKey) {
         if (n.isObject()) {
             ObjectNode out = Json.obj();
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String k = e.getKey();
@@ -164,7 +164,7 @@ final class AdminApi {
     private Reply switches(Exchange ex) {
         JsonNode b = ex.jsonBody();
         SandboxSwitches sw = sim.switches;
-        Iterator<Map.Entry<String, JsonNode>> it = b.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = b.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey().replace("_", "").toLowerCase(Locale.ROOT);

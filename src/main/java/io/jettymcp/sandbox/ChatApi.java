@@ -201,7 +201,7 @@ final class ChatApi {
             templateVars.setAll((ObjectNode) vars.deepCopy());
         }
         String rendered = instruction;
-        for (Iterator<Map.Entry<String, JsonNode>> it = templateVars.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = templateVars.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             rendered = rendered.replace("{{" + e.getKey() + "}}", Activities.text(e.getValue()));
         }

@@ -137,7 +137,7 @@ final class CollectionsApi {
         }
         Map<String, String> out = new java.util.LinkedHashMap<>();
         List<com.fasterxml.jackson.databind.node.ObjectNode> errors = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();

@@ -31,11 +31,44 @@ final class CoreApi {
         r.add("GET", "/api/v1/datasets/{c}", ex -> list(ex, true));
         r.add("GET", "/api/v1/models/{c}/", ex -> list(ex, false));
         r.add("GET", "/api/v1/collections/{c}/datasets/", ex -> list(ex, true));
+        r.add("GET", "/api/v1/connected-accounts", ex -> {
+            userOnly(ex);
+            return Reply.json(Json.arr());
+        });
+        r.add("POST", "/api/v1/connected-accounts/nous/link", ex -> {
+            userOnly(ex);
+            JsonNode b = ex.jsonBody();
+            if (!b.path("refresh_token").isTextual()) {
+                throw ApiError.missing("body", "refresh_token");
+            }
+            ObjectNode o = Json.obj();
+            o.put("provider", "nous");
+            o.put("status", "linked");
+            o.put("account_label", "sandbox-nous");
+            o.put("subscription_tier", "sandbox");
+            return Reply.json(o);
+        });
+        r.add("POST", "/api/v1/connected-accounts/{provider}/begin", ex -> {
+            userOnly(ex);
+            String prov = ex.param("provider");
+            if (!prov.equals("codex") && !prov.equals("anthropic")) {
+                throw ApiError.detail(404, "Unknown provider '" + prov + "'");
+            }
+            return Reply.json(Json.obj().put("authorize_url", "https://example.invalid/sandbox-oauth/" + prov));
+        });
         r.add("GET", "/api/v1/collections/{c}/agents/", ex -> {
             Principal p = sim.auth.require(ex);
             sim.collection(p, ex.param("c"), false, "Collection not found");
             return Reply.json(Json.arr());
         });
+    }
+
+    /** Connected accounts belong to a Clerk user: API keys cannot see them. */
+    private void userOnly(Exchange ex) {
+        Principal p = sim.auth.require(ex);
+        if (p.isApiKey()) {
+            throw ApiError.detail(403, "Connected accounts require a user token (JWT); API keys are collection-scoped");
+        }
     }
 
     private Reply whoami(Exchange ex) {

@@ -255,7 +255,7 @@ final class Engine {
     /** Resolves X_path references into inputs.X (image_path is a literal storage key, not a reference). */
     private static ObjectNode resolveInputs(ObjectNode config, Trajectory t) {
         ObjectNode in = Json.obj();
-        Iterator<Map.Entry<String, JsonNode>> it = config.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = config.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();

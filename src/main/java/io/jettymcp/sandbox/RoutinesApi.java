@@ -180,7 +180,7 @@ final class RoutinesApi {
                 throw ApiError.validation(List.of("body", "secret_params"), "Input should be a valid dictionary", "dict_type");
             }
             secrets = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getValue().isTextual()) {
                     throw ApiError.validation(List.of("body", "secret_params", e.getKey()), "Input should be a valid string",

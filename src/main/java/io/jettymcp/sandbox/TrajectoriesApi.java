@@ -225,7 +225,7 @@ final class TrajectoriesApi {
         Auth.write(p);
         JsonNode b = ex.jsonBody();
         List<ObjectNode> errors = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = b.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = b.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual() || !SETTABLE.contains(e.getValue().asText())) {
@@ -240,7 +240,7 @@ final class TrajectoriesApi {
         ObjectNode o = Json.obj();
         ObjectNode updated = o.putObject("updated");
         ArrayNode missing = o.putArray("not_found");
-        it = b.fields();
+        it = b.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             Trajectory t = sim.state().trajectories.get(e.getKey());
@@ -346,11 +346,11 @@ final class TrajectoriesApi {
         String author = t.author;
         JsonNode scores = b.get("scores");
         if (scores != null && scores.isObject()) {
-            scores.fields().forEachRemaining(e -> addLabel(t, "score." + e.getKey(), e.getValue().asText(), author, now));
+            scores.properties().iterator().forEachRemaining(e -> addLabel(t, "score." + e.getKey(), e.getValue().asText(), author, now));
         }
         JsonNode labels = b.get("labels");
         if (labels != null && labels.isObject()) {
-            labels.fields().forEachRemaining(e -> addLabel(t, e.getKey(), e.getValue().asText(), author, now));
+            labels.properties().iterator().forEachRemaining(e -> addLabel(t, e.getKey(), e.getValue().asText(), author, now));
         }
         if (b.hasNonNull("cost_usd")) {
             addLabel(t, "cost_est_usd", b.get("cost_usd").asText(), author, now);
