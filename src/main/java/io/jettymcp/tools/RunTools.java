@@ -53,7 +53,7 @@ public final class RunTools {
         form.put("init_params", write(call.has("init_params") ? call.node("init_params") : ctx.mapper().createObjectNode()));
         if (call.has("secret_params")) {
             ObjectNode secrets = ctx.mapper().createObjectNode();
-            call.node("secret_params").fields().forEachRemaining(e -> {
+            call.node("secret_params").properties().forEach(e -> {
                 String v = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
                 ctx.redactor().register(v);
                 secrets.put(e.getKey(), v);

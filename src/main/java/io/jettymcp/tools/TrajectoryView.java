@@ -102,8 +102,7 @@ public final class TrajectoryView {
         }
         ObjectNode steps = mapper.createObjectNode();
         boolean cut = false;
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.path("steps").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : t.path("steps").properties()) {
             JsonNode s = e.getValue();
             ObjectNode so = steps.putObject(e.getKey());
             copy(s, so, "status");
@@ -161,7 +160,7 @@ public final class TrajectoryView {
             boolean all = steps.contains("*");
             JsonNode have = t.path("steps");
             if (all) {
-                have.fields().forEachRemaining(e -> full.set(e.getKey(), e.getValue()));
+                have.properties().forEach(e -> full.set(e.getKey(), e.getValue()));
             } else {
                 for (String s : steps) {
                     if (have.has(s)) {
@@ -278,7 +277,7 @@ public final class TrajectoryView {
                 return mapper.getNodeFactory().textNode("{" + n.size() + " fields}");
             }
             ObjectNode o = mapper.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(e.getKey(), truncate(e.getValue(), depth + 1)));
+            n.properties().forEach(e -> o.set(e.getKey(), truncate(e.getValue(), depth + 1)));
             return o;
         }
         return n;

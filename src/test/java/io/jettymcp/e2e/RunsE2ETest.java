@@ -65,6 +65,7 @@ class RunsE2ETest {
     void noFaults() {
         sandbox.faults().clear();
         sandbox.switches().labelRaceMillis(0);
+        sandbox.switches().nullStatusForWorkflowId(false);
     }
 
     private static String run(String task, Map<String, Object> args) {
@@ -163,6 +164,7 @@ class RunsE2ETest {
 
     @Test
     void waitAcceptsAWorkflowIdAndSaysHowToKeepWaitingWhenTheBudgetEnds() {
+        sandbox.switches().nullStatusForWorkflowId(true); // as Jetty does: polling a workflow id never ends
         JsonNode started = server.ok("run-task", Map.of("task", "pdf-amber-hawk")); // a runbook: 15 virtual s
         String wf = started.path("workflow_id").asText();
         String id = started.path("trajectory_id").asText();
