@@ -75,11 +75,12 @@ public final class RunTools {
             }
             String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
             return call.api().json(ApiRequest.multipart(path, form, parts))
-                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? unknownOutcome(e) : e)
+                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e) : e)
                     .flatMap(answer -> started(call, c, task, answer, tk, local, wait));
         });
     }
 
+    /** 5xx, network failures and a 2xx whose body could not be read: the run may be going. */
     private static ToolError unknownOutcome(JettyApiException e) {
         return new ToolError("The run request failed: " + e.getMessage() + " The run may or may not have started: "
                 + "check list-trajectories before running again (a repeated run-task is a second run). It was not retried.");
@@ -126,7 +127,7 @@ public final class RunTools {
             return Mono.just(o);
         }
         String trajectoryId = id;
-        return waiter.await(call, c, task, id, wait)
+        return waiter.await(call, c, task, id, wait, true)
                 .map(out -> {
                     if (out.trajectory() != null) {
                         o.put("done", out.done());

@@ -169,6 +169,10 @@ public final class TrajectoryTools {
             if (!answer.isNull() && !answer.isMissingNode()) {
                 o.set("jetty", answer);
             }
+            if (answer.path("not_found").size() > 0) {
+                o.put("warning", "Jetty found no run for " + answer.get("not_found") + " in " + c + "/" + task
+                        + "; list-trajectories shows the ids of this task.");
+            }
             return o;
         });
     }

@@ -38,22 +38,32 @@ public final class TrajectoryWaiter {
     }
 
     public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget) {
+        return await(call, collection, task, trajectoryId, budget, false);
+    }
+
+    /**
+     * @param justStarted the id came from a run POST a moment ago: a 404 then means "not written yet", not "wrong id",
+     *                    so it is polled again like any transient failure
+     */
+    public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget,
+                               boolean justStarted) {
         ApiRequest req = ApiRequest.get(TrajectoryIds.trajectoryPath(collection, task, trajectoryId));
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return poll(call, req, start, budget.toNanos(), first, new Progress(call::progress), null, null);
+            return poll(call, req, start, budget.toNanos(), first, new Progress(call::progress), null, justStarted);
         });
     }
 
     private Mono<Outcome> poll(ToolCall call, ApiRequest req, long start, long budget, Duration delay, Progress progress,
-                               JsonNode last, String lastError) {
+                               JsonNode last, boolean justStarted) {
         long left = budget - (System.nanoTime() - start);
         // a poll never holds the wait much past its budget, even if one request hangs
         Duration pollTimeout = Duration.ofNanos(Math.max(left, 0)).plusSeconds(5);
         return call.api().json(req)
                 .timeout(pollTimeout)
                 .map(t -> new Poll(t, null))
-                .onErrorResume(TrajectoryWaiter::transientFailure, e -> Mono.just(new Poll(null, describe(e))))
+                .onErrorResume(e -> transientFailure(e) || justStarted && last == null && notFound(e),
+                        e -> Mono.just(new Poll(null, describe(e))))
                 .flatMap(got -> {
                     boolean fresh = got.trajectory() != null;
                     JsonNode t = fresh ? got.trajectory() : last;
@@ -65,12 +75,12 @@ public final class TrajectoryWaiter {
                     Mono<Void> notify = fresh ? progress.update(t) : Mono.empty();
                     long remaining = budget - (System.nanoTime() - start);
                     if (remaining <= 0) {
-                        return notify.thenReturn(new Outcome(t, false, waited, err != null ? err : lastError));
+                        return notify.thenReturn(new Outcome(t, false, waited, err)); // err: only when the last poll failed
                     }
                     Duration sleep = delay.toNanos() < remaining ? delay : Duration.ofNanos(remaining);
                     Duration next = next(delay);
                     return notify.then(Mono.delay(sleep))
-                            .then(Mono.defer(() -> poll(call, req, start, budget, next, progress, t, err)));
+                            .then(Mono.defer(() -> poll(call, req, start, budget, next, progress, t, justStarted)));
                 });
     }
 
@@ -92,6 +102,10 @@ public final class TrajectoryWaiter {
             return x.outcomeUnknown() || x.status() == 429;
         }
         return e instanceof TimeoutException;
+    }
+
+    private static boolean notFound(Throwable e) {
+        return e instanceof JettyApiException x && x.status() == 404;
     }
 
     private static double seconds(long nanos) {

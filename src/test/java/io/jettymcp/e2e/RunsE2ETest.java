@@ -116,6 +116,19 @@ class RunsE2ETest {
     }
 
     @Test
+    void edgeTimeoutsResetsAndUnreadableAnswersAreNeverRetriedEither() {
+        for (FaultRule f : List.of(FaultRule.html524("POST", "/api/v1/run/.*"), FaultRule.reset("POST", "/api/v1/run/.*"),
+                FaultRule.malformedJson("POST", "/api/v1/run/.*"))) {
+            sandbox.faults().clear();
+            sandbox.requests().clear();
+            sandbox.faults().add(f);
+            String err = server.error("run-task", Map.of("task", "text-echo", "use_trial_keys", false));
+            assertThat(err).as(f.kind().name()).contains("may or may not have started").doesNotContain("<html");
+            assertThat(sandbox.requests().matching("POST", "/api/v1/run/.*")).as(f.kind().name()).hasSize(1);
+        }
+    }
+
+    @Test
     void runWithWaitSecondsReturnsTheFinishedRun() {
         JsonNode out = server.ok("run-task", Map.of("task", "text-echo", "init_params", Map.of("text", "waited"),
                 "wait_seconds", 20));
@@ -199,6 +212,9 @@ class RunsE2ETest {
         List<RecordedRequest> posts = sandbox.requests().matching("POST", "/api/v1/trajectory/demo/pdf-amber-hawk/statuses");
         assertThat(posts).hasSize(1);
         assertThat(posts.get(0).bodyJson()).isEqualTo(M.createObjectNode().put(a, "archived").put(b, "archived"));
+        JsonNode unknown = server.ok("set-trajectory-status", Map.of("task", "pdf-amber-hawk",
+                "trajectory_ids", List.of("0badc0de"), "status", "cancelled"));
+        assertThat(unknown.path("warning").asText()).contains("0badc0de").contains("list-trajectories");
         String err = server.error("set-trajectory-status", Map.of("task", "pdf-amber-hawk", "trajectory_ids", List.of(a),
                 "status", "running"));
         assertThat(err).contains("status").contains("cancelled");

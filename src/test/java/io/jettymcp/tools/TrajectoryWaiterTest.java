@@ -98,6 +98,16 @@ class TrajectoryWaiterTest {
     }
 
     @Test
+    void rightAfterARunA404IsPolledAgainRatherThanFatal() {
+        TrajectoryWaiter.Outcome out = waiter.await(call, "demo", "text-echo", "0badc0de", Duration.ofMillis(300), true)
+                .block(Duration.ofSeconds(10));
+        assertThat(out.trajectory()).isNull();
+        assertThat(out.done()).isFalse();
+        assertThat(out.lastError()).contains("404");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/db/trajectory/demo/text-echo/0badc0de").size()).isGreaterThan(1);
+    }
+
+    @Test
     void disposingTheWaitStopsPolling() throws Exception {
         String id = run("pdf-amber-hawk");
         String path = "/api/v1/db/trajectory/demo/pdf-amber-hawk/" + id;
