@@ -41,7 +41,8 @@ public final class FileTools {
 
     public FileTools(ToolContext ctx) {
         this.ctx = ctx;
-        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""));
+        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
+                LocalFiles.userHome());
     }
 
     public Mono<JsonNode> upload(ToolCall call) {

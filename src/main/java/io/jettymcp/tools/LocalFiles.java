@@ -25,11 +25,20 @@ public final class LocalFiles {
     private final List<Path> roots;
     private final long maxBytes;
     private final Path workingDir;
+    private final Path home;
 
-    public LocalFiles(List<Path> roots, long maxBytes, Path workingDir) {
+    /** @param home what a leading {@code ~/} means, as in a shell; null leaves {@code ~} alone */
+    public LocalFiles(List<Path> roots, long maxBytes, Path workingDir, Path home) {
         this.roots = List.copyOf(roots);
         this.maxBytes = maxBytes;
         this.workingDir = workingDir.toAbsolutePath().normalize();
+        this.home = home;
+    }
+
+    /** {@code $HOME} as the shell sees it (the settings do the same), else the JVM's idea of it. */
+    public static Path userHome() {
+        String h = System.getenv("HOME");
+        return Path.of(h != null && !h.isBlank() ? h.strip() : System.getProperty("user.home"));
     }
 
     public List<Checked> checkAll(String arg, List<String> given) {
@@ -43,7 +52,8 @@ public final class LocalFiles {
     public Checked check(String arg, String given) {
         Path p;
         try {
-            p = Path.of(given);
+            p = home != null && (given.equals("~") || given.startsWith("~/")) ? home.resolve(given.substring(1).replaceFirst("^/", ""))
+                    : Path.of(given);
         } catch (InvalidPathException e) {
             throw ToolError.argument(arg, "is not a valid file path");
         }

@@ -35,7 +35,8 @@ public final class RunTools {
 
     public RunTools(ToolContext ctx, TrajectoryWaiter waiter) {
         this.ctx = ctx;
-        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""));
+        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
+                LocalFiles.userHome());
         this.waiter = waiter;
         this.view = new TrajectoryView(ctx.mapper());
     }

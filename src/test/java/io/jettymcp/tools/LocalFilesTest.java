@@ -18,7 +18,7 @@ class LocalFilesTest {
 
     private LocalFiles files(long max) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        return new LocalFiles(List.of(root), max, root);
+        return new LocalFiles(List.of(root), max, root, root.resolve("home"));
     }
 
     @Test
@@ -30,6 +30,8 @@ class LocalFilesTest {
         assertThat(c.name()).isEqualTo("in.csv");
         assertThat(c.size()).isEqualTo(4);
         assertThat(f.check("files", "in.csv").real()).as("relative to the working directory").isEqualTo(file.toRealPath());
+        Path inHome = Files.writeString(Files.createDirectories(tmp.resolve("root/home")).resolve("h.txt"), "h");
+        assertThat(f.check("files", "~/h.txt").real()).as("~ is the home directory").isEqualTo(inHome.toRealPath());
     }
 
     @Test
