@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
-import io.jettymcp.api.ApiResponse;
+import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
@@ -35,6 +35,8 @@ public final class FileTools {
 
     static final int INLINE_MAX_BYTES = 8 * 1024;
     static final int LIST_CAP = 500;
+    /** Large enough for run artefacts (videos, zips); small enough that a mistake cannot fill a disk. */
+    static final long MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
     private final ToolContext ctx;
     private final LocalFiles files;
@@ -90,22 +92,50 @@ public final class FileTools {
         for (String seg : storagePath.split("/")) {
             uri.append('/').append(ApiRequest.segment(seg));
         }
-        return call.api().send(ApiRequest.get(uri.toString()))
-                .flatMap(res -> Mono.fromCallable(() -> save(dir, target, res)).subscribeOn(Schedulers.boundedElastic()))
-                .map(res -> {
-                    ObjectNode o = ctx.mapper().createObjectNode();
-                    o.put("path", storagePath);
-                    o.put("saved_to", target.toString());
-                    o.put("bytes", res.body().length);
-                    if (res.contentType() != null) {
-                        o.put("content_type", res.contentType());
-                    }
-                    String text = inline && res.body().length <= INLINE_MAX_BYTES ? text(res) : null;
-                    if (text != null) {
-                        o.put("content", text);
-                    }
-                    return o;
-                });
+        ApiRequest req = ApiRequest.get(uri.toString());
+        // streamed to a temporary file in the download directory, moved into place only once complete
+        return Mono.fromCallable(() -> {
+                    Files.createDirectories(dir);
+                    return Files.createTempFile(dir, ".download-", ".part");
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(tmp -> call.api().download(req, tmp, MAX_DOWNLOAD_BYTES)
+                        .flatMap(d -> Mono.fromCallable(() -> place(dir, tmp, target, d, storagePath, inline))
+                                .subscribeOn(Schedulers.boundedElastic()))
+                        .doFinally(s -> deleteQuietly(tmp)));
+    }
+
+    private JsonNode place(Path dir, Path tmp, Path target, JettyApi.Download d, String storagePath, boolean inline)
+            throws IOException {
+        Files.createDirectories(target.getParent());
+        checkNoEscape(dir, target); // again, now that the folders exist
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        ObjectNode o = ctx.mapper().createObjectNode();
+        o.put("path", storagePath);
+        o.put("saved_to", target.toString());
+        o.put("bytes", d.bytes());
+        if (d.contentType() != null) {
+            o.put("content_type", d.contentType());
+        }
+        if (inline && d.bytes() <= INLINE_MAX_BYTES) {
+            String text = text(d.contentType(), Files.readAllBytes(target));
+            if (text != null) {
+                o.put("content", text);
+            }
+        }
+        return o;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a leftover .part file in the download directory is harmless
+        }
     }
 
     /** The local file for a relative name under the download directory; refuses absolute names and any '..' escape. */
@@ -156,31 +186,13 @@ public final class FileTools {
         }
     }
 
-    private ApiResponse save(Path dir, Path target, ApiResponse res) throws IOException {
-        Files.createDirectories(target.getParent());
-        checkNoEscape(dir, target); // again, now that the folders exist
-        Path tmp = Files.createTempFile(target.getParent(), ".download-", ".part");
-        try {
-            Files.write(tmp, res.body());
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return res;
-    }
-
     /** The body as text when it is small, valid UTF-8 and has no NUL bytes (so not an image or a zip). */
-    static String text(ApiResponse res) {
-        String ct = res.contentType() == null ? "" : res.contentType().toLowerCase(Locale.ROOT);
+    static String text(String contentType, byte[] b) {
+        String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (ct.startsWith("image/") || ct.startsWith("audio/") || ct.startsWith("video/") || ct.contains("zip")
                 || ct.contains("pdf")) {
             return null;
         }
-        byte[] b = res.body();
         for (byte x : b) {
             if (x == 0) {
                 return null;

@@ -136,9 +136,27 @@ class FilesE2ETest {
     }
 
     @Test
-    void aMissingStorageFileIsA404() {
+    void filesLargerThanAnApiAnswerAreStreamedToDisk() throws Exception {
+        byte[] big = new byte[9 * 1024 * 1024 + 123]; // over JettyApi's 8 MB cap for JSON answers
+        new java.util.Random(1).nextBytes(big);
+        Path file = Files.write(home.resolve("data/big.bin"), big);
+        String stored = server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
+        JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "big-copy.bin"));
+        assertThat(down.path("bytes").asLong()).isEqualTo(big.length);
+        assertThat(down.has("content")).isFalse();
+        assertThat(Files.readAllBytes(downloads.resolve("big-copy.bin"))).isEqualTo(big);
+        try (var left = Files.list(downloads)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+    }
+
+    @Test
+    void aMissingStorageFileIsA404() throws Exception {
         String err = server.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
         assertThat(err).contains("404");
         assertThat(Files.exists(downloads.resolve("demo/text-echo/0000/none.txt"))).isFalse();
+        try (var left = Files.list(downloads)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no partial file left").noneMatch(n -> n.endsWith(".part"));
+        }
     }
 }

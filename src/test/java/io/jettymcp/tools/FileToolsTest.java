@@ -1,6 +1,5 @@
 package io.jettymcp.tools;
 
-import io.jettymcp.api.ApiResponse;
 import io.jettymcp.guard.ToolError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,14 +45,14 @@ class FileToolsTest {
 
     @Test
     void onlySmallCleanTextIsInlined() {
-        assertThat(FileTools.text(res("text/plain", "héllo".getBytes(StandardCharsets.UTF_8)))).isEqualTo("héllo");
-        assertThat(FileTools.text(res("application/octet-stream", "a,b\n".getBytes(StandardCharsets.UTF_8)))).isEqualTo("a,b\n");
-        assertThat(FileTools.text(res("image/png", "PNG".getBytes(StandardCharsets.UTF_8)))).isNull();
-        assertThat(FileTools.text(res(null, new byte[]{'a', 0, 'b'}))).isNull();
-        assertThat(FileTools.text(res(null, new byte[]{(byte) 0xC3, (byte) 0x28}))).as("invalid UTF-8").isNull();
+        assertThat((res("text/plain", "héllo".getBytes(StandardCharsets.UTF_8)))).isEqualTo("héllo");
+        assertThat((res("application/octet-stream", "a,b\n".getBytes(StandardCharsets.UTF_8)))).isEqualTo("a,b\n");
+        assertThat((res("image/png", "PNG".getBytes(StandardCharsets.UTF_8)))).isNull();
+        assertThat((res(null, new byte[]{'a', 0, 'b'}))).isNull();
+        assertThat((res(null, new byte[]{(byte) 0xC3, (byte) 0x28}))).as("invalid UTF-8").isNull();
     }
 
-    private static ApiResponse res(String ct, byte[] body) {
-        return new ApiResponse(200, ct, body, null);
+    private static String res(String ct, byte[] body) {
+        return FileTools.text(ct, body);
     }
 }
