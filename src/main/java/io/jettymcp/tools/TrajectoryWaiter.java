@@ -174,7 +174,7 @@ public final class TrajectoryWaiter {
             String status = t.path("status").asText("pending");
             Integer total = total(t);
             String current = null;
-            if (total != null && done < total) {
+            if (total != null && done < total && "running".equals(status)) {
                 for (JsonNode s : t.get("total_steps")) { // the first step not yet completed
                     if (!contains(t.path("completed_steps"), s.asText())) {
                         current = s.asText();

@@ -141,7 +141,7 @@ class TrajectoryWaiterTest {
         p.finish(done).block();
         assertThat(sent).extracting(a -> a[0]).containsExactly(0.0, 0.5, 1.0, 1.5, 1.0 + 2 / 3.0, 2.0);
         assertThat(sent).allSatisfy(a -> assertThat(a[1]).isEqualTo(2.0));
-        assertThat(messages.get(0)).isEqualTo("pending: step 'a' (0 of 2 steps done)");
+        assertThat(messages.get(0)).isEqualTo("pending (0 of 2 steps done)");
         assertThat(messages.get(2)).isEqualTo("running: step 'b' (1 of 2 steps done)");
         assertThat(messages.get(5)).isEqualTo("completed");
     }
