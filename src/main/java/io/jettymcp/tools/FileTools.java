@@ -64,7 +64,11 @@ public final class FileTools {
     }
 
     public Mono<JsonNode> list(ToolCall call) {
-        Mono<String> prefix = call.has("prefix") ? Mono.just(call.str("prefix")) : call.tenant().scope().resolve(null);
+        Mono<String> prefix = call.has("prefix") ? Mono.just(call.str("prefix"))
+                : call.tenant().scope().resolve(ctx.settings().pinnedCollection())
+                .onErrorMap(e -> e instanceof ToolError && e.getMessage().startsWith("Invalid argument 'collection'"),
+                        e -> ToolError.argument("prefix", "is needed: this token may use several collections, so start "
+                                + "the prefix with one (list-collections shows them)."));
         return prefix.flatMap(p -> call.api().json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", p)).map(answer -> {
             JsonNode list = answer.isArray() ? answer : answer.path("files");
             ObjectNode o = ctx.mapper().createObjectNode();

@@ -1,12 +1,23 @@
 package io.jettymcp.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.config.Token;
+import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +61,29 @@ class FileToolsTest {
         assertThat((res("image/png", "PNG".getBytes(StandardCharsets.UTF_8)))).isNull();
         assertThat((res(null, new byte[]{'a', 0, 'b'}))).isNull();
         assertThat((res(null, new byte[]{(byte) 0xC3, (byte) 0x28}))).as("invalid UTF-8").isNull();
+    }
+
+    @Test
+    void listFilesWithoutAPrefixNeedsATokenBoundToOneCollection() {
+        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
+        try {
+            ObjectMapper m = new ObjectMapper();
+            FileTools tools = new FileTools(RunToolsTest.context(new Redactor()));
+            for (String token : new String[]{SandboxSeeds.USER_TOKEN, SandboxSeeds.DEMO_TOKEN}) {
+                JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(token, "t"),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
+                ToolCall call = new ToolCall(null, m.createObjectNode(), null,
+                        new Tenant(api, new CollectionScope(Set.of(), api)), null, null);
+                if (token.equals(SandboxSeeds.USER_TOKEN)) {
+                    assertThatThrownBy(() -> tools.list(call).block()).isInstanceOf(ToolError.class)
+                            .hasMessageContaining("'prefix'").hasMessageContaining("list-collections");
+                } else {
+                    assertThat(tools.list(call).block().path("prefix").asText()).isEqualTo("demo");
+                }
+            }
+        } finally {
+            sandbox.close();
+        }
     }
 
     private static String res(String ct, byte[] body) {
