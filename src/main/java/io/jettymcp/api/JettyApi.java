@@ -44,7 +44,7 @@ public final class JettyApi {
             + "environment (for example in the MCP client's config 'env' block), pass --token-file, or write the "
             + "key to ~/.config/jetty/token; keys are created at https://jetty.io under Settings → API keys.";
 
-    private final HttpClient client;
+    private final Lazy<HttpClient> client;
     private final String baseUrl;
     private final Token token;
     private final Duration timeout;
@@ -52,7 +52,7 @@ public final class JettyApi {
     private final ObjectMapper mapper;
     private final ApiErrors errors;
 
-    private JettyApi(HttpClient client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
+    private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
                      ObjectMapper mapper) {
         this.client = client;
         this.baseUrl = baseUrl;
@@ -65,17 +65,20 @@ public final class JettyApi {
 
     public static JettyApi create(String baseUrl, Token token, Duration connectTimeout, Duration timeout,
                                   RetryPolicy retry, ObjectMapper mapper, String version) {
-        ConnectionProvider pool = ConnectionProvider.builder("jetty-api")
-                .maxConnections(64)
-                .pendingAcquireTimeout(timeout)
-                .maxIdleTime(Duration.ofSeconds(30))
-                .build();
-        HttpClient client = HttpClient.create(pool)
-                .baseUrl(baseUrl)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
-                .responseTimeout(timeout)
-                .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
-                        .set(HttpHeaderNames.ACCEPT, "application/json"));
+        // built on first use: loading Netty before the client's initialize is answered would slow every launch
+        Lazy<HttpClient> client = new Lazy<>(() -> {
+            ConnectionProvider pool = ConnectionProvider.builder("jetty-api")
+                    .maxConnections(64)
+                    .pendingAcquireTimeout(timeout)
+                    .maxIdleTime(Duration.ofSeconds(30))
+                    .build();
+            return HttpClient.create(pool)
+                    .baseUrl(baseUrl)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                    .responseTimeout(timeout)
+                    .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
+                            .set(HttpHeaderNames.ACCEPT, "application/json"));
+        });
         return new JettyApi(client, baseUrl, token, timeout, retry, mapper);
     }
 
@@ -136,7 +139,7 @@ public final class JettyApi {
 
     /** One HTTP exchange, any status; bounded in time and in body size. */
     public Mono<ApiResponse> exchange(ApiRequest req) {
-        HttpClient c = client;
+        HttpClient c = client.get();
         if (req.auth()) {
             c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
         }
@@ -186,7 +189,7 @@ public final class JettyApi {
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
-        HttpClient c = req.auth() ? client.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value())) : client;
+        HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value())) : client.get();
         return c.get().uri(req.uri()).response((res, content) -> {
                     int code = res.status().code();
                     String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
@@ -232,6 +235,44 @@ public final class JettyApi {
                 });
     }
 
+    /**
+     * Sends a JSON POST and reads the answer only until {@code enough} holds for the text received so far
+     * (or the body ends), then lets the connection go: for endpoints that hold the connection for a whole
+     * run but say what they started early (chat-completions runbook mode). Any status is returned, never
+     * retried; bound the wait with {@code timeout} on the result — cancelling closes the request.
+     */
+    public Mono<ApiResponse> readUntil(ApiRequest req, String accept, java.util.function.Predicate<String> enough) {
+        if (req.auth() && !token.present()) {
+            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
+        }
+        byte[] body = writeJson(req.json());
+        HttpClient c = client.get().headers(h -> {
+            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, accept);
+            if (req.auth()) {
+                h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value());
+            }
+        });
+        return c.request(HttpMethod.valueOf(req.method())).uri(req.uri())
+                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                .response((res, content) -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    return content.asByteArray()
+                            .map(bytes -> {
+                                if (out.size() + bytes.length > MAX_RESPONSE_BYTES) {
+                                    throw new ResponseTooLarge();
+                                }
+                                out.write(bytes, 0, bytes.length);
+                                return out.size();
+                            })
+                            .takeUntil(n -> enough.test(utf8(out.toByteArray())))
+                            .then(Mono.fromSupplier(() -> new ApiResponse(res.status().code(),
+                                    res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
+                                    res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
+                })
+                .next()
+                .onErrorMap(e -> !(e instanceof JettyApiException), e -> transportError(req, e));
+    }
+
     private JsonNode parse(ApiRequest req, ApiResponse res) {
         if (res.body().length == 0) {
             return NullNode.instance;
@@ -265,9 +306,11 @@ public final class JettyApi {
                 + "). Check the network and JETTY_API_URL.", null);
     }
 
+    /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
     private static boolean connectionLevel(Throwable e) {
-        return hasCause(e, ConnectException.class) || e instanceof PrematureCloseException
-                || hasCause(e, PrematureCloseException.class);
+        boolean timeout = e instanceof TimeoutException || hasCause(e, ReadTimeoutException.class);
+        return !timeout && !(e instanceof ResponseTooLarge)
+                && (hasCause(e, IOException.class) || e instanceof PrematureCloseException);
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
@@ -309,6 +352,30 @@ public final class JettyApi {
 
     static String utf8(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A value computed once, on first use, by whichever thread gets there first. */
+    private static final class Lazy<T> {
+        private final java.util.function.Supplier<T> init;
+        private volatile T value;
+
+        Lazy(java.util.function.Supplier<T> init) {
+            this.init = init;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = init.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
     }
 
     private static final class ResponseTooLarge extends RuntimeException {

@@ -71,6 +71,14 @@ public final class Main {
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("sandbox")) {
                 return runSandbox(pr.subcommand());
             }
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("doctor")) {
+                Settings settings = new SettingsLoader(System.getenv()).load(new SettingsLoader.Flags(
+                        pr.subcommand().matchedOptionValue("--token-file", null), null, null, null, false, List.<Path>of(),
+                        null, false));
+                int code = Doctor.run(settings, protocolOut);
+                protocolOut.flush();
+                return code;
+            }
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("tools")) {
                 return Tools.print(pr.subcommand(), System.err, protocolOut);
             }
@@ -104,7 +112,7 @@ public final class Main {
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
         Redactor redactor = new Redactor();
-        JettyMcpServer server = new JettyMcpServer(settings, redactor);
+        JettyMcpServer server = new JettyMcpServer(settings, redactor, pr.matchedOptionValue("--policy", null));
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
                 System.in, protocolOut, ended::countDown);
@@ -129,8 +137,17 @@ public final class Main {
         System.err.println("        acme  " + SandboxSeeds.ACME_TOKEN);
         System.err.println("        user  " + SandboxSeeds.USER_TOKEN + " (no collection scope)");
         System.err.println("  Admin: " + sim.baseUrl() + "/__sim/requests, /__sim/faults, /__sim/reset. Ctrl-C stops it.");
-        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
-        return -1;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sim.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await(); // Netty's threads are daemons: keep the JVM alive until Ctrl-C
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     static CommandSpec rootSpec() {
@@ -150,11 +167,17 @@ public final class Main {
         spec.addOption(OptionSpec.builder("--files-root").paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
                 .description("Directory local files may be read from (repeatable; default: working directory and $HOME).").build());
         spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
+        spec.addOption(opt("--policy", Path.class, "FILE", "JSON policy: allow, approval_required or deny per tool and collection."));
 
         CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
         spec.addSubcommand("sandbox", sandbox);
+
+        CommandSpec doctor = CommandSpec.create().name("doctor").mixinStandardHelpOptions(true);
+        doctor.usageMessage().description("Check the configuration, the token and the connection to Jetty, and say what to fix.");
+        doctor.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
+        spec.addSubcommand("doctor", doctor);
 
         CommandSpec tools = CommandSpec.create().name("tools").mixinStandardHelpOptions(true);
         tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");

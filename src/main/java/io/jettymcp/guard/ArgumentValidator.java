@@ -47,6 +47,7 @@ public final class ArgumentValidator {
             throw ToolError.argument(root(path), "nested deeper than " + MAX_DEPTH + " levels; flatten it");
         }
         String type = schema.path("type").asText("");
+        registerSecrets(schema, value);
         switch (type) {
             case "string" -> checkString(path, schema, value);
             case "integer" -> {
@@ -80,6 +81,23 @@ public final class ArgumentValidator {
             if (!found) {
                 throw ToolError.argument(path, "must be one of " + en + ", got " + describe(value));
             }
+        }
+    }
+
+    /** Secret values are registered before any check can quote them back in an error. */
+    private void registerSecrets(JsonNode schema, JsonNode value) {
+        String kind = schema.path("x-kind").asText("");
+        if (kind.equals("secret") && value.isTextual()) {
+            redactor.register(value.asText());
+        } else if (kind.equals("secret-map")) {
+            if (value.isTextual()) {
+                redactor.register(value.asText());
+            }
+            value.forEach(v -> {
+                if (v.isTextual()) {
+                    redactor.register(v.asText());
+                }
+            });
         }
     }
 

@@ -6,7 +6,9 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
+import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
@@ -48,6 +50,11 @@ public final class JettyMcpServer {
     private final ToolRegistry registry;
 
     public JettyMcpServer(Settings settings, Redactor redactor) {
+        this(settings, redactor, null);
+    }
+
+    /** @param policyFile a --policy file, or null to allow every listed tool */
+    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
@@ -59,11 +66,15 @@ public final class JettyMcpServer {
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
         this.registry = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(mapper), mapper);
-        this.tools = registry.bind(registry.select(settings), settings.pinnedCollection());
+        PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, redactor, mapper);
+        Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
+        this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
+                settings.pinnedCollection());
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, exchange -> tenant);
+        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy, exchange -> tenant,
+                new EnvSecrets(redactor));
     }
 
     public ObjectMapper mapper() {
@@ -80,13 +91,20 @@ public final class JettyMcpServer {
 
     public McpAsyncServer start(McpServerTransportProvider transport) {
         List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return McpServer.async(transport)
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging()
+                        .resources(false, false).prompts(false).completions().build())
                 .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
+                .resources(extras.resources())
+                .resourceTemplates(extras.resourceTemplates())
+                .prompts(extras.prompts())
+                .completions(extras.completions())
                 .build();
     }
 }

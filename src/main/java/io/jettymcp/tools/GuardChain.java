@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ArgumentValidator;
+import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.Sanitizer;
@@ -42,9 +43,11 @@ public final class GuardChain {
     private final SizeCap cap;
     private final ObjectMapper mapper;
     private final Redactor redactor;
+    private final EnvSecrets envSecrets;
 
     public GuardChain(ToolContext ctx, ArgumentValidator validator, Policy policy,
-                      Function<McpAsyncServerExchange, Tenant> tenants) {
+                      Function<McpAsyncServerExchange, Tenant> tenants, EnvSecrets envSecrets) {
+        this.envSecrets = envSecrets;
         this.ctx = ctx;
         this.validator = validator;
         this.policy = policy;
@@ -62,6 +65,7 @@ public final class GuardChain {
         return Mono.defer(() -> {
                     ObjectNode args = arguments(request);
                     validator.validate(tool.effectiveInput(), args);
+                    tool.handler().precheck(args); // rules beyond the schema, still before any request
                     Tenant tenant = tenants.apply(exchange);
                     if (spec.auth() && !tenant.api().token().present()) {
                         throw new ToolError(JettyApi.NO_TOKEN);
@@ -72,7 +76,9 @@ public final class GuardChain {
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
                                 ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, exchange, progressToken);
-                                return policy.check(spec, args, exchange)
+                                Mono<Void> learn = c.isPresent() && spec.auth()
+                                        ? envSecrets.learn(tenant.api(), c.get()) : Mono.empty();
+                                return learn.then(policy.check(spec, args, exchange))
                                         .then(Mono.defer(() -> tool.handler().handle(call)))
                                         .map(payload -> success(spec, args, payload));
                             });

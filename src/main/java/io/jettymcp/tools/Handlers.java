@@ -32,6 +32,25 @@ public final class Handlers {
         m.put("upload-file", files::upload);
         m.put("download-file", files::download);
         m.put("list-files", files::list);
+        m.put("validate-workflow", tasks::validate);
+        m.put("diagnose-trajectory", new Diagnosis(ctx.mapper())::diagnose);
+        EnvTools env = new EnvTools(ctx);
+        m.put("list-env-vars", env::list);
+        m.put("check-secrets", ToolHandler.prechecked(env::precheckNames, env::check));
+        m.put("set-env-vars", ToolHandler.prechecked(env::precheckVariables, env::set));
+        m.put("delete-env-vars", ToolHandler.prechecked(env::precheckNames, env::delete));
+        RoutineTools routines = new RoutineTools(ctx);
+        m.put("list-routines", routines::list);
+        m.put("get-routine", routines::get);
+        m.put("create-routine", ToolHandler.prechecked(a -> routines.precheck(a, false), routines::create));
+        m.put("update-routine", ToolHandler.prechecked(a -> routines.precheck(a, true), routines::update));
+        m.put("delete-routine", routines::delete);
+        m.put("pause-routine", routines::pause);
+        m.put("resume-routine", routines::resume);
+        m.put("run-routine-now", routines::runNow);
+        m.put("list-routine-runs", routines::runs);
+        RunbookTools runbooks = new RunbookTools(ctx);
+        m.put("run-runbook", ToolHandler.prechecked(runbooks::precheck, runbooks::run));
         return m;
     }
 }

@@ -17,9 +17,23 @@ import java.util.Locale;
 public final class TaskTools {
 
     private final ToolContext ctx;
+    private final WorkflowValidator validator;
 
     public TaskTools(ToolContext ctx) {
         this.ctx = ctx;
+        this.validator = new WorkflowValidator(ctx.mapper());
+    }
+
+    /** validate-workflow: a given workflow document, or a saved task's, checked against the live template catalog. */
+    public Mono<JsonNode> validate(ToolCall call) {
+        Mono<JsonNode> workflow = call.has("workflow") ? Mono.just(call.node("workflow"))
+                : call.has("task")
+                ? call.tenant().scope().resolve(call.str("collection")).flatMap(c -> call.api().json(ApiRequest.get(
+                        "/api/v1/tasks/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(call.str("task")))))
+                        .map(t -> t.path("workflow"))
+                : Mono.error(new io.jettymcp.guard.ToolError("Give either 'workflow' (a document to check) or 'task' (a saved task)."));
+        Mono<JsonNode> templates = call.api().json(ApiRequest.get("/api/v1/step-templates").withoutAuth());
+        return workflow.zipWith(templates).map(t -> validator.validate(t.getT1(), t.getT2()));
     }
 
     public Mono<JsonNode> search(ToolCall call) {

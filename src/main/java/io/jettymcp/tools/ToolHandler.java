@@ -1,7 +1,10 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import reactor.core.publisher.Mono;
+
+import java.util.function.Consumer;
 
 /**
  * Does the work of one tool after the guard chain has validated and scoped its arguments. Returns
@@ -12,4 +15,27 @@ import reactor.core.publisher.Mono;
 public interface ToolHandler {
 
     Mono<JsonNode> handle(ToolCall call);
+
+    /**
+     * Argument rules JSON Schema cannot say (a routine's cadence, a runbook's model), checked by the
+     * guard chain right after validation: before the scope look-up or any other request. Throw a
+     * {@link io.jettymcp.guard.ToolError}. {@code collection} may still be absent here.
+     */
+    default void precheck(ObjectNode args) {
+    }
+
+    /** A handler with a {@link #precheck}. */
+    static ToolHandler prechecked(Consumer<ObjectNode> precheck, ToolHandler handler) {
+        return new ToolHandler() {
+            @Override
+            public Mono<JsonNode> handle(ToolCall call) {
+                return handler.handle(call);
+            }
+
+            @Override
+            public void precheck(ObjectNode args) {
+                precheck.accept(args);
+            }
+        };
+    }
 }

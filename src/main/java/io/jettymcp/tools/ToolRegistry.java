@@ -48,8 +48,16 @@ public final class ToolRegistry {
         return specs;
     }
 
-    /** The specs this configuration exposes; unknown toolset or tool names stop start-up. */
     public List<ToolSpec> select(Settings settings) {
+        return select(settings, name -> true);
+    }
+
+    /**
+     * The specs this configuration exposes; unknown toolset or tool names stop start-up.
+     *
+     * @param policyListed false for tools the policy denies everywhere: they are not listed at all
+     */
+    public List<ToolSpec> select(Settings settings, java.util.function.Predicate<String> policyListed) {
         Set<String> names = new TreeSet<>();
         specs.forEach(s -> names.add(s.name()));
         for (String t : settings.toolsets()) {
@@ -70,7 +78,7 @@ public final class ToolRegistry {
             if (!chosen || settings.excludeTools().contains(s.name())) {
                 continue;
             }
-            if (settings.readOnly() && s.writes()) {
+            if ((settings.readOnly() && s.writes()) || !policyListed.test(s.name())) {
                 continue;
             }
             if (s.name().equals(CREATE_COLLECTION) && !settings.collections().isEmpty()) {
@@ -124,13 +132,12 @@ public final class ToolRegistry {
         if (published.path("required").isArray() && published.get("required").isEmpty()) {
             published.remove("required");
         }
-        if (!published.has("additionalProperties")) {
-            published.put("additionalProperties", false);
-        }
+        // no additionalProperties:false: unknown arguments are refused by the validator with a clearer message,
+        // and every byte of tools/list is model context
         McpSchema.Tool.Builder b = McpSchema.Tool.builder(s.name(), mapper.convertValue(published, Map.class))
                 .title(s.title())
                 .description(s.description())
-                .annotations(new McpSchema.ToolAnnotations(s.title(), s.annotations().readOnly(),
+                .annotations(new McpSchema.ToolAnnotations(null, s.annotations().readOnly(),
                         s.annotations().destructive(), s.annotations().idempotent(), s.annotations().openWorld(), null));
         if (s.outputSchema() != null) {
             b.outputSchema(mapper.convertValue(s.outputSchema(), Map.class));

@@ -2,11 +2,8 @@ package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.RawStdio;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
-import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,26 +15,14 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Start-up configuration: no token, token file in $HOME, toolset filters, read-only, CLI errors. */
-class ConfigE2ETest {
-
-    static SandboxServer sandbox;
+class ConfigE2ETest extends SandboxTest {
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
-
     @Test
     void withoutATokenTheServerStartsAndSaysHowToSetOne() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home).start()) {
+        try (ServerProcess s = serverFor(null).home(home).start()) {
             sandbox.requests().clear();
             String err = s.error("list-tasks", Map.of("collection", "demo"));
             assertThat(err).contains("JETTY_API_TOKEN").contains("~/.config/jetty/token");
@@ -51,7 +36,7 @@ class ConfigE2ETest {
     void tokenIsReadFromHomeConfig() throws Exception {
         Files.createDirectories(home.resolve(".config/jetty"));
         Files.writeString(home.resolve(".config/jetty/token"), io.jettymcp.sandbox.SandboxSeeds.ACME_TOKEN + "\n");
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home).start()) {
+        try (ServerProcess s = serverFor(null).home(home).start()) {
             assertThat(s.ok("whoami", Map.of()).path("collection_scope").asText()).isEqualTo("acme");
             assertThat(s.ok("whoami", Map.of()).path("token_source").asText()).isEqualTo("~/.config/jetty/token");
         }
@@ -59,12 +44,12 @@ class ConfigE2ETest {
 
     @Test
     void toolsetsAndReadOnlyFilterTheCatalog() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
+        try (ServerProcess s = serverFor(null).home(home)
                 .args("--toolsets", "tasks,context", "--read-only", "--exclude-tools", "search-tasks").start()) {
             assertThat(s.tools()).extracting(McpSchema.Tool::name)
-                    .containsExactlyInAnyOrder("whoami", "list-tasks", "get-task");
+                    .containsExactlyInAnyOrder("whoami", "list-tasks", "get-task", "validate-workflow");
         }
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), null).home(home)
+        try (ServerProcess s = serverFor(null).home(home)
                 .args("--tools", "get-task,whoami").start()) {
             assertThat(s.tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("whoami", "get-task");
         }
@@ -79,6 +64,27 @@ class ConfigE2ETest {
                 Thread.sleep(200);
                 assertThat(String.join("\n", raw.stderr())).containsAnyOf("Unknown toolset 'taskz'", "Unknown tool 'run-everything'");
             }
+        }
+    }
+
+    @Test
+    void doctorChecksTokenScopeAndConnectionWithoutShowingTheToken() throws Exception {
+        Map<String, String> env = Map.of("JETTY_API_URL", sandbox.baseUrl(),
+                "JETTY_API_TOKEN", io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        try (RawStdio raw = new RawStdio(env, home, "doctor")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            StringBuilder out = new StringBuilder();
+            for (String l = raw.next(5); l != null; l = raw.next(1)) {
+                out.append(l).append('\n');
+            }
+            assertThat(raw.process().exitValue()).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("collection scope demo").contains("All checks passed")
+                    .doesNotContain(io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        }
+        try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", "mlc_notARealKey00000000"),
+                home, "doctor")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(raw.process().exitValue()).isEqualTo(1);
         }
     }
 

@@ -2,13 +2,10 @@ package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The foundation's tools over stdio against the sandbox, with a collection-scoped key (the common
  * case): results, and what went on the wire.
  */
-class CoreToolsE2ETest {
-
-    static SandboxServer sandbox;
-    static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
-    }
+class CoreToolsE2ETest extends DemoServerTest {
 
     @BeforeEach
     void clean() {
@@ -48,7 +30,7 @@ class CoreToolsE2ETest {
         List<McpSchema.Tool> tools = server.tools();
         assertThat(tools).extracting(McpSchema.Tool::name).contains("whoami", "list-collections", "get-collection",
                 "create-collection", "list-tasks", "get-task", "search-tasks", "create-task", "update-task",
-                "delete-task", "list-step-templates", "get-step-template");
+                "delete-task", "list-step-templates", "get-step-template", "validate-workflow");
         for (McpSchema.Tool t : tools) {
             assertThat(t.title()).as(t.name()).isNotBlank();
             McpSchema.ToolAnnotations a = t.annotations();
@@ -67,6 +49,9 @@ class CoreToolsE2ETest {
         assertThat(who.path("allowed_collections").toString()).isEqualTo("[\"demo\"]");
         assertThat(who.path("token").asText()).isEqualTo("mlc_..." + SandboxSeeds.DEMO_TOKEN.substring(SandboxSeeds.DEMO_TOKEN.length() - 4));
         assertThat(who.toString()).doesNotContain(SandboxSeeds.DEMO_TOKEN);
+        McpSchema.CallToolResult raw = server.call("whoami", Map.of());
+        assertThat(raw.structuredContent()).as("structured copy for a tool with an output schema").isInstanceOf(Map.class);
+        assertThat(((Map<?, ?>) raw.structuredContent()).get("collection_scope")).isEqualTo("demo");
         RecordedRequest req = sandbox.requests().matching("GET", "/api/v1/auth/whoami").get(0);
         assertThat(req.header("authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN);
         assertThat(req.header("user-agent")).startsWith("jetty-mcp/");
@@ -138,6 +123,19 @@ class CoreToolsE2ETest {
         server.ok("delete-task", Map.of("task", "e2e-echo"));
         assertThat(sandbox.requests().matching("DELETE", "/api/v1/tasks/demo/e2e-echo")).hasSize(1);
         assertThat(server.error("get-task", Map.of("task", "e2e-echo"))).contains("404");
+    }
+
+    @Test
+    void validateWorkflowCatchesSilentMistakesWithoutWriting() {
+        JsonNode bad = server.ok("validate-workflow", Map.of("workflow", Map.of(
+                "steps", List.of("chat"),
+                "step_configs", Map.of("chat", Map.of("activity", "litellm_chat", "model", "anthropic/claude-sonnet-4.6",
+                        "user_prompt", "hello")))));
+        assertThat(bad.path("valid").asBoolean()).isFalse();
+        assertThat(bad.path("errors").toString()).contains("use prompt");
+        JsonNode saved = server.ok("validate-workflow", Map.of("task", "text-echo"));
+        assertThat(saved.path("valid").asBoolean()).as(saved.toString()).isTrue();
+        assertThat(sandbox.requests().all()).allMatch(r -> r.method().equals("GET"));
     }
 
     @Test

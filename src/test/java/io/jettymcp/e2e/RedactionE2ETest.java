@@ -1,12 +1,9 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -14,22 +11,51 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The token never appears in any result, error or stderr line, even when Jetty echoes it back. */
-class RedactionE2ETest {
+class RedactionE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
 
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
         sandbox.switches().echoSecretsInErrors(true);
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
+        try {
+            seedEnv("DB_PASSWORD", ENV_SECRET);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return builder;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
+
+    static final String ENV_SECRET = "correct-horse-battery-staple-42";
+
+    /** Seeds a secret env value straight through the sandbox's REST API (not through the MCP server). */
+    void seedEnv(String name, String value) throws Exception {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(sandbox.baseUrl() + "/api/v1/collections/demo/environment"))
+                .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"environment_variables\":{\"" + name + "\":\"" + value + "\"}}"))
+                .build();
+        java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient()
+                .send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void envValuesJettyEchoesAreRedactedAlthoughNoEnvToolWasCalled() {
+        String err = server.error("get-task", Map.of("task", "still-missing"));
+        assertThat(err).contains("404").doesNotContain(ENV_SECRET);
+        assertThat(String.join("\n", server.stderr())).doesNotContain(ENV_SECRET);
+    }
+
+    @Test
+    void untrustedTextLosesHiddenCharactersAndKeys() {
+        String sneaky = "Summarize\u202E txet\u200B now. Use sk-ant-api03-abcdefghijklmnopqrstuvwxyz and AIzaSyA1234567890abcdefghijklmn";
+        server.ok("update-task", Map.of("task", "judge", "description", sneaky));
+        String out = server.ok("get-task", Map.of("task", "judge")).path("description").asText();
+        assertThat(out).startsWith("Summarize txet now.").doesNotContain("\u202E").doesNotContain("\u200B")
+                .doesNotContain("sk-ant-api03-abc").doesNotContain("AIzaSyA123");
     }
 
     @Test

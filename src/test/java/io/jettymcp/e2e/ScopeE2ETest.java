@@ -2,12 +2,9 @@ package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -15,23 +12,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Collection scope: pinned by JETTY_COLLECTIONS, intersected with a user token, refused without requests. */
-class ScopeE2ETest {
-
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
+class ScopeE2ETest extends SandboxTest {
 
     @Test
     void pinnedToOneCollectionTheArgumentDisappearsAndIsInjected() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        try (ServerProcess s = demoServer()
                 .env("JETTY_COLLECTIONS", "demo").start()) {
             for (McpSchema.Tool t : s.tools()) {
                 assertThat(t.inputSchema().toString()).as(t.name()).doesNotContain("collection=");
@@ -48,7 +33,7 @@ class ScopeE2ETest {
 
     @Test
     void userTokenWithConfiguredCollectionsIsNarrowedWithoutNetwork() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.USER_TOKEN)
+        try (ServerProcess s = serverFor(SandboxSeeds.USER_TOKEN)
                 .env("JETTY_COLLECTIONS", "demo,acme").start()) {
             assertThat(s.tools()).extracting(McpSchema.Tool::name).doesNotContain("create-collection");
             sandbox.requests().clear();
@@ -63,7 +48,7 @@ class ScopeE2ETest {
 
     @Test
     void unscopedUserTokenCanCreateCollectionsAndMustNameOne() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.USER_TOKEN).start()) {
+        try (ServerProcess s = serverFor(SandboxSeeds.USER_TOKEN).start()) {
             assertThat(s.error("list-tasks", Map.of())).contains("'collection'").contains("list-collections");
             JsonNode made = s.ok("create-collection", Map.of("name", "scope-e2e", "description", "x"));
             assertThat(made.path("name").asText()).isEqualTo("scope-e2e");
@@ -73,7 +58,7 @@ class ScopeE2ETest {
 
     @Test
     void keyScopeAndConfiguredCollectionsThatDisagreeAreExplained() {
-        try (ServerProcess s = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.ACME_TOKEN)
+        try (ServerProcess s = serverFor(SandboxSeeds.ACME_TOKEN)
                 .env("JETTY_COLLECTIONS", "demo,other").start()) {
             String err = s.error("list-tasks", Map.of("collection", "demo"));
             assertThat(err).contains("'acme'").contains("JETTY_COLLECTIONS");

@@ -107,4 +107,19 @@ class ArgumentValidatorTest {
         JsonNode bad = M.getNodeFactory().textNode("a\u202Eb");
         assertThat(err(() -> v.validate(schema(), M.createObjectNode().set("task", bad)))).doesNotContain("\u202E");
     }
+
+    @Test
+    void secretValuesAreRegisteredBeforeAnErrorCouldQuoteThem() throws Exception {
+        ObjectNode schema = (ObjectNode) M.readTree("""
+                {"type":"object","properties":{
+                  "vars":{"type":"object","x-kind":"secret-map","description":"v"},
+                  "hook":{"type":"object","x-kind":"secret","description":"h"}}}""");
+        v.validate(schema, M.readTree("{\"vars\":{\"A\":\"map-secret-value-1\",\"B\":null}}"));
+        assertThat(redactor.redact("x map-secret-value-1")).isEqualTo("x [REDACTED]");
+        // a secret sent with the wrong type is registered first, so the type error cannot leak it
+        String e = err(() -> v.validate(schema, M.readTree("{\"hook\":\"wrong-type-secret-2\"}")));
+        assertThat(redactor.redact(e)).doesNotContain("wrong-type-secret-2");
+        String m = err(() -> v.validate(schema, M.readTree("{\"vars\":\"map-as-string-secret\"}")));
+        assertThat(redactor.redact(m)).doesNotContain("map-as-string-secret");
+    }
 }

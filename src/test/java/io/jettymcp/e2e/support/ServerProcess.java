@@ -34,6 +34,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Path home;
 
     private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout,
+                          java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
                           java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         this.home = home;
         List<String> cmd = new ArrayList<>(jvmArgs());
@@ -48,6 +49,9 @@ public final class ServerProcess implements AutoCloseable {
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(MAPPER));
         transport.setStdErrorHandler(stderr::add);
         McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30));
+        if (elicitation != null) {
+            spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+        }
         if (progress != null) {
             spec.progressConsumer(progress);
         }
@@ -154,6 +158,13 @@ public final class ServerProcess implements AutoCloseable {
         private Path home;
         private Duration timeout = Duration.ofSeconds(60);
         private java.util.function.Consumer<McpSchema.ProgressNotification> progress;
+        private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
+
+        /** Declares elicitation support and answers every request with this function. */
+        public Builder elicitation(java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> handler) {
+            this.elicitation = handler;
+            return this;
+        }
 
         public Builder sandbox(String baseUrl, String token) {
             env.put("JETTY_API_URL", baseUrl);
@@ -192,7 +203,7 @@ public final class ServerProcess implements AutoCloseable {
         public ServerProcess start() {
             try {
                 Path h = home != null ? home : Files.createTempDirectory("jetty-mcp-home");
-                return new ServerProcess(env, args, h, timeout, progress);
+                return new ServerProcess(env, args, h, timeout, elicitation, progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,49 @@
+package io.jettymcp.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApi;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Learns the environment values of each collection a call touches and registers them with the
+ * {@link Redactor}. Jetty returns them in plaintext and may echo them in logs, outputs or error
+ * details; a value can only be redacted if it is known. One read per collection, refreshed after
+ * a while; a failed read (a key without access, a network error) never fails the call.
+ */
+public final class EnvSecrets {
+
+    private static final Duration REFRESH = Duration.ofMinutes(10);
+
+    private final Redactor redactor;
+    private final Map<String, Mono<Void>> byCollection = new ConcurrentHashMap<>();
+
+    public EnvSecrets(Redactor redactor) {
+        this.redactor = redactor;
+    }
+
+    public Mono<Void> learn(JettyApi api, String collection) {
+        // keyed by token too: per-request keys may see different collections
+        String key = System.identityHashCode(api.token()) + "|" + collection;
+        return byCollection.computeIfAbsent(key, k -> api
+                        .json(ApiRequest.get("/api/v1/collections/" + ApiRequest.segment(collection) + "/environment"))
+                        .doOnNext(this::register)
+                        .then()
+                        .cache(v -> REFRESH, e -> Duration.ZERO, () -> REFRESH))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Registers every value of an environment answer ({@code environment_variables: {K: v}}). */
+    public void register(JsonNode envAnswer) {
+        JsonNode vars = envAnswer.has("environment_variables") ? envAnswer.get("environment_variables") : envAnswer;
+        vars.fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                redactor.register(e.getValue().asText());
+            }
+        });
+    }
+}

@@ -1,0 +1,161 @@
+package io.jettymcp.guard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.config.ConfigException;
+import io.jettymcp.spec.ToolSpec;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A policy file's rules: per tool (glob) and optionally per collection, {@code allow},
+ * {@code approval_required} or {@code deny}. Of all matching rules deny beats approval beats allow;
+ * with none, the file's default applies. Approval asks the person through MCP elicitation and
+ * refuses clearly when the client cannot ask. A tool denied everywhere is not listed at all.
+ *
+ * <pre>{"default": "allow", "rules": [
+ *   {"tools": ["delete-*", "set-env-vars"], "permission": "approval_required"},
+ *   {"tools": ["run-*"], "collections": ["prod"], "permission": "deny", "reason": "no runs in prod"}]}</pre>
+ */
+public final class PolicyRules implements Policy {
+
+    public enum Permission { ALLOW, APPROVAL_REQUIRED, DENY }
+
+    record Rule(List<Pattern> tools, Set<String> collections, Permission permission, String reason) {
+        boolean matchesTool(String tool) {
+            return tools.stream().anyMatch(p -> p.matcher(tool).matches());
+        }
+
+        boolean matches(String tool, String collection) {
+            return matchesTool(tool) && (collections.isEmpty() || (collection != null && collections.contains(collection)));
+        }
+    }
+
+    private static final Duration APPROVAL_WAIT = Duration.ofMinutes(5);
+
+    private final Permission dflt;
+    private final List<Rule> rules;
+    private final Redactor redactor;
+    private final ObjectMapper mapper;
+
+    PolicyRules(Permission dflt, List<Rule> rules, Redactor redactor, ObjectMapper mapper) {
+        this.dflt = dflt;
+        this.rules = List.copyOf(rules);
+        this.redactor = redactor;
+        this.mapper = mapper;
+    }
+
+    public static PolicyRules load(Path file, Redactor redactor, ObjectMapper mapper) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigException("Cannot read the policy file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("Policy file " + file + " must be a JSON object with 'default' and 'rules'.");
+        }
+        List<Rule> rules = new ArrayList<>();
+        int i = 0;
+        for (JsonNode r : root.path("rules")) {
+            String where = "policy " + file + " rule " + i++;
+            List<Pattern> tools = new ArrayList<>();
+            r.path("tools").forEach(t -> tools.add(glob(t.asText())));
+            if (tools.isEmpty()) {
+                throw new ConfigException(where + ": 'tools' must list tool names or globs such as \"delete-*\".");
+            }
+            Set<String> cols = new java.util.TreeSet<>();
+            r.path("collections").forEach(c -> cols.add(c.asText()));
+            rules.add(new Rule(tools, cols, permission(r.path("permission").asText(""), where), r.path("reason").asText(null)));
+        }
+        return new PolicyRules(permission(root.path("default").asText("allow"), "policy " + file + " default"),
+                rules, redactor, mapper);
+    }
+
+    /** Whether a tool can ever be called: not when it is denied for every collection. */
+    public boolean listed(String tool) {
+        boolean deniedEverywhere = rules.stream().anyMatch(r -> r.permission() == Permission.DENY
+                && r.collections().isEmpty() && r.matchesTool(tool));
+        boolean anyMatch = rules.stream().anyMatch(r -> r.matchesTool(tool));
+        return !deniedEverywhere && !(dflt == Permission.DENY && !anyMatch);
+    }
+
+    Permission decide(String tool, String collection) {
+        Permission p = null;
+        for (Rule r : rules) {
+            if (r.matches(tool, collection) && (p == null || r.permission().ordinal() > p.ordinal())) {
+                p = r.permission();
+            }
+        }
+        return p == null ? dflt : p;
+    }
+
+    @Override
+    public Mono<Void> check(ToolSpec spec, ObjectNode args, McpAsyncServerExchange exchange) {
+        String collection = args.path("collection").asText(null);
+        Permission p = decide(spec.name(), collection);
+        if (p == Permission.ALLOW) {
+            return Mono.empty();
+        }
+        String what = spec.name() + (collection == null ? "" : " on collection '" + collection + "'");
+        if (p == Permission.DENY) {
+            String reason = rules.stream().filter(r -> r.permission() == Permission.DENY && r.matches(spec.name(), collection))
+                    .map(Rule::reason).filter(java.util.Objects::nonNull).findFirst().map(r -> " (" + r + ")").orElse("");
+            return Mono.error(new ToolError("This server's policy denies " + what + reason + ". Nothing was sent to Jetty; "
+                    + "the policy file (--policy) is set by the person who configured the server."));
+        }
+        if (exchange == null || exchange.getClientCapabilities() == null
+                || exchange.getClientCapabilities().elicitation() == null) {
+            return Mono.error(new ToolError("This server's policy requires the person's approval for " + what
+                    + ", but this client cannot ask (it does not support MCP elicitation). Nothing was sent to Jetty."));
+        }
+        String argsText = redactor.redact(args.toString());
+        if (argsText.length() > 600) {
+            argsText = argsText.substring(0, 600) + "…";
+        }
+        Map<String, Object> schema = Map.of("type", "object", "required", List.of("approve"),
+                "properties", Map.of("approve", Map.of("type", "boolean", "title", "Approve",
+                        "description", "Allow this one call")));
+        McpSchema.ElicitRequest ask = McpSchema.ElicitRequest.builder(
+                "Allow the assistant to call " + what + " with " + argsText + "?", schema).build();
+        return exchange.createElicitation(ask)
+                .timeout(APPROVAL_WAIT)
+                .onErrorMap(e -> new ToolError("Approval for " + what + " could not be obtained (" + e.getClass().getSimpleName()
+                        + "). Nothing was sent to Jetty."))
+                .flatMap(res -> {
+                    boolean approved = res.action() == McpSchema.ElicitResult.Action.ACCEPT && res.content() != null
+                            && Boolean.TRUE.equals(res.content().get("approve"));
+                    return approved ? Mono.<Void>empty() : Mono.error(new ToolError("The person did not approve " + what
+                            + ". Nothing was sent to Jetty; do not retry unless they ask you to."));
+                });
+    }
+
+    private static Permission permission(String v, String where) {
+        return switch (v) {
+            case "allow" -> Permission.ALLOW;
+            case "approval_required" -> Permission.APPROVAL_REQUIRED;
+            case "deny" -> Permission.DENY;
+            default -> throw new ConfigException(where + ": permission must be allow, approval_required or deny, got '" + v + "'.");
+        };
+    }
+
+    private static Pattern glob(String g) {
+        StringBuilder re = new StringBuilder();
+        for (char c : g.toCharArray()) {
+            re.append(c == '*' ? ".*" : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(re.toString());
+    }
+}

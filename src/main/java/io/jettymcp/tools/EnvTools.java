@@ -1,0 +1,233 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.ToolError;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Collection environment variables. Jetty's environment endpoint answers (and its PATCH echoes) every
+ * value in plaintext, so each value read or written is registered with the {@link Redactor} first and
+ * only names ever leave these handlers. Deletion sends a null per name, never
+ * {@code "environment_variables": null} (which wipes them all), and re-reads to report what is gone:
+ * some deployments store the null instead of deleting the name.
+ */
+public final class EnvTools {
+
+    /** Env names the Jetty clients look for, by provider (jetty-api.md §2.1). */
+    static final Map<String, List<String>> PROVIDERS = providers();
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    private final ToolContext ctx;
+
+    public EnvTools(ToolContext ctx) {
+        this.ctx = ctx;
+    }
+
+    private static Map<String, List<String>> providers() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("OPENROUTER", List.of("OPENROUTER_API_KEY"));
+        m.put("OPENAI", List.of("OPENAI_API_KEY"));
+        m.put("ANTHROPIC", List.of("ANTHROPIC_API_KEY"));
+        m.put("GEMINI", List.of("GEMINI_API_KEY", "GOOGLE_API_KEY"));
+        m.put("REPLICATE", List.of("REPLICATE_API_TOKEN"));
+        m.put("AWS_BEDROCK", List.of("AWS_BEARER_TOKEN_BEDROCK"));
+        return Map.copyOf(m);
+    }
+
+    /** The collection's variables as name → set (a non-empty value) or not; every value registered, none kept. */
+    public static Mono<Map<String, Boolean>> read(JettyApi api, Redactor redactor, String collection) {
+        return api.json(ApiRequest.get(path(collection))).map(env -> names(env, redactor));
+    }
+
+    static Map<String, Boolean> names(JsonNode env, Redactor redactor) {
+        Map<String, Boolean> out = new TreeMap<>();
+        JsonNode vars = env.path("environment_variables");
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
+            JsonNode v = e.getValue();
+            String text = v == null || v.isNull() ? null : v.isTextual() ? v.asText() : v.toString();
+            redactor.register(text);
+            out.put(e.getKey(), text != null && !text.isBlank());
+        }
+        return out;
+    }
+
+    /** Which provider keys are present (set to a non-empty value). */
+    static ObjectNode providerKeys(ToolContext ctx, Map<String, Boolean> names) {
+        ObjectNode o = ctx.mapper().createObjectNode();
+        PROVIDERS.forEach((provider, keys) -> o.put(provider, keys.stream().anyMatch(k -> Boolean.TRUE.equals(names.get(k)))));
+        return o;
+    }
+
+    static boolean anyProviderKey(Map<String, Boolean> names) {
+        return PROVIDERS.values().stream().flatMap(List::stream).anyMatch(k -> Boolean.TRUE.equals(names.get(k)));
+    }
+
+    /** check-secrets, delete-env-vars: at least one well-formed name, before any request. */
+    public void precheckNames(ObjectNode args) {
+        JsonNode names = args.get("names");
+        if (names == null || !names.isArray() || names.isEmpty()) {
+            throw ToolError.argument("names", "is empty: give at least one variable name, e.g. [\"OPENAI_API_KEY\"]");
+        }
+    }
+
+    /** set-env-vars: at least one NAME: value pair, valid names, string or null values, before any request. */
+    public void precheckVariables(ObjectNode args) {
+        JsonNode vars = args.get("variables");
+        if (vars == null || !vars.isObject() || vars.isEmpty()) {
+            throw ToolError.argument("variables", "is empty: give at least one NAME: value pair");
+        }
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
+            checkName("variables", e.getKey());
+            if (!e.getValue().isNull() && !e.getValue().isTextual()) {
+                throw ToolError.argument("variables." + e.getKey(), "must be a string value (or null to remove the "
+                        + "name); send numbers and JSON as strings");
+            }
+        }
+    }
+
+    public Mono<JsonNode> list(ToolCall call) {
+        return read(call.api(), ctx.redactor(), call.collection()).map(names -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("collection", call.collection());
+            ArrayNode set = o.putArray("names");
+            List<String> empty = new ArrayList<>();
+            names.forEach((n, isSet) -> {
+                if (isSet) {
+                    set.add(n);
+                } else {
+                    empty.add(n);
+                }
+            });
+            if (!empty.isEmpty()) {
+                // a name kept with a null/empty value: present in the map, useless to a step
+                empty.forEach(o.putArray("empty_or_null")::add);
+            }
+            o.put("count", set.size());
+            o.set("provider_keys", providerKeys(ctx, names));
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> check(ToolCall call) {
+        List<String> required = strings(call.node("names"));
+        return read(call.api(), ctx.redactor(), call.collection()).map(names -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("collection", call.collection());
+            ArrayNode configured = o.putArray("configured");
+            ArrayNode missing = o.putArray("missing");
+            for (String n : new TreeSet<>(required)) {
+                (Boolean.TRUE.equals(names.get(n)) ? configured : missing).add(n);
+            }
+            o.put("ready", missing.isEmpty());
+            if (!missing.isEmpty()) {
+                o.put("next", "Set the missing names with set-env-vars (values are never shown back).");
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> set(ToolCall call) {
+        JsonNode vars = call.node("variables");
+        ObjectNode body = ctx.mapper().createObjectNode();
+        ObjectNode patch = body.putObject("environment_variables");
+        List<String> set = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        // register every value before anything else can fail and echo it
+        vars.properties().forEach(e -> {
+            if (e.getValue().isTextual()) {
+                ctx.redactor().register(e.getValue().asText());
+            }
+        });
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
+            checkName("variables", e.getKey());
+            JsonNode v = e.getValue();
+            if (v.isNull()) {
+                patch.putNull(e.getKey());
+                removed.add(e.getKey());
+            } else if (v.isTextual()) {
+                patch.put(e.getKey(), v.asText());
+                set.add(e.getKey());
+            } else {
+                throw ToolError.argument("variables." + e.getKey(), "must be a string value (or null to remove the name); "
+                        + "send numbers and JSON as strings");
+            }
+        }
+        if (patch.isEmpty()) {
+            throw ToolError.argument("variables", "is empty: give at least one NAME: value pair");
+        }
+        return call.api().json(ApiRequest.json("PATCH", path(call.collection()), body)).map(answer -> {
+            Map<String, Boolean> after = names(answer, ctx.redactor());
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("collection", call.collection());
+            set.stream().sorted().forEach(o.putArray("set")::add);
+            removed.stream().sorted().forEach(o.putArray("removed")::add);
+            List<String> kept = removed.stream().filter(after::containsKey).sorted().toList();
+            if (!kept.isEmpty()) {
+                kept.forEach(o.putArray("stored_as_null")::add);
+                o.put("note", "This Jetty deployment kept those names with a null value instead of deleting them; "
+                        + "steps see no value. delete-env-vars reports the same.");
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> delete(ToolCall call) {
+        List<String> names = strings(call.node("names"));
+        ObjectNode body = ctx.mapper().createObjectNode();
+        ObjectNode patch = body.putObject("environment_variables");
+        for (String n : names) {
+            checkName("names", n);
+            patch.putNull(n); // null per name; never "environment_variables": null, which wipes everything
+        }
+        String path = path(call.collection());
+        return call.api().json(ApiRequest.json("PATCH", path, body))
+                .doOnNext(echo -> names(echo, ctx.redactor())) // the PATCH echoes every remaining value
+                .then(read(call.api(), ctx.redactor(), call.collection()))
+                .map(after -> {
+                    ObjectNode o = ctx.mapper().createObjectNode();
+                    o.put("collection", call.collection());
+                    ArrayNode gone = o.putArray("gone");
+                    ArrayNode remaining = o.putArray("remaining");
+                    for (String n : new TreeSet<>(names)) {
+                        (after.containsKey(n) ? remaining : gone).add(n);
+                    }
+                    if (!remaining.isEmpty()) {
+                        o.put("note", "Jetty kept these names (with a null value, as some deployments do). Steps see no "
+                                + "value; they still appear in list-env-vars under empty_or_null.");
+                    }
+                    return o;
+                });
+    }
+
+    private static String path(String collection) {
+        return "/api/v1/collections/" + ApiRequest.segment(collection) + "/environment";
+    }
+
+    private static void checkName(String arg, String name) {
+        if (!ENV_NAME.matcher(name).matches()) {
+            throw ToolError.argument(arg, "has an invalid variable name '" + (name.length() > 60 ? name.substring(0, 60) + "…" : name)
+                    + "': use letters, digits and _ and do not start with a digit");
+        }
+    }
+
+    private static List<String> strings(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        if (arr != null) {
+            arr.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,315 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.guard.ToolError;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Routines (scheduled runs, jetty-api.md §2.8). Writes are checked before any request: the cadence
+ * against Jetty's rules, and {@code init_params_overrides} keys against the task's
+ * {@code workflow.init_params} (one read of the task). Secret params and the webhook secret are
+ * registered with the Redactor and removed from every answer, whatever Jetty echoes.
+ */
+public final class RoutineTools {
+
+    private static final String BASE = "/api/v1/routines/";
+    private static final List<String> WRITE_FIELDS = List.of("cadence", "init_params_overrides", "secret_params", "paused",
+            "webhook_url", "webhook_secret");
+
+    private final ToolContext ctx;
+
+    public RoutineTools(ToolContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** create/update rules checked before any request: the cadence, secret values, something to change. */
+    public void precheck(ObjectNode args, boolean update) {
+        JsonNode cadence = args.get("cadence");
+        if (cadence != null && !cadence.isNull()) {
+            Cadence.check(cadence);
+        }
+        JsonNode s = args.get("secret_params");
+        if (s != null && s.isObject()) {
+            s.properties().forEach(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
+                }
+            });
+        }
+        if (update && WRITE_FIELDS.stream().noneMatch(f -> args.hasNonNull(f))) {
+            throw new ToolError("Nothing to change: give at least one of " + WRITE_FIELDS + ".");
+        }
+    }
+
+    public Mono<JsonNode> list(ToolCall call) {
+        String path = BASE + ApiRequest.segment(call.collection())
+                + (call.has("task") ? "/" + ApiRequest.segment(call.str("task")) : "");
+        return call.api().json(ApiRequest.get(path)).map(answer -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            ArrayNode rows = o.putArray("routines");
+            for (JsonNode r : rows(answer, "routines")) {
+                ObjectNode row = ctx.mapper().createObjectNode();
+                JsonNode clean = scrub(r);
+                copy(clean, row, "name", "task", "task_name", "cadence", "paused", "next_run_at", "id");
+                rows.add(row);
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> get(ToolCall call) {
+        return call.api().json(ApiRequest.get(routinePath(call))).map(this::scrub);
+    }
+
+    public Mono<JsonNode> create(ToolCall call) {
+        return Mono.defer(() -> {
+            ObjectNode body = ctx.mapper().createObjectNode();
+            body.put("name", call.str("name"));
+            body.set("cadence", checkedCadence(call.node("cadence")));
+            putWriteFields(call, body, false);
+            String path = BASE + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(call.str("task"));
+            return checkOverrides(call).then(Mono.defer(() -> call.api().json(ApiRequest.json("POST", path, body))))
+                    .map(this::scrub);
+        });
+    }
+
+    public Mono<JsonNode> update(ToolCall call) {
+        return Mono.defer(() -> {
+            ObjectNode body = ctx.mapper().createObjectNode();
+            if (call.has("cadence")) {
+                body.set("cadence", checkedCadence(call.node("cadence")));
+            }
+            putWriteFields(call, body, true);
+            if (body.isEmpty()) {
+                throw new ToolError("Nothing to change: give at least one of " + WRITE_FIELDS + ".");
+            }
+            return checkOverrides(call)
+                    .then(Mono.defer(() -> call.api().json(ApiRequest.json("PATCH", routinePath(call), body))))
+                    .map(this::scrub);
+        });
+    }
+
+    public Mono<JsonNode> delete(ToolCall call) {
+        return call.api().json(new ApiRequest("DELETE", routinePath(call), Map.of(), null, Map.of(), List.of(), true))
+                .map(answer -> {
+                    ObjectNode o = ctx.mapper().createObjectNode().put("deleted", call.str("name"));
+                    o.put("task", call.str("task"));
+                    if (answer.isObject() && answer.has("message")) {
+                        o.set("message", answer.get("message"));
+                    }
+                    return o;
+                });
+    }
+
+    public Mono<JsonNode> pause(ToolCall call) {
+        return toggle(call, "pause");
+    }
+
+    public Mono<JsonNode> resume(ToolCall call) {
+        return toggle(call, "resume");
+    }
+
+    private Mono<JsonNode> toggle(ToolCall call, String action) {
+        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/" + action, null)).map(answer -> {
+            if (answer.isObject() && !answer.isEmpty()) {
+                return scrub(answer);
+            }
+            return ctx.mapper().createObjectNode().put("name", call.str("name")).put("paused", action.equals("pause"));
+        });
+    }
+
+    public Mono<JsonNode> runNow(ToolCall call) {
+        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/run-now", null)).map(answer -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("routine", call.str("name"));
+            JsonNode clean = scrub(answer);
+            if (RunLink.describe(o, clean, call.collection(), call.str("task"))) {
+                copy(clean, o, "message", "trial");
+                o.put("next", "Started. Follow it with wait-for-trajectory using trajectory_id (not the workflow id). "
+                        + "Calling run-routine-now again starts another run.");
+            } else {
+                o.set("answer", clean);
+                o.put("note", "Jetty's answer carried no workflow id; the run may have started. Check list-routine-runs "
+                        + "before firing again.");
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> runs(ToolCall call) {
+        ApiRequest req = ApiRequest.get(routinePath(call) + "/runs")
+                .withQuery("limit", call.integer("limit") == null ? 10 : call.integer("limit"));
+        return call.api().json(req).map(answer -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("routine", call.str("name"));
+            ArrayNode runs = o.putArray("runs");
+            for (JsonNode t : rows(answer, "trajectories")) {
+                ObjectNode row = ctx.mapper().createObjectNode();
+                JsonNode clean = scrub(t);
+                copy(clean, row, "trajectory_id", "status", "created");
+                JsonNode ended = clean.hasNonNull("completed") ? clean.get("completed") : clean.get("updated");
+                if (ended != null && !ended.isNull()) {
+                    row.set("updated", ended);
+                }
+                if (clean.hasNonNull("error")) {
+                    String e = clean.get("error").asText();
+                    row.put("error", e.length() > 300 ? e.substring(0, 300) + "…" : e);
+                }
+                runs.add(row);
+            }
+            return o;
+        });
+    }
+
+    /** The cadence as sent: checked by Jetty's rules, explicit nulls dropped. */
+    private ObjectNode checkedCadence(JsonNode cadence) {
+        Cadence.check(cadence);
+        ObjectNode c = ctx.mapper().createObjectNode();
+        cadence.properties().forEach(e -> {
+            if (!e.getValue().isNull()) {
+                c.set(e.getKey(), e.getValue());
+            }
+        });
+        return c;
+    }
+
+    private void putWriteFields(ToolCall call, ObjectNode body, boolean withPaused) {
+        if (call.has("init_params_overrides")) {
+            body.set("init_params_overrides", call.node("init_params_overrides"));
+        }
+        if (call.has("secret_params")) {
+            JsonNode s = call.node("secret_params");
+            for (Map.Entry<String, JsonNode> e : s.properties()) {
+                if (!e.getValue().isTextual()) {
+                    throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
+                }
+                ctx.redactor().register(e.getValue().asText());
+            }
+            body.set("secret_params", s);
+        }
+        if (call.has("paused")) {
+            body.put("paused", call.bool("paused", false));
+        }
+        if (call.has("webhook_url")) {
+            body.put("webhook_url", call.str("webhook_url"));
+        }
+        if (call.has("webhook_secret")) {
+            ctx.redactor().register(call.str("webhook_secret"));
+            body.put("webhook_secret", call.str("webhook_secret"));
+        }
+    }
+
+    /** Override keys must exist in the task's workflow.init_params: one GET of the task, never a write. */
+    private Mono<Void> checkOverrides(ToolCall call) {
+        JsonNode overrides = call.node("init_params_overrides");
+        if (overrides == null || overrides.isEmpty()) {
+            return Mono.empty();
+        }
+        String task = call.str("task");
+        String path = "/api/v1/tasks/" + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(task);
+        return call.api().json(ApiRequest.get(path)).flatMap(t -> {
+            Set<String> allowed = new TreeSet<>();
+            initParams(t).fieldNames().forEachRemaining(allowed::add);
+            Set<String> offending = new TreeSet<>();
+            overrides.fieldNames().forEachRemaining(k -> {
+                if (!allowed.contains(k)) {
+                    offending.add(k);
+                }
+            });
+            if (offending.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            return Mono.error(new ToolError("Invalid argument 'init_params_overrides': keys " + offending
+                    + " are not in task '" + task + "' workflow.init_params " + allowed + ". Jetty only accepts overrides "
+                    + "of declared init params: remove those keys, or add them to the task's init_params with update-task. "
+                    + "Nothing was created or changed."));
+        });
+    }
+
+    private JsonNode initParams(JsonNode task) {
+        JsonNode wf = task.path("workflow");
+        if (wf.isTextual()) {
+            try {
+                wf = ctx.mapper().readTree(wf.asText());
+            } catch (IOException e) {
+                return ctx.mapper().createObjectNode();
+            }
+        }
+        JsonNode ip = wf.path("init_params");
+        return ip.isObject() ? ip : ctx.mapper().createObjectNode();
+    }
+
+    private static String routinePath(ToolCall call) {
+        return BASE + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(call.str("task")) + "/"
+                + ApiRequest.segment(call.str("name"));
+    }
+
+    private static JsonNode rows(JsonNode answer, String field) {
+        if (answer.isArray()) {
+            return answer;
+        }
+        JsonNode r = answer.path(field);
+        return r.isArray() ? r : answer.path("items");
+    }
+
+    private static void copy(JsonNode from, ObjectNode to, String... fields) {
+        for (String f : fields) {
+            if (from.has(f)) {
+                to.set(f, from.get(f));
+            }
+        }
+    }
+
+    /**
+     * A copy without secrets: {@code secret_params} becomes {@code secret_param_names}, {@code webhook_secret}
+     * becomes {@code has_webhook_secret}; every secret value seen is registered with the Redactor.
+     */
+    JsonNode scrub(JsonNode n) {
+        if (n.isArray()) {
+            ArrayNode a = ctx.mapper().createArrayNode();
+            n.forEach(c -> a.add(scrub(c)));
+            return a;
+        }
+        if (!n.isObject()) {
+            return n;
+        }
+        ObjectNode o = ctx.mapper().createObjectNode();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            String k = e.getKey();
+            JsonNode v = e.getValue();
+            if (k.equals("secret_params")) {
+                registerAll(v);
+                if (v.isObject()) {
+                    ArrayNode names = o.putArray("secret_param_names");
+                    v.fieldNames().forEachRemaining(names::add);
+                }
+            } else if (k.equals("webhook_secret")) {
+                registerAll(v);
+                o.put("has_webhook_secret", v != null && !v.isNull() && !v.asText().isEmpty());
+            } else {
+                o.set(k, scrub(v));
+            }
+        }
+        return o;
+    }
+
+    private void registerAll(JsonNode v) {
+        if (v == null) {
+            return;
+        }
+        if (v.isTextual()) {
+            ctx.redactor().register(v.asText());
+        } else if (v.isContainerNode()) {
+            v.forEach(this::registerAll);
+        }
+    }
+}

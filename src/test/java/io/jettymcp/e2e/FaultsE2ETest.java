@@ -1,0 +1,134 @@
+package io.jettymcp.e2e;
+
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.e2e.support.DemoServerTest;
+import io.jettymcp.sandbox.FaultRule;
+import io.jettymcp.sandbox.SandboxSeeds;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Upstream faults: reads are retried with backoff and succeed, writes are never retried, and every
+ * failure is a clear tool error; the server keeps serving after each one.
+ */
+class FaultsE2ETest extends DemoServerTest {
+
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
+        return builder.env("JETTY_TIMEOUT_SECONDS", "2");
+    }
+
+    @org.junit.jupiter.api.BeforeAll
+    void learnScope() {
+        server.ok("whoami", Map.of()); // learn the scope once, so request counts below are per tool call
+    }
+
+    static final String TASK = "/api/v1/tasks/demo/text-echo";
+
+    @BeforeEach
+    void clean() {
+        sandbox.requests().clear();
+    }
+
+    @AfterEach
+    void noFaults() {
+        sandbox.faults().clear();
+        assertThat(server.ok("whoami", Map.of()).path("collection_scope").asText()).as("still serving").isEqualTo("demo");
+    }
+
+    private int calls(String method, String path) {
+        return sandbox.requests().matching(method, path).size();
+    }
+
+    @Test
+    void transient5xxOnAReadIsRetriedAndSucceeds() {
+        for (int status : List.of(500, 502, 503, 504)) {
+            sandbox.requests().clear();
+            sandbox.faults().clear();
+            sandbox.faults().add(FaultRule.status("GET", TASK, status).withTimes(1));
+            assertThat(server.ok("get-task", Map.of("task", "text-echo")).path("name").asText()).isEqualTo("text-echo");
+            assertThat(calls("GET", TASK)).as("attempts after " + status).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void rateLimitHonoursRetryAfter() {
+        sandbox.faults().add(FaultRule.rateLimit("GET", TASK, 1).withTimes(1));
+        long t0 = System.nanoTime();
+        server.ok("get-task", Map.of("task", "text-echo"));
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("waited for Retry-After").isGreaterThanOrEqualTo(900);
+        assertThat(calls("GET", TASK)).isEqualTo(2);
+    }
+
+    @Test
+    void persistentFailureStopsAfterBoundedAttemptsWithAClearError() {
+        sandbox.faults().add(FaultRule.status("GET", TASK, 503));
+        String err = server.error("get-task", Map.of("task", "text-echo"));
+        assertThat(err).contains("503").contains("server error");
+        assertThat(calls("GET", TASK)).isEqualTo(3);
+    }
+
+    @Test
+    void writesAreNeverRetried() {
+        sandbox.faults().add(FaultRule.status("POST", "/api/v1/tasks/demo", 502));
+        String err = server.error("create-task", Map.of("name", "never-twice",
+                "workflow", Map.of("steps", List.of(), "step_configs", Map.of(), "init_params", Map.of())));
+        assertThat(err).contains("502");
+        assertThat(calls("POST", "/api/v1/tasks/demo")).isEqualTo(1);
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.reset("POST", "/api/v1/tasks/demo"));
+        String reset = server.error("create-task", Map.of("name", "never-twice",
+                "workflow", Map.of("steps", List.of(), "step_configs", Map.of(), "init_params", Map.of())));
+        assertThat(reset).contains("may or may not have been applied");
+        assertThat(calls("POST", "/api/v1/tasks/demo")).isEqualTo(2);
+    }
+
+    @Test
+    void cloudflarePagesAreRecognised() {
+        sandbox.faults().add(FaultRule.html524("GET", TASK));
+        assertThat(server.error("get-task", Map.of("task", "text-echo"))).contains("524").contains("still be running")
+                .doesNotContain("<html");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.html1010("GET", TASK));
+        assertThat(server.error("get-task", Map.of("task", "text-echo"))).contains("1010").contains("not a token problem")
+                .doesNotContain("<html");
+    }
+
+    @Test
+    void connectionResetOnAReadIsRetried() {
+        sandbox.faults().add(FaultRule.reset("GET", TASK).withTimes(1));
+        assertThat(server.ok("get-task", Map.of("task", "text-echo")).path("name").asText()).isEqualTo("text-echo");
+    }
+
+    @Test
+    void malformedAndOversizedAnswersAreClearErrors() {
+        sandbox.faults().add(FaultRule.malformedJson("GET", TASK));
+        assertThat(server.error("get-task", Map.of("task", "text-echo"))).contains("malformed JSON");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.oversizedBody("GET", TASK));
+        // a 5 MB answer is read (the bound is 8 MB) but never reaches the model whole
+        io.modelcontextprotocol.spec.McpSchema.CallToolResult big = server.call("get-task", Map.of("task", "text-echo"));
+        assertThat(ServerProcess.text(big).length()).isLessThanOrEqualTo(16 * 1024);
+    }
+
+    @Test
+    void hangIsBoundedByTheTimeout() {
+        sandbox.faults().add(FaultRule.hang("GET", TASK));
+        long t0 = System.nanoTime();
+        assertThat(server.error("get-task", Map.of("task", "text-echo"))).contains("No answer from Jetty within 2 s");
+        assertThat((System.nanoTime() - t0) / 1_000_000_000).isLessThan(20);
+    }
+
+    @Test
+    void latencyIsTolerated() {
+        sandbox.faults().add(FaultRule.delay("GET", TASK, 700));
+        assertThat(server.ok("get-task", Map.of("task", "text-echo")).path("name").asText()).isEqualTo("text-echo");
+        assertThat(calls("GET", TASK)).isEqualTo(1);
+    }
+}

@@ -1,0 +1,45 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoutineToolsTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+
+    @Test
+    void scrubRemovesAndRegistersSecretsAtAnyDepth(@TempDir Path dir) throws Exception {
+        ToolContext ctx = RunbookTest.ctx(dir);
+        RoutineTools tools = new RoutineTools(ctx);
+        JsonNode raw = M.readTree("{\"routines\":[{\"name\":\"r\",\"secret_params\":{\"API\":\"sk-secretvalue-123456\"},"
+                + "\"webhook_secret\":\"whsec-abcdefgh\",\"cadence\":{\"type\":\"manual\"}},{\"name\":\"s\",\"webhook_secret\":null}]}");
+        String out = tools.scrub(raw).toString();
+        assertThat(out).doesNotContain("sk-secretvalue").doesNotContain("whsec-abcdefgh")
+                .contains("\"secret_param_names\":[\"API\"]").contains("\"has_webhook_secret\":true")
+                .contains("\"has_webhook_secret\":false").contains("\"cadence\":{\"type\":\"manual\"}");
+        assertThat(ctx.redactor().redact("x whsec-abcdefgh y")).isEqualTo("x [REDACTED] y");
+    }
+
+    @Test
+    void runLinksUseTheTrajectoryIdSuffix() {
+        assertThat(RunLink.trajectoryId("jon-runbooks-pdf-amber-hawk--3bc97289")).isEqualTo("3bc97289");
+        assertThat(RunLink.trajectoryId("no-suffix")).isNull();
+        assertThat(RunLink.link("demo", "text-echo", "3bc97289")).isEqualTo("https://jetty.io/demo/text-echo/3bc97289");
+    }
+
+    @Test
+    void envNamesRegisterEveryValue(@TempDir Path dir) throws Exception {
+        ToolContext ctx = RunbookTest.ctx(dir);
+        JsonNode env = M.readTree("{\"name\":\"demo\",\"environment_variables\":{\"A\":\"value-number-one\",\"B\":null,\"C\":\"\"}}");
+        assertThat(EnvTools.names(env, ctx.redactor())).containsEntry("A", true).containsEntry("B", false).containsEntry("C", false);
+        assertThat(ctx.redactor().redact("leak value-number-one")).doesNotContain("value-number-one");
+        assertThat(EnvTools.providerKeys(ctx, java.util.Map.of("GOOGLE_API_KEY", true)).toString())
+                .contains("\"GEMINI\":true").contains("\"OPENROUTER\":false").contains("\"AWS_BEDROCK\":false");
+    }
+}
