@@ -47,6 +47,25 @@ public final class FileTools {
                 LocalFiles.userHome());
     }
 
+    /** Before any request (and before an approval prompt): the files exist, are allowed and fit. */
+    public void precheckUpload(ObjectNode args) {
+        JsonNode given = args.get("paths");
+        if (given != null && given.isArray()) {
+            files.checkAll("paths", RunTools.texts(given));
+        }
+    }
+
+    /** Before any request: where the file would be written stays inside the download directory. */
+    public void precheckDownload(ObjectNode args) {
+        String saveAs = args.path("save_as").asText(null);
+        String path = args.path("path").asText(null);
+        if (saveAs == null && path == null) {
+            return; // the validator has said that path is required
+        }
+        Path dir = ctx.settings().downloadDir();
+        checkNoEscape(dir, target(dir, saveAs != null ? saveAs : path, saveAs != null ? "save_as" : "path"));
+    }
+
     public Mono<JsonNode> upload(ToolCall call) {
         List<LocalFiles.Checked> local = files.checkAll("paths", RunTools.texts(call.node("paths")));
         List<ApiRequest.FilePart> parts = new ArrayList<>();

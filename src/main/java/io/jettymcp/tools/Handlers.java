@@ -22,15 +22,15 @@ public final class Handlers {
         RunTools runs = new RunTools(ctx, waiter);
         TrajectoryTools trajectories = new TrajectoryTools(ctx, waiter);
         FileTools files = new FileTools(ctx);
-        m.put("run-task", runs::run);
+        m.put("run-task", ToolHandler.prechecked(runs::precheck, runs::run));
         m.put("wait-for-trajectory", trajectories::await);
         m.put("list-trajectories", trajectories::list);
         m.put("get-trajectory", trajectories::get);
         m.put("get-workflow-logs", trajectories::logs);
         m.put("set-trajectory-status", trajectories::setStatus);
         m.put("add-label", trajectories::addLabel);
-        m.put("upload-file", files::upload);
-        m.put("download-file", files::download);
+        m.put("upload-file", ToolHandler.prechecked(files::precheckUpload, files::upload));
+        m.put("download-file", ToolHandler.prechecked(files::precheckDownload, files::download));
         m.put("list-files", files::list);
         m.put("validate-workflow", tasks::validate);
         m.put("diagnose-trajectory", new Diagnosis(ctx.mapper())::diagnose);

@@ -45,17 +45,32 @@ public final class RunTools {
     record TrialKeys(String value, String why) {
     }
 
+    /**
+     * Before any request (and before an approval prompt): secret values are registered for redaction and
+     * local files checked, so a refused file means nothing was sent and nobody was asked.
+     */
+    public void precheck(ObjectNode args) {
+        JsonNode secrets = args.get("secret_params");
+        if (secrets != null && secrets.isObject()) {
+            secrets.properties().forEach(e -> ctx.redactor().register(secretText(e.getValue())));
+        }
+        JsonNode given = args.get("files");
+        if (given != null && given.isArray()) {
+            files.checkAll("files", texts(given));
+        }
+    }
+
     public Mono<JsonNode> run(ToolCall call) {
         String c = call.collection();
         String task = call.str("task");
-        // local checks first: a refused file means nothing was sent
+        // checked again here: the files may have changed since the precheck
         List<LocalFiles.Checked> local = call.has("files") ? files.checkAll("files", texts(call.node("files"))) : List.of();
         Map<String, String> form = new LinkedHashMap<>();
         form.put("init_params", write(call.has("init_params") ? call.node("init_params") : ctx.mapper().createObjectNode()));
         if (call.has("secret_params")) {
             ObjectNode secrets = ctx.mapper().createObjectNode();
             call.node("secret_params").properties().forEach(e -> {
-                String v = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
+                String v = secretText(e.getValue());
                 ctx.redactor().register(v);
                 secrets.put(e.getKey(), v);
             });
@@ -203,6 +218,10 @@ public final class RunTools {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String secretText(JsonNode v) {
+        return v.isTextual() ? v.asText() : v.toString();
     }
 
     static List<String> texts(JsonNode arr) {
