@@ -90,6 +90,9 @@ public final class Main {
     }
 
     private static int serve(ParseResult pr, PrintStream protocolOut) {
+        if (!pr.hasMatchedOption("--http")) {
+            HttpMode.refuseWithoutHttp(pr);
+        }
         SettingsLoader loader = new SettingsLoader(System.getenv());
         boolean sandbox = pr.hasMatchedOption("--sandbox");
         Settings settings = loader.load(new SettingsLoader.Flags(
@@ -107,11 +110,14 @@ public final class Main {
             settings = settings.withBaseUrlAndToken(sim.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "sandbox"));
             System.err.println("jetty-mcp: running on the embedded SANDBOX at " + sim.baseUrl() + " with fake data "
                     + "(collection 'demo'); no Jetty key is needed or used. Drop --sandbox to use your Jetty account.");
-        } else if (!settings.token().present()) {
+        } else if (!settings.token().present() && !pr.hasMatchedOption("--per-request-key")) {
             System.err.println("jetty-mcp: no Jetty API token found (JETTY_API_TOKEN, --token-file or "
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
         Redactor redactor = new Redactor();
+        if (pr.hasMatchedOption("--http")) {
+            return HttpMode.serve(pr, settings, redactor, System.getenv(), sim);
+        }
         JettyMcpServer server = new JettyMcpServer(settings, redactor, pr.matchedOptionValue("--policy", null));
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
@@ -169,6 +175,8 @@ public final class Main {
         spec.addOption(opt("--download-dir", Path.class, "DIR", "Where download-file writes (default $HOME/jetty-downloads)."));
         spec.addOption(opt("--policy", Path.class, "FILE", "JSON policy: allow, approval_required or deny per tool and collection."));
 
+        HttpMode.addOptions(spec);
+
         CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
@@ -185,11 +193,11 @@ public final class Main {
         return spec;
     }
 
-    private static OptionSpec flag(String name, String description) {
+    static OptionSpec flag(String name, String description) {
         return OptionSpec.builder(name).type(boolean.class).arity("0").description(description).build();
     }
 
-    private static OptionSpec opt(String name, Class<?> type, String label, String description) {
+    static OptionSpec opt(String name, Class<?> type, String label, String description) {
         return OptionSpec.builder(name).type(type).paramLabel(label).description(description).build();
     }
 }

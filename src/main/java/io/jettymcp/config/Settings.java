@@ -13,6 +13,8 @@ import java.util.Set;
  * @param toolsets    selected toolsets; empty means the default set
  * @param filesRoots  local directories that tools may read files from (run-task files, upload-file)
  * @param downloadDir where download-file writes; never outside it
+ * @param overHttp    served over HTTP: a local path would name the server's disk, so local files are
+ *                    refused unless {@code --files-root} was given explicitly
  */
 public record Settings(
         String baseUrl,
@@ -29,7 +31,8 @@ public record Settings(
         Path downloadDir,
         int outputCapBytes,
         long maxUploadBytes,
-        boolean sandbox) {
+        boolean sandbox,
+        boolean overHttp) {
 
     public static final String DEFAULT_BASE_URL = "https://flows-api.jetty.io";
     public static final int DEFAULT_OUTPUT_CAP = 16 * 1024;
@@ -42,6 +45,24 @@ public record Settings(
         filesRoots = List.copyOf(filesRoots);
     }
 
+    public Settings(String baseUrl, Token token, Set<String> collections, Set<String> toolsets, Set<String> tools,
+                    Set<String> excludeTools, boolean readOnly, Duration connectTimeout, Duration responseTimeout,
+                    List<Path> filesRoots, boolean filesRootsExplicit, Path downloadDir, int outputCapBytes,
+                    long maxUploadBytes, boolean sandbox) {
+        this(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout, responseTimeout,
+                filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, false);
+    }
+
+    /** Whether tools may read or write local files: always on stdio; over HTTP only with {@code --files-root}. */
+    public boolean localFilesAllowed() {
+        return !overHttp || filesRootsExplicit;
+    }
+
+    public Settings overHttp(boolean http) {
+        return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
+                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, http);
+    }
+
     /** The one collection the server is pinned to, if {@code JETTY_COLLECTIONS} names exactly one. */
     public String pinnedCollection() {
         return collections.size() == 1 ? collections.iterator().next() : null;
@@ -49,12 +70,12 @@ public record Settings(
 
     public Settings withBaseUrlAndToken(String url, Token t) {
         return new Settings(url, t, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox);
+                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp);
     }
 
     @Override
     public String toString() {
         return "Settings[baseUrl=" + baseUrl + ", token=" + token.masked() + ", collections=" + collections
-                + ", toolsets=" + toolsets + ", readOnly=" + readOnly + ", sandbox=" + sandbox + "]";
+                + ", toolsets=" + toolsets + ", readOnly=" + readOnly + ", sandbox=" + sandbox + ", overHttp=" + overHttp + "]";
     }
 }

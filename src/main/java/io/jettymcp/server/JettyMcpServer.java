@@ -25,9 +25,15 @@ import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpStatelessAsyncServer;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Wires one server from its settings: specs → registry → guard chain → MCP server on a transport.
@@ -50,11 +56,20 @@ public final class JettyMcpServer {
     private final ToolRegistry registry;
 
     public JettyMcpServer(Settings settings, Redactor redactor) {
-        this(settings, redactor, null);
+        this(settings, redactor, (java.nio.file.Path) null);
     }
 
     /** @param policyFile a --policy file, or null to allow every listed tool */
     public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile) {
+        this(settings, redactor, policyFile, null);
+    }
+
+    /**
+     * @param policyFile a --policy file, or null to allow every listed tool
+     * @param tenants    who each call acts as (per-request Jetty keys over HTTP); null: the configured key
+     */
+    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile,
+                          Function<McpAsyncServerExchange, Tenant> tenants) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
@@ -73,8 +88,8 @@ public final class JettyMcpServer {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy, exchange -> tenant,
-                new EnvSecrets(redactor));
+        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy,
+                tenants != null ? tenants : exchange -> tenant, new EnvSecrets(redactor));
     }
 
     public ObjectMapper mapper() {
@@ -90,9 +105,51 @@ public final class JettyMcpServer {
     }
 
     public McpAsyncServer start(McpServerTransportProvider transport) {
-        List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        return configure(McpServer.async(transport));
+    }
+
+    /** Streamable HTTP: one SDK session per MCP session. */
+    public McpAsyncServer start(McpStreamableServerTransportProvider transport) {
+        return configure(McpServer.async(transport));
+    }
+
+    /**
+     * Stateless HTTP: no session, so tools, resources and prompts get an exchange that cannot reach
+     * the client (no progress, no elicitation) and carries only the request's transport context.
+     */
+    public McpStatelessAsyncServer startStateless(McpStatelessServerTransport transport) {
+        List<McpStatelessServerFeatures.AsyncToolSpecification> specs = tools.stream()
+                .map(t -> McpStatelessServerFeatures.AsyncToolSpecification.builder()
+                        .tool(t.definition())
+                        .callHandler((context, request) -> chain.call(t, StatelessExchange.of(context), request))
+                        .build())
+                .toList();
         ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return McpServer.async(transport)
+                .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false)
+                        .resources(false, false).prompts(false).completions().build())
+                .jsonMapper(mcpMapper)
+                .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
+                .validateToolInputs(false)
+                .tools(specs)
+                .resources(extras.resources().stream().map(r -> new McpStatelessServerFeatures.AsyncResourceSpecification(
+                        r.resource(), (c, q) -> r.readHandler().apply(StatelessExchange.of(c), q))).toList())
+                .resourceTemplates(extras.resourceTemplates().stream().map(r ->
+                        new McpStatelessServerFeatures.AsyncResourceTemplateSpecification(r.resourceTemplate(),
+                                (c, q) -> r.readHandler().apply(StatelessExchange.of(c), q))).toList())
+                .prompts(extras.prompts().stream().map(p -> new McpStatelessServerFeatures.AsyncPromptSpecification(
+                        p.prompt(), (c, q) -> p.promptHandler().apply(StatelessExchange.of(c), q))).toList())
+                .completions(extras.completions().stream().map(x -> new McpStatelessServerFeatures.AsyncCompletionSpecification(
+                        x.referenceKey(), (c, q) -> x.completionHandler().apply(StatelessExchange.of(c), q))).toList())
+                .build();
+    }
+
+    private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
+        List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
+        return spec
                 .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging()

@@ -62,6 +62,13 @@ public final class FileTools {
         if (saveAs == null && path == null) {
             return; // the validator has said that path is required
         }
+        if (!ctx.settings().localFilesAllowed()) {
+            if (saveAs != null) {
+                throw ToolError.argument("save_as", "names a file on the server's disk, which this server does not write "
+                        + "over HTTP; leave it out to get a small text file inline, or start the server with --files-root");
+            }
+            return;
+        }
         Path dir = ctx.settings().downloadDir();
         checkNoEscape(dir, target(dir, saveAs != null ? saveAs : path, saveAs != null ? "save_as" : "path"));
     }
@@ -108,14 +115,13 @@ public final class FileTools {
         String storagePath = call.str("path");
         String saveAs = call.str("save_as");
         boolean inline = call.bool("inline", true);
+        if (!ctx.settings().localFilesAllowed()) {
+            return inlineOnly(call, storagePath);
+        }
         Path dir = ctx.settings().downloadDir();
         Path target = target(dir, saveAs != null ? saveAs : storagePath, saveAs != null ? "save_as" : "path");
         checkNoEscape(dir, target); // before the request: existing links under the directory are refused too
-        StringBuilder uri = new StringBuilder("/api/v1/file");
-        for (String seg : storagePath.split("/")) {
-            uri.append('/').append(ApiRequest.segment(seg));
-        }
-        ApiRequest req = ApiRequest.get(uri.toString());
+        ApiRequest req = ApiRequest.get(fileUri(storagePath));
         // streamed to a temporary file in the download directory, moved into place only once complete
         return Mono.fromCallable(() -> {
                     Files.createDirectories(dir);
@@ -126,6 +132,39 @@ public final class FileTools {
                         .flatMap(d -> Mono.fromCallable(() -> place(dir, tmp, target, d, storagePath, inline))
                                 .subscribeOn(Schedulers.boundedElastic()))
                         .doFinally(s -> deleteQuietly(tmp)));
+    }
+
+    /**
+     * Over HTTP without --files-root the server's disk is not the caller's: nothing is written, and a small
+     * text file comes back inline.
+     */
+    private Mono<JsonNode> inlineOnly(ToolCall call, String storagePath) {
+        return call.api().send(ApiRequest.get(fileUri(storagePath))).map(res -> {
+            String text = res.body().length <= INLINE_MAX_BYTES ? text(res.contentType(), res.body()) : null;
+            if (text == null) {
+                throw new ToolError(storagePath + " is " + res.body().length + " bytes" + (res.body().length <= INLINE_MAX_BYTES
+                        ? " of binary data" : "") + ": over HTTP this server returns only text files up to "
+                        + INLINE_MAX_BYTES / 1024 + " KB inline and writes nothing to its own disk. Open the file from the "
+                        + "run's page in the Jetty web app instead.");
+            }
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("path", storagePath);
+            o.put("bytes", res.body().length);
+            if (res.contentType() != null) {
+                o.put("content_type", res.contentType());
+            }
+            o.put("content", text);
+            o.put("saved_to", "not saved (served over HTTP: the server's disk is not yours)");
+            return o;
+        });
+    }
+
+    private static String fileUri(String storagePath) {
+        StringBuilder uri = new StringBuilder("/api/v1/file");
+        for (String seg : storagePath.split("/")) {
+            uri.append('/').append(ApiRequest.segment(seg));
+        }
+        return uri.toString();
     }
 
     private JsonNode place(Path dir, Path tmp, Path target, JettyApi.Download d, String storagePath, boolean inline)

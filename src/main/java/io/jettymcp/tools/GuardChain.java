@@ -65,6 +65,7 @@ public final class GuardChain {
         return Mono.defer(() -> {
                     ObjectNode args = arguments(request);
                     validator.validate(tool.effectiveInput(), args);
+                    refuseLocalFiles(spec, args);
                     tool.handler().precheck(args); // rules beyond the schema, still before any request
                     Tenant tenant = tenants.apply(exchange);
                     if (spec.auth() && !tenant.api().token().present()) {
@@ -95,6 +96,24 @@ public final class GuardChain {
             throw ToolError.argument("arguments", "must be a JSON object");
         }
         return (ObjectNode) n;
+    }
+
+    /** Over HTTP a local path would name the server's disk, not the caller's: refused unless --files-root was given. */
+    private void refuseLocalFiles(ToolSpec spec, ObjectNode args) {
+        if (ctx.settings().localFilesAllowed()) {
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = spec.input().path("properties").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            JsonNode schema = p.getValue();
+            boolean local = "local-path".equals(schema.path("x-kind").asText())
+                    || "local-path".equals(schema.path("items").path("x-kind").asText());
+            if (local && args.hasNonNull(p.getKey()) && !(args.get(p.getKey()).isArray() && args.get(p.getKey()).isEmpty())) {
+                throw ToolError.argument(p.getKey(), "names a local file, which this server refuses over HTTP: the path "
+                        + "would be read on the server's machine, not yours. Pass the content inline where the tool allows "
+                        + "it, or start the server with --files-root DIR to allow files under DIR");
+            }
+        }
     }
 
     /** Resolves the collection (given, pinned or the key's own) and checks storage paths are in scope. */

@@ -1,8 +1,11 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +85,35 @@ class FileToolsTest {
                     assertThat(tools.list(call).block().path("prefix").asText()).isEqualTo("demo");
                 }
             }
+        } finally {
+            sandbox.close();
+        }
+    }
+
+    @Test
+    void overHttpWithoutFilesRootNothingIsWrittenAndSmallTextComesInline() throws Exception {
+        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
+        try {
+            ObjectMapper m = new ObjectMapper();
+            Path dl = tmp.resolve("dl");
+            Settings http = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
+                    Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(tmp), false, dl, 16384, 1024, false, true);
+            FileTools tools = new FileTools(new ToolContext(http, m, new Redactor(), "test"));
+            JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
+            Path local = Files.writeString(tmp.resolve("note.txt"), "hello over http");
+            String stored = api.json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of(),
+                    List.of(new ApiRequest.FilePart("files", local, "note.txt")))).block().path("file_paths").get(0).asText();
+
+            ObjectNode args = m.createObjectNode().put("path", stored);
+            tools.precheckDownload(args);
+            ToolCall call = new ToolCall(null, args, null, new Tenant(api, new CollectionScope(Set.of(), api)), null, null);
+            var out = tools.download(call).block();
+            assertThat(out.path("content").asText()).isEqualTo("hello over http");
+            assertThat(out.path("saved_to").asText()).startsWith("not saved");
+            assertThat(dl).doesNotExist();
+            assertThatThrownBy(() -> tools.precheckDownload(m.createObjectNode().put("path", stored).put("save_as", "x.txt")))
+                    .hasMessageContaining("'save_as'").hasMessageContaining("over HTTP");
         } finally {
             sandbox.close();
         }

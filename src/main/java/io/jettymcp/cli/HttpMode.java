@@ -1,0 +1,133 @@
+package io.jettymcp.cli;
+
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.config.ConfigException;
+import io.jettymcp.config.Settings;
+import io.jettymcp.config.Token;
+import io.jettymcp.guard.Redactor;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.server.JettyMcpServer;
+import io.jettymcp.server.Version;
+import io.jettymcp.transport.http.HttpOptions;
+import io.jettymcp.transport.http.McpHttpServer;
+import io.jettymcp.transport.http.PerRequestKeys;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** {@code --http [HOST:]PORT}: the HTTP transports, with their options. */
+final class HttpMode {
+
+    static final String TOKEN_ENV = "JETTY_MCP_HTTP_TOKEN";
+
+    private HttpMode() {
+    }
+
+    static void addOptions(CommandSpec spec) {
+        spec.addOption(Main.opt("--http", String.class, "[HOST:]PORT",
+                "Serve MCP over HTTP instead of stdio: Streamable HTTP at /mcp, legacy SSE at /sse (host default 127.0.0.1)."));
+        spec.addOption(Main.opt("--allowed-origins", String.class, "LIST",
+                "Comma list of browser Origins allowed besides loopback ones (e.g. https://app.example.com)."));
+        spec.addOption(Main.opt("--allowed-hosts", String.class, "LIST",
+                "Comma list of Host header values allowed besides loopback names (deployments behind a proxy)."));
+        spec.addOption(Main.opt("--http-token-file", Path.class, "FILE",
+                "Bearer token clients must send (or env " + TOKEN_ENV + "); required off loopback."));
+        spec.addOption(Main.opt("--http-idle-timeout", long.class, "SECONDS", "End sessions idle this long (default 1800)."));
+        spec.addOption(Main.opt("--http-max-body", int.class, "BYTES", "Largest request body (default 4194304)."));
+        spec.addOption(Main.opt("--max-concurrent-calls", int.class, "N", "Tool calls running at once; more wait (default 64)."));
+        spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
+        spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
+    }
+
+    /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
+    static void refuseWithoutHttp(ParseResult pr) {
+        for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
+                "--http-max-body", "--max-concurrent-calls", "--stateless", "--per-request-key")) {
+            if (pr.hasMatchedOption(o)) {
+                throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
+            }
+        }
+    }
+
+    static int serve(ParseResult pr, Settings settings, Redactor redactor, Map<String, String> env, SandboxServer sim) {
+        HttpOptions.HostPort listen;
+        try {
+            listen = HttpOptions.parseListen(pr.matchedOptionValue("--http", ""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        String token = httpToken(pr.matchedOptionValue("--http-token-file", null), env);
+        if (token != null) {
+            redactor.register(token);
+        }
+        HttpOptions options = new HttpOptions(listen.host(), listen.port(),
+                csv(pr.matchedOptionValue("--allowed-origins", null)), csv(pr.matchedOptionValue("--allowed-hosts", null)),
+                token, pr.matchedOptionValue("--http-max-body", HttpOptions.DEFAULT_MAX_BODY),
+                Duration.ofSeconds(pr.matchedOptionValue("--http-idle-timeout", HttpOptions.DEFAULT_IDLE.toSeconds())),
+                pr.matchedOptionValue("--max-concurrent-calls", HttpOptions.DEFAULT_MAX_CALLS),
+                pr.hasMatchedOption("--stateless"), pr.hasMatchedOption("--per-request-key"), Duration.ofSeconds(30));
+        if (options.maxBodyBytes() < 1024 || options.maxConcurrentCalls() < 1 || options.sessionIdle().isNegative()
+                || options.sessionIdle().isZero()) {
+            throw new ConfigException("--http-max-body must be at least 1024, --max-concurrent-calls and "
+                    + "--http-idle-timeout at least 1.");
+        }
+        Settings http = settings.overHttp(true);
+        PerRequestKeys keys = null;
+        if (options.perRequestKey()) {
+            JettyApi template = JettyApi.create(http.baseUrl(), Token.NONE, http.connectTimeout(), http.responseTimeout(),
+                    RetryPolicy.DEFAULT, new com.fasterxml.jackson.databind.ObjectMapper(), Version.get());
+            keys = new PerRequestKeys(template, http.collections(), redactor);
+        }
+        JettyMcpServer server = new JettyMcpServer(http, redactor, pr.matchedOptionValue("--policy", null), keys);
+        McpHttpServer httpServer;
+        try {
+            httpServer = McpHttpServer.start(options, server, keys);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ConfigException("Cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage());
+        }
+        String base = "http://" + (listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host()) + ":" + httpServer.port();
+        System.err.println("jetty-mcp: listening on " + base + "/mcp" + (options.stateless() ? " (stateless)" : " (legacy SSE at "
+                + base + "/sse)") + (token != null ? ", bearer token required" : "") + (options.perRequestKey()
+                ? ", per-request Jetty keys (" + PerRequestKeys.HEADER + ")" : ""));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            httpServer.close();
+            if (sim != null) {
+                sim.close();
+            }
+        }, "jetty-mcp-shutdown"));
+        httpServer.awaitClosed();
+        return 0;
+    }
+
+    /** {@code --http-token-file} beats {@value #TOKEN_ENV}; never a plain command-line value, which {@code ps} shows. */
+    static String httpToken(Path file, Map<String, String> env) {
+        if (file != null) {
+            try {
+                String v = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (v.isEmpty()) {
+                    throw new ConfigException("--http-token-file " + file + " is empty.");
+                }
+                return v;
+            } catch (IOException e) {
+                throw new ConfigException("--http-token-file " + file + " cannot be read: " + e.getMessage());
+            }
+        }
+        String v = env.get(TOKEN_ENV);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static List<String> csv(String s) {
+        return s == null ? List.of() : Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,97 @@
+package io.jettymcp.transport.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the HTTP transport listens and whom it lets in. {@link #toString()} never shows the token.
+ *
+ * @param allowedOrigins  extra Origin values (scheme://host[:port]) accepted besides loopback ones
+ * @param allowedHosts    extra Host values (host or host:port) accepted besides loopback and the bind address
+ * @param authToken       Bearer token clients must send; null only when bound to loopback
+ * @param maxBodyBytes    largest request body; bigger bodies get 413
+ * @param sessionIdle     idle sessions (no request, nothing running) end after this long
+ * @param maxConcurrentCalls tool calls running at once across all sessions; more wait their turn
+ * @param shutdownGrace   how long a shutdown waits for running calls to finish
+ */
+public record HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
+                          String authToken, int maxBodyBytes, Duration sessionIdle, int maxConcurrentCalls,
+                          boolean stateless, boolean perRequestKey, Duration shutdownGrace) {
+
+    public static final int DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    public static final int DEFAULT_MAX_CALLS = 64;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    public HttpOptions {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
+        if (authToken != null && authToken.isBlank()) {
+            authToken = null;
+        }
+    }
+
+    public static HttpOptions loopback(int port) {
+        return new HttpOptions(DEFAULT_HOST, port, List.of(), List.of(), null, DEFAULT_MAX_BODY, DEFAULT_IDLE,
+                DEFAULT_MAX_CALLS, false, false, Duration.ofSeconds(30));
+    }
+
+    /** Parses {@code [HOST:]PORT}; IPv6 hosts in brackets ({@code [::1]:8080}). */
+    public static HostPort parseListen(String value) {
+        String v = value.trim();
+        int colon = v.lastIndexOf(':');
+        String host = DEFAULT_HOST;
+        String port = v;
+        if (colon >= 0) {
+            host = v.substring(0, colon);
+            port = v.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (host.isEmpty()) {
+                host = DEFAULT_HOST;
+            }
+        }
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return new HostPort(host, p);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--http expects [HOST:]PORT (e.g. 8080 or 0.0.0.0:8080), got '" + value + "'");
+        }
+    }
+
+    public record HostPort(String host, int port) {
+    }
+
+    /** Whether the bind address only accepts connections from this machine. */
+    public boolean loopbackOnly() {
+        return isLoopback(host);
+    }
+
+    static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            // literal addresses only: never resolve a name here
+            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                return false;
+            }
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpOptions[" + host + ":" + port + ", auth=" + (authToken != null) + ", stateless=" + stateless
+                + ", perRequestKey=" + perRequestKey + ", allowedOrigins=" + allowedOrigins + ", allowedHosts="
+                + allowedHosts + "]";
+    }
+}

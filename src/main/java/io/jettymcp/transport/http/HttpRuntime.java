@@ -1,0 +1,150 @@
+package io.jettymcp.transport.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.transport.JsonRpcLines;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every HTTP transport shares: options, JSON, the call cap, the count of running requests, ids. */
+final class HttpRuntime {
+
+    static final String PROTOCOL_HEADER = "MCP-Protocol-Version";
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final Set<String> PROTOCOL_VERSIONS = Set.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
+
+    final HttpOptions options;
+    final ObjectMapper mapper;
+    final McpJsonMapper mcpMapper;
+    final JsonRpcLines lines;
+    final CallLimiter limiter;
+    final PerRequestKeys keys;
+    /** requests being handled (not listening streams): graceful shutdown waits for these */
+    final AtomicInteger running = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    HttpRuntime(HttpOptions options, ObjectMapper mapper, McpJsonMapper mcpMapper, PerRequestKeys keys) {
+        this.options = options;
+        this.mapper = mapper;
+        this.mcpMapper = mcpMapper;
+        this.lines = new JsonRpcLines(mapper, mcpMapper);
+        this.limiter = new CallLimiter(options.maxConcurrentCalls());
+        this.keys = keys;
+    }
+
+    /** 256 random bits, URL-safe: visible ASCII as the spec asks, and unguessable. */
+    String newSessionId() {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    McpTransportContext context(String transport, String jettyKey) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("transport", transport);
+        if (jettyKey != null) {
+            m.put(PerRequestKeys.CONTEXT_KEY, jettyKey);
+        }
+        return McpTransportContext.create(m);
+    }
+
+    /** @return null when the header is absent (the spec's default applies) or supported */
+    static String unsupportedVersion(HttpServerRequest req) {
+        String v = null;
+        for (String each : req.requestHeaders().getAll(PROTOCOL_HEADER)) {
+            if (!PROTOCOL_VERSIONS.contains(each.trim())) {
+                v = each;
+            }
+        }
+        if (v == null) {
+            return null;
+        }
+        return "Unsupported MCP-Protocol-Version '" + v.replaceAll("[^\\x20-\\x7e]", "?") + "'; this server supports "
+                + String.join(", ", new java.util.TreeSet<>(PROTOCOL_VERSIONS)) + ".";
+    }
+
+    /** Reads the whole body, failing with {@link BodyTooLarge} past the limit (checked before reading when declared). */
+    Mono<byte[]> body(HttpServerRequest req) {
+        int max = options.maxBodyBytes();
+        String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > max) {
+                    return Mono.error(new BodyTooLarge()); // tooLarge() discards the body unread
+                }
+            } catch (NumberFormatException e) {
+                return Mono.error(new IllegalArgumentException("bad Content-Length"));
+            }
+        }
+        return req.receive().asByteArray()
+                .reduce(new ByteArrayOutputStream(), (out, chunk) -> {
+                    if (out.size() + chunk.length > max) {
+                        throw new BodyTooLarge();
+                    }
+                    out.writeBytes(chunk);
+                    return out;
+                })
+                .map(ByteArrayOutputStream::toByteArray)
+                .defaultIfEmpty(new byte[0]);
+    }
+
+    static final class BodyTooLarge extends RuntimeException {
+        BodyTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    Mono<Void> tooLarge(HttpServerRequest req, HttpServerResponse res) {
+        return reject(req, res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
+                + "data per call (the server's limit is set with --http-max-body).");
+    }
+
+    /**
+     * Answers an error after discarding whatever is left of the request body: closing on unread
+     * bytes would make the kernel reset the connection and the client could lose the answer.
+     */
+    Mono<Void> reject(HttpServerRequest req, HttpServerResponse res, int status, int code, String message) {
+        return req.receive().then().onErrorResume(e -> Mono.empty()).then(error(res, status, code, message));
+    }
+
+    /** An HTTP error with a JSON-RPC error body (id null), which MCP clients show to the user. */
+    Mono<Void> error(HttpServerResponse res, int status, int code, String message) {
+        return json(res, status, lines.error(null, code, message));
+    }
+
+    static Mono<Void> json(HttpServerResponse res, int status, String body) {
+        return res.status(HttpResponseStatus.valueOf(status))
+                .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .sendString(Mono.just(body), StandardCharsets.UTF_8)
+                .then();
+    }
+
+    static Mono<Void> empty(HttpServerResponse res, int status) {
+        return res.status(HttpResponseStatus.valueOf(status)).send().then();
+    }
+
+    /** Streams SSE events, flushing each one at once. */
+    static Mono<Void> sse(HttpServerResponse res, Flux<String> events) {
+        return res.status(HttpResponseStatus.OK)
+                .header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .send(events.map(s -> Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))), b -> true)
+                .then();
+    }
+}

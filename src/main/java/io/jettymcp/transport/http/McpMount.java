@@ -1,0 +1,43 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.server.JettyMcpServer;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+
+import java.time.Duration;
+
+/**
+ * Puts an MCP server on the HTTP transports: the Jetty tools in production, a fixture in the
+ * conformance run. Each method starts one SDK server and returns how to close it.
+ */
+public interface McpMount {
+
+    AutoCloseable streamable(McpStreamableServerTransportProvider transport);
+
+    AutoCloseable sse(McpServerTransportProvider transport);
+
+    AutoCloseable stateless(McpStatelessServerTransport transport);
+
+    static McpMount of(JettyMcpServer mcp) {
+        return new McpMount() {
+            @Override
+            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
+                var s = mcp.start(t);
+                return () -> s.closeGracefully().block(Duration.ofSeconds(5));
+            }
+
+            @Override
+            public AutoCloseable sse(McpServerTransportProvider t) {
+                var s = mcp.start(t);
+                return () -> s.closeGracefully().block(Duration.ofSeconds(5));
+            }
+
+            @Override
+            public AutoCloseable stateless(McpStatelessServerTransport t) {
+                var s = mcp.startStateless(t);
+                return () -> s.closeGracefully().block(Duration.ofSeconds(5));
+            }
+        };
+    }
+}

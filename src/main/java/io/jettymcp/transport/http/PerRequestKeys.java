@@ -1,0 +1,113 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.api.JettyApiException;
+import io.jettymcp.config.Token;
+import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.ToolError;
+import io.jettymcp.tools.Tenant;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Per-user Jetty keys ({@code --per-request-key}): each session (or, stateless, each request) brings
+ * its own key in {@value #HEADER}. A key is checked upstream with whoami when first seen; the
+ * resulting tenant (client with that key, scope of that key's collection) is kept for 60 s under a
+ * hash of the key, then checked again. Keys are held in memory only, registered with the redactor
+ * so no output can echo them, and never logged.
+ */
+public final class PerRequestKeys implements Function<McpAsyncServerExchange, Tenant> {
+
+    public static final String HEADER = "X-Jetty-Api-Key";
+    static final String CONTEXT_KEY = "jetty.key";
+    static final Duration TTL = Duration.ofSeconds(60);
+
+    /** A key that cannot be used: HTTP status and what to do. */
+    static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    private record Entry(Tenant tenant, long expires) {
+    }
+
+    private final JettyApi template;
+    private final java.util.Set<String> configured;
+    private final Redactor redactor;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+
+    /** @param template a client for the Jetty API; its token is replaced by each request's key */
+    public PerRequestKeys(JettyApi template, java.util.Set<String> configuredCollections, Redactor redactor) {
+        this.template = template;
+        this.configured = java.util.Set.copyOf(configuredCollections);
+        this.redactor = redactor;
+    }
+
+    /** Checks a key with whoami (cached); emits the key, or fails with {@link Refused}. */
+    Mono<String> admit(String key) {
+        if (key == null || key.isBlank()) {
+            return Mono.error(new Refused(401, "This server uses per-user Jetty keys: send your Jetty API key in the "
+                    + HEADER + " header (not in Authorization)."));
+        }
+        String k = key.trim();
+        return tenant(k).scope().allowed()
+                .thenReturn(k)
+                .onErrorMap(JettyApiException.class, e -> e.status() == 401 || e.status() == 403
+                        ? new Refused(401, "Jetty rejected the key in " + HEADER + " (HTTP " + e.status()
+                        + "); check it at jetty.io and send a valid key.")
+                        : new Refused(502, "Could not check the key in " + HEADER + " with Jetty: "
+                        + redactor.redact(e.getMessage())));
+    }
+
+    /** The tenant for a call: the key bound to its session (or carried by its request). */
+    @Override
+    public Tenant apply(McpAsyncServerExchange exchange) {
+        Object key = exchange.transportContext() == null ? null : exchange.transportContext().get(CONTEXT_KEY);
+        if (!(key instanceof String k)) {
+            throw new ToolError("No Jetty key came with this request: send it in the " + HEADER + " header.");
+        }
+        return tenant(k);
+    }
+
+    Tenant tenant(String key) {
+        String h = hash(key);
+        long now = System.nanoTime();
+        Entry e = cache.get(h);
+        if (e == null || now - e.expires > 0) {
+            redactor.register(key);
+            JettyApi api = template.withToken(new Token(key, HEADER));
+            e = new Entry(new Tenant(api, new CollectionScope(configured, api)), now + TTL.toNanos());
+            cache.put(h, e);
+            if (cache.size() > 10_000) {
+                cache.values().removeIf(x -> now - x.expires > 0);
+            }
+        }
+        return e.tenant;
+    }
+
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

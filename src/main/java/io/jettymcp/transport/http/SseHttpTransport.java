@@ -1,0 +1,197 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.transport.InFlight;
+import io.jettymcp.transport.JsonRpcLines;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The legacy HTTP+SSE transport (protocol 2024-11-05) for older clients: {@code GET /sse} opens the
+ * session's event stream and names the endpoint to POST to; {@code POST /message?sessionId=…}
+ * carries client messages (answered 202, the response travels on the stream). The session ends when
+ * the stream closes or after the idle time.
+ */
+public final class SseHttpTransport implements McpServerTransportProvider, HttpEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(SseHttpTransport.class);
+    static final String SSE_PATH = "/sse";
+    static final String MESSAGE_PATH = "/message";
+
+    private final HttpRuntime rt;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private volatile McpServerSession.Factory factory;
+
+    private static final class Session {
+        final String id;
+        final SseStream stream;
+        final String jettyKey;
+        final InFlight inFlight = new InFlight();
+        final AtomicInteger active = new AtomicInteger();
+        volatile McpServerSession mcp;
+        volatile long lastUsed = System.nanoTime();
+
+        Session(String id, SseStream stream, String jettyKey) {
+            this.id = id;
+            this.stream = stream;
+            this.jettyKey = jettyKey;
+        }
+    }
+
+    SseHttpTransport(HttpRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return List.of("2024-11-05");
+    }
+
+    @Override
+    public boolean serves(String path) {
+        return SSE_PATH.equals(path) || MESSAGE_PATH.equals(path);
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
+        String bad = HttpRuntime.unsupportedVersion(req);
+        if (bad != null) {
+            return rt.reject(req, res, 400, -32600, bad);
+        }
+        if (SSE_PATH.equals(path) && req.method().equals(HttpMethod.GET)) {
+            return open(req, res);
+        }
+        if (MESSAGE_PATH.equals(path) && req.method().equals(HttpMethod.POST)) {
+            return message(req, res);
+        }
+        res.header(HttpHeaderNames.ALLOW, SSE_PATH.equals(path) ? "GET" : "POST");
+        return rt.reject(req, res, 405, -32600, "Method not allowed: GET /sse opens a session, POST /message?sessionId=… sends to it.");
+    }
+
+    private Mono<Void> open(HttpServerRequest req, HttpServerResponse res) {
+        Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
+        return key.flatMap(k -> {
+            Session s = new Session(rt.newSessionId(), new SseStream(rt.mcpMapper), k.isEmpty() ? null : k);
+            s.mcp = factory.create(s.stream);
+            sessions.put(s.id, s);
+            s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id, null);
+            return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> end(s)));
+        }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
+    }
+
+    private Mono<Void> message(HttpServerRequest req, HttpServerResponse res) {
+        List<String> ids = new QueryStringDecoder(req.uri()).parameters().get("sessionId");
+        if (ids == null || ids.isEmpty()) {
+            return rt.reject(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
+        }
+        Session s = sessions.get(ids.get(0));
+        if (s == null) {
+            return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
+        }
+        String given = rt.keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
+        if (given != null && !given.trim().equals(s.jettyKey)) {
+            return rt.reject(req, res, 403, -32600, PerRequestKeys.HEADER + " differs from the key this session was opened with.");
+        }
+        return rt.body(req).flatMap(bytes -> {
+            JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
+            if (parsed instanceof JsonRpcLines.Bad b) {
+                return HttpRuntime.json(res, 400, b.error());
+            }
+            s.lastUsed = System.nanoTime();
+            McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
+            if (msg instanceof McpSchema.JSONRPCNotification n && "notifications/cancelled".equals(n.method())) {
+                Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
+                if (id != null) {
+                    s.inFlight.cancel(id);
+                }
+                return HttpRuntime.empty(res, 202);
+            }
+            McpTransportContext ctx = rt.context("sse", s.jettyKey);
+            Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
+            if (msg instanceof McpSchema.JSONRPCRequest r) {
+                if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+                    handling = rt.limiter.limit(handling);
+                }
+                rt.running.incrementAndGet();
+                s.active.incrementAndGet();
+                Disposable.Swap slot = Disposables.swap(); // registered first: a racing cancel still finds it
+                s.inFlight.put(r.id(), slot);
+                slot.update(handling.doFinally(sig -> {
+                    s.inFlight.done(r.id());
+                    s.active.decrementAndGet();
+                    s.lastUsed = System.nanoTime();
+                    rt.running.decrementAndGet();
+                }).subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
+            } else {
+                handling.subscribe(v -> { }, e -> log.debug("message failed: {}", e.toString()));
+            }
+            return HttpRuntime.empty(res, 202);
+        }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
+    }
+
+    private Mono<Void> end(Session s) {
+        if (sessions.remove(s.id) == null) {
+            return Mono.empty();
+        }
+        s.inFlight.cancelAll(); // nobody is left to read the answers
+        s.stream.close();
+        McpServerSession m = s.mcp;
+        return m == null ? Mono.empty() : m.closeGracefully().onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public void expireIdle() {
+        long limit = rt.options.sessionIdle().toNanos();
+        long now = System.nanoTime();
+        sessions.values().forEach(s -> {
+            if (s.active.get() == 0 && now - s.lastUsed > limit) {
+                end(s).subscribe();
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> closeAll() {
+        return Flux.fromIterable(sessions.values()).flatMap(this::end).then();
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        return Flux.fromIterable(sessions.values())
+                .flatMap(s -> s.mcp.sendNotification(method, params).onErrorResume(e -> Mono.empty()))
+                .then();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return closeAll();
+    }
+}

@@ -1,0 +1,107 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.transport.JsonRpcLines;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpStatelessServerHandler;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Stateless Streamable HTTP ({@code --stateless}): every POST stands alone and is answered with
+ * plain JSON, so any replica behind a load balancer can serve any request. No session ids, no GET
+ * stream, no progress notifications or elicitation (waits return at their budget); cancellation
+ * cannot reach a call (it may be running on another replica).
+ */
+public final class StatelessHttpTransport implements McpStatelessServerTransport, HttpEndpoint {
+
+    private final HttpRuntime rt;
+    private volatile McpStatelessServerHandler handler;
+
+    StatelessHttpTransport(HttpRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void setMcpHandler(McpStatelessServerHandler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public boolean serves(String path) {
+        return StreamableHttpTransport.PATH.equals(path);
+    }
+
+    @Override
+    public int sessionCount() {
+        return 0;
+    }
+
+    @Override
+    public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
+        String bad = HttpRuntime.unsupportedVersion(req);
+        if (bad != null) {
+            return rt.reject(req, res, 400, -32600, bad);
+        }
+        if (!req.method().equals(HttpMethod.POST)) {
+            res.header(HttpHeaderNames.ALLOW, "POST");
+            return rt.reject(req, res, 405, -32600, "This server is stateless: only POST /mcp is served (no event stream, no sessions).");
+        }
+        Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
+        return key.flatMap(k -> rt.body(req).flatMap(bytes -> {
+                    JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
+                    if (parsed instanceof JsonRpcLines.Bad b) {
+                        return HttpRuntime.json(res, 400, b.error());
+                    }
+                    McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
+                    McpTransportContext ctx = rt.context("stateless-http", k.isEmpty() ? null : k);
+                    if (msg instanceof McpSchema.JSONRPCRequest r) {
+                        Mono<McpSchema.JSONRPCResponse> answer = handler.handleRequest(ctx, r);
+                        if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+                            answer = rt.limiter.limit(answer);
+                        }
+                        rt.running.incrementAndGet();
+                        return answer
+                                .onErrorResume(e -> Mono.just(McpSchema.JSONRPCResponse.error(r.id(),
+                                        new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
+                                                String.valueOf(e.getMessage()), null))))
+                                .flatMap(a -> {
+                                    try {
+                                        return HttpRuntime.json(res, 200, rt.mcpMapper.writeValueAsString(a));
+                                    } catch (IOException e) {
+                                        return Mono.error(e);
+                                    }
+                                })
+                                .doFinally(s -> rt.running.decrementAndGet());
+                    }
+                    if (msg instanceof McpSchema.JSONRPCNotification n) {
+                        return handler.handleNotification(ctx, n).onErrorResume(e -> Mono.empty())
+                                .then(HttpRuntime.empty(res, 202));
+                    }
+                    return HttpRuntime.empty(res, 202); // nothing to match a response to without sessions
+                }))
+                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res))
+                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
+    }
+
+    @Override
+    public void expireIdle() {
+    }
+
+    @Override
+    public Mono<Void> closeAll() {
+        return Mono.empty();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.empty();
+    }
+}

@@ -1,0 +1,310 @@
+package io.jettymcp.transport.http;
+
+import io.jettymcp.transport.InFlight;
+import io.jettymcp.transport.JsonRpcLines;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * MCP Streamable HTTP at {@code /mcp}: POST carries one JSON-RPC message (a request is answered on
+ * an SSE stream that also carries its progress notifications), GET opens the session's listening
+ * stream, DELETE ends the session. Beyond the SDK's servlet transport it checks
+ * {@code MCP-Protocol-Version}, issues 256-bit session ids, expires idle sessions, honours
+ * {@code notifications/cancelled}, caps concurrent tool calls and binds a per-request Jetty key.
+ */
+public final class StreamableHttpTransport implements McpStreamableServerTransportProvider, HttpEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamableHttpTransport.class);
+    static final String PATH = "/mcp";
+    static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofSeconds(25);
+
+    private final HttpRuntime rt;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private volatile McpStreamableServerSession.Factory factory;
+
+    private static final class Session {
+        final String id;
+        final McpStreamableServerSession mcp;
+        final String jettyKey;
+        final InFlight inFlight = new InFlight();
+        final AtomicInteger active = new AtomicInteger();
+        volatile long lastUsed = System.nanoTime();
+
+        Session(String id, McpStreamableServerSession mcp, String jettyKey) {
+            this.id = id;
+            this.mcp = mcp;
+            this.jettyKey = jettyKey;
+        }
+    }
+
+    StreamableHttpTransport(HttpRuntime rt) {
+        this.rt = rt;
+    }
+
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public boolean serves(String path) {
+        return PATH.equals(path);
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    @Override
+    public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
+        String bad = HttpRuntime.unsupportedVersion(req);
+        if (bad != null) {
+            return rt.reject(req, res, 400, -32600, bad);
+        }
+        HttpMethod m = req.method();
+        if (m.equals(HttpMethod.POST)) {
+            return post(req, res);
+        }
+        if (m.equals(HttpMethod.GET)) {
+            return get(req, res);
+        }
+        if (m.equals(HttpMethod.DELETE)) {
+            return delete(req, res);
+        }
+        res.header(HttpHeaderNames.ALLOW, "GET, POST, DELETE");
+        return rt.reject(req, res, 405, -32600, "Method not allowed: use POST, GET or DELETE on /mcp.");
+    }
+
+    private Mono<Void> post(HttpServerRequest req, HttpServerResponse res) {
+        return rt.body(req)
+                .flatMap(bytes -> {
+                    JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
+                    if (parsed instanceof JsonRpcLines.Bad b) {
+                        return HttpRuntime.json(res, 400, b.error());
+                    }
+                    McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
+                    if (msg instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())) {
+                        return initialize(req, res, r);
+                    }
+                    Session s = session(req);
+                    if (s == null) {
+                        return missingSession(req, res);
+                    }
+                    String keyProblem = keyMismatch(req, s);
+                    if (keyProblem != null) {
+                        return rt.reject(req, res, 403, -32600, keyProblem);
+                    }
+                    s.lastUsed = System.nanoTime();
+                    McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
+                    if (msg instanceof McpSchema.JSONRPCRequest r) {
+                        return request(res, s, r, ctx);
+                    }
+                    if (msg instanceof McpSchema.JSONRPCNotification n) {
+                        if ("notifications/cancelled".equals(n.method())) {
+                            Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
+                            if (id != null && s.inFlight.cancel(id)) {
+                                log.debug("cancelled request {}", id);
+                            }
+                            return HttpRuntime.empty(res, 202);
+                        }
+                        return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                                .onErrorResume(e -> Mono.empty())
+                                .then(HttpRuntime.empty(res, 202));
+                    }
+                    return s.mcp.accept((McpSchema.JSONRPCResponse) msg)
+                            .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                            .onErrorResume(e -> Mono.empty())
+                            .then(HttpRuntime.empty(res, 202));
+                })
+                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
+    }
+
+    private Mono<Void> initialize(HttpServerRequest req, HttpServerResponse res, McpSchema.JSONRPCRequest r) {
+        if (req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
+            // re-initializing inside a session is a client bug; a fresh session needs no header
+            return rt.reject(req, res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.");
+        }
+        return admitKey(req, res, key -> {
+            McpSchema.InitializeRequest init;
+            try {
+                init = rt.mcpMapper.convertValue(r.params(), new TypeRef<McpSchema.InitializeRequest>() {
+                });
+            } catch (RuntimeException e) {
+                return HttpRuntime.json(res, 400, rt.lines.error(rt.mapper.valueToTree(r.id()), -32602,
+                        "Invalid params for initialize: " + e.getMessage()));
+            }
+            McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
+            Session s = new Session(rt.newSessionId(), started.session(), key);
+            sessions.put(s.id, s);
+            McpTransportContext ctx = rt.context("streamable-http", key);
+            return started.initResult()
+                    .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                    .map(result -> McpSchema.JSONRPCResponse.result(r.id(), result))
+                    .onErrorResume(e -> Mono.just(McpSchema.JSONRPCResponse.error(r.id(),
+                            new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
+                                    String.valueOf(e.getMessage()), null))))
+                    .flatMap(answer -> {
+                        if (answer.error() != null) {
+                            sessions.remove(s.id);
+                        } else {
+                            res.header(HttpRuntime.SESSION_HEADER, s.id);
+                        }
+                        try {
+                            return HttpRuntime.json(res, 200, rt.mcpMapper.writeValueAsString(answer));
+                        } catch (java.io.IOException e) {
+                            return Mono.error(e);
+                        }
+                    });
+        });
+    }
+
+    /** Runs one request; its answer and any notifications it sends go out on the POST's SSE stream. */
+    private Mono<Void> request(HttpServerResponse res, Session s, McpSchema.JSONRPCRequest r, McpTransportContext ctx) {
+        SseStream stream = new SseStream(rt.mcpMapper);
+        Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
+        if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+            handling = rt.limiter.limit(handling);
+        }
+        rt.running.incrementAndGet();
+        s.active.incrementAndGet();
+        Object id = r.id();
+        // registered before subscribing: a cancel that races the start still finds (and stops) the call
+        Disposable.Swap slot = Disposables.swap();
+        s.inFlight.put(id, slot);
+        slot.update(handling
+                .doFinally(sig -> {
+                    s.inFlight.done(id);
+                    s.active.decrementAndGet();
+                    s.lastUsed = System.nanoTime();
+                    rt.running.decrementAndGet();
+                    stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
+                })
+                .subscribe(v -> { }, e -> log.warn("request {} failed: {}", r.method(), e.toString())));
+        return HttpRuntime.sse(res, stream.events());
+    }
+
+    private Mono<Void> get(HttpServerRequest req, HttpServerResponse res) {
+        String accept = req.requestHeaders().get(HttpHeaderNames.ACCEPT);
+        if (accept != null && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
+            return rt.reject(req, res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
+        }
+        Session s = session(req);
+        if (s == null) {
+            return missingSession(req, res);
+        }
+        String keyProblem = keyMismatch(req, s);
+        if (keyProblem != null) {
+            return rt.reject(req, res, 403, -32600, keyProblem);
+        }
+        s.lastUsed = System.nanoTime();
+        SseStream stream = new SseStream(rt.mcpMapper);
+        McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
+        // no event history is kept, so a Last-Event-ID reconnect simply opens a fresh stream
+        return HttpRuntime.sse(res, stream.events(KEEP_ALIVE).doFinally(sig -> listening.close()));
+    }
+
+    private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {
+        Session s = session(req);
+        if (s == null) {
+            return missingSession(req, res);
+        }
+        String keyProblem = keyMismatch(req, s);
+        if (keyProblem != null) {
+            return rt.reject(req, res, 403, -32600, keyProblem);
+        }
+        return end(s).then(HttpRuntime.empty(res, 200));
+    }
+
+    private Mono<Void> end(Session s) {
+        if (sessions.remove(s.id) == null) {
+            return Mono.empty();
+        }
+        s.inFlight.cancelAll();
+        return s.mcp.delete().onErrorResume(e -> Mono.empty());
+    }
+
+    private Session session(HttpServerRequest req) {
+        String id = req.requestHeaders().get(HttpRuntime.SESSION_HEADER);
+        return id == null ? null : sessions.get(id.trim());
+    }
+
+    private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res) {
+        if (!req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
+            return rt.reject(req, res, 400, -32600, "Missing Mcp-Session-Id header: send initialize first and echo the "
+                    + "session id it returns on every request.");
+        }
+        return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Start a new session with initialize.");
+    }
+
+    /** @return why the request's Jetty key may not use this session, or null */
+    private String keyMismatch(HttpServerRequest req, Session s) {
+        if (rt.keys == null) {
+            return null;
+        }
+        String given = req.requestHeaders().get(PerRequestKeys.HEADER);
+        if (given == null || given.trim().equals(s.jettyKey)) {
+            return null;
+        }
+        return PerRequestKeys.HEADER + " differs from the key this session was initialized with; start a new session.";
+    }
+
+    /** Validates the per-request key (when that mode is on) and continues with it (or with null). */
+    private Mono<Void> admitKey(HttpServerRequest req, HttpServerResponse res,
+                                java.util.function.Function<String, Mono<Void>> next) {
+        if (rt.keys == null) {
+            return next.apply(null);
+        }
+        String key = req.requestHeaders().get(PerRequestKeys.HEADER);
+        return rt.keys.admit(key)
+                .flatMap(k -> next.apply(k))
+                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
+    }
+
+    @Override
+    public void expireIdle() {
+        long limit = rt.options.sessionIdle().toNanos();
+        long now = System.nanoTime();
+        sessions.values().forEach(s -> {
+            if (s.active.get() == 0 && now - s.lastUsed > limit) {
+                log.debug("session expired after {} idle", rt.options.sessionIdle());
+                end(s).subscribe();
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> closeAll() {
+        return Flux.fromIterable(sessions.values()).flatMap(this::end).then();
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        return Flux.fromIterable(sessions.values())
+                .flatMap(s -> s.mcp.sendNotification(method, params).onErrorResume(e -> Mono.empty()))
+                .then();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return closeAll();
+    }
+}

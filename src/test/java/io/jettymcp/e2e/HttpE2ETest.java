@@ -1,0 +1,251 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.e2e.support.HttpServerProcess;
+import io.jettymcp.e2e.support.RawHttp;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.FaultRule;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP transports end to end on loopback: the SDK's own clients over Streamable HTTP and SSE,
+ * then the wire rules (Origin/Host, protocol version, sessions, body limit, cancellation) byte by byte.
+ */
+class HttpE2ETest {
+
+    static final ObjectMapper M = new ObjectMapper();
+    static SandboxServer sandbox;
+    static HttpServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+        java.nio.file.Path policy = java.nio.file.Files.createTempFile("policy", ".json");
+        java.nio.file.Files.writeString(policy,
+                "{\"default\":\"allow\",\"rules\":[{\"tools\":[\"update-task\"],\"permission\":\"approval_required\"}]}");
+        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+                .env("JETTY_TIMEOUT_SECONDS", "20").args("--policy", policy.toString()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        sandbox.close();
+    }
+
+    private static String initialize(String version) throws Exception {
+        RawHttp.Response r = RawHttp.send(server.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        String id = r.header("mcp-session-id");
+        assertThat(id).matches("[A-Za-z0-9_-]{43}");
+        RawHttp.send(server.port(), "POST", "/mcp", Map.of("Mcp-Session-Id", id),
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return id;
+    }
+
+    private static String callBody(int id, String tool, String args) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + args + "}}";
+    }
+
+    /** The JSON-RPC messages in an SSE body. */
+    private static List<JsonNode> events(String body) throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data: ")) {
+                out.add(M.readTree(line.substring(6)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void sdkClientUsesToolsOverStreamableHttp() {
+        McpSyncClient c = server.streamable(Map.of());
+        try {
+            List<McpSchema.Tool> tools = c.listTools().tools();
+            assertThat(tools).extracting(McpSchema.Tool::name).contains("whoami", "list-tasks", "get-task");
+            sandbox.requests().clear();
+            McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(r.isError()).as(ServerProcess.text(r)).isFalse();
+            assertThat(ServerProcess.text(r)).contains("text-echo");
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo.*")).isNotEmpty();
+            assertThat(sandbox.requests().all()).allSatisfy(q ->
+                    assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN));
+            // the guard chain is the same as on stdio: out-of-scope collections never reach Jetty
+            sandbox.requests().clear();
+            McpSchema.CallToolResult bad = c.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of("collection", "acme")));
+            assertThat(bad.isError()).isTrue();
+            assertThat(ServerProcess.text(bad)).contains("outside this server's scope");
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isEmpty();
+        } finally {
+            c.closeGracefully();
+        }
+    }
+
+    @Test
+    void approvalIsAskedThroughElicitationOverHttp() {
+        java.util.concurrent.atomic.AtomicReference<Boolean> answer = new java.util.concurrent.atomic.AtomicReference<>(true);
+        java.util.concurrent.atomic.AtomicReference<String> asked = new java.util.concurrent.atomic.AtomicReference<>();
+        McpSyncClient c = server.streamable(Map.of(), req -> {
+            asked.set(req.message());
+            return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT, Map.of("approve", answer.get()), null);
+        });
+        try {
+            McpSchema.CallToolResult ok = c.callTool(new McpSchema.CallToolRequest("update-task",
+                    Map.of("task", "judge", "description", "approved over http")));
+            assertThat(ok.isError()).as(ServerProcess.text(ok)).isFalse();
+            assertThat(asked.get()).contains("update-task");
+            answer.set(false);
+            sandbox.requests().clear();
+            McpSchema.CallToolResult no = c.callTool(new McpSchema.CallToolRequest("update-task",
+                    Map.of("task", "judge", "description", "refused")));
+            assertThat(no.isError()).isTrue();
+            assertThat(ServerProcess.text(no)).contains("did not approve");
+            assertThat(sandbox.requests().matching("PUT", ".*")).isEmpty();
+        } finally {
+            c.closeGracefully();
+        }
+    }
+
+    @Test
+    void sdkClientUsesToolsOverLegacySse() {
+        McpSyncClient c = server.sse(Map.of());
+        try {
+            assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name).contains("whoami");
+            McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest("get-task", Map.of("task", "text-echo")));
+            assertThat(r.isError()).as(ServerProcess.text(r)).isFalse();
+            assertThat(ServerProcess.json(r).toString()).contains("text-echo");
+        } finally {
+            c.closeGracefully();
+        }
+    }
+
+    @Test
+    void foreignOriginAndHostAreRefusedWith403() throws Exception {
+        String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+        RawHttp.Response origin = RawHttp.send(server.port(), "POST", "/mcp", Map.of("Origin", "https://evil.example"), init);
+        assertThat(origin.status()).isEqualTo(403);
+        assertThat(origin.body()).contains("--allowed-origins");
+        RawHttp.Response host = RawHttp.send(server.port(), "POST", "/mcp", Map.of("Host", "evil.example:" + server.port()), init);
+        assertThat(host.status()).isEqualTo(403);
+        assertThat(host.body()).contains("--allowed-hosts");
+        // DNS rebinding: a loopback address under an attacker's name is still refused
+        assertThat(RawHttp.send(server.port(), "GET", "/healthz", Map.of("Host", "127.0.0.1.evil.example"), null).status())
+                .isEqualTo(403);
+        RawHttp.Response local = RawHttp.send(server.port(), "POST", "/mcp",
+                Map.of("Origin", "http://localhost:3000", "Host", "localhost:" + server.port()), init);
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(local.header("access-control-allow-origin")).isEqualTo("http://localhost:3000");
+        assertThat(local.header("access-control-expose-headers")).contains("Mcp-Session-Id");
+        // a browser's preflight: answered for a loopback page, refused for a foreign one
+        RawHttp.Response pre = RawHttp.send(server.port(), "OPTIONS", "/mcp", Map.of("Origin", "http://localhost:3000"), null);
+        assertThat(pre.status()).isEqualTo(204);
+        assertThat(pre.header("access-control-allow-headers")).contains("Mcp-Session-Id").contains("MCP-Protocol-Version");
+        assertThat(RawHttp.send(server.port(), "OPTIONS", "/mcp", Map.of("Origin", "https://evil.example"), null).status())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void protocolVersionIsCheckedAndEverySdkVersionAccepted() throws Exception {
+        for (String v : List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")) {
+            String session = initialize(v);
+            RawHttp.Response ok = RawHttp.send(server.port(), "POST", "/mcp",
+                    Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", v), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            assertThat(ok.status()).as(v).isEqualTo(200);
+            assertThat(events(ok.body())).anySatisfy(e -> assertThat(e.path("id").asInt()).isEqualTo(2));
+        }
+        String session = initialize("2025-06-18");
+        RawHttp.Response bad = RawHttp.send(server.port(), "POST", "/mcp",
+                Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "1999-01-01"), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("Unsupported MCP-Protocol-Version");
+    }
+
+    @Test
+    void unknownAndDeletedSessionsGet404() throws Exception {
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}";
+        assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of("Mcp-Session-Id", "nope"), ping).status()).isEqualTo(404);
+        assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of(), ping).status()).isEqualTo(400);
+        String session = initialize("2025-06-18");
+        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", session), null).status()).isEqualTo(200);
+        assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of("Mcp-Session-Id", session), ping).status()).isEqualTo(404);
+        assertThat(RawHttp.send(server.port(), "GET", "/mcp", Map.of("Mcp-Session-Id", session), null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void largeArgumentsReachTheValidatorAndOversizedBodiesGet413() throws Exception {
+        String session = initialize("2025-06-18");
+        String big = "x".repeat(2 * 1024 * 1024);
+        RawHttp.Response r = RawHttp.send(server.port(), "POST", "/mcp", Map.of("Mcp-Session-Id", session),
+                callBody(5, "create-task", "{\"name\":\"big\",\"workflow\":{},\"description\":\"" + big + "\"}"));
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode answer = events(r.body()).get(0);
+        assertThat(answer.path("result").path("isError").asBoolean()).isTrue();
+        assertThat(answer.path("result").path("content").get(0).path("text").asText()).contains("description");
+        RawHttp.Response tooBig = RawHttp.send(server.port(), "POST", "/mcp", Map.of("Mcp-Session-Id", session),
+                callBody(6, "create-task", "{\"name\":\"big\",\"workflow\":{},\"description\":\"" + big + big + "\"}"));
+        assertThat(tooBig.status()).isEqualTo(413);
+    }
+
+    @Test
+    void cancellationOverHttpStopsTheCallAndEndsItsStreamWithoutAnAnswer() throws Exception {
+        String session = initialize("2025-06-18");
+        Map<String, String> h = Map.of("Mcp-Session-Id", session);
+        RawHttp.send(server.port(), "POST", "/mcp", h, callBody(1, "whoami", "{}")); // scope learned first
+        sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/judge", 8000));
+        try {
+            CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return RawHttp.send(server.port(), "POST", "/mcp", h, callBody(2, "get-task", "{\"task\":\"judge\"}"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(700);
+            assertThat(health().path("running").asInt()).isGreaterThanOrEqualTo(1);
+            RawHttp.Response cancel = RawHttp.send(server.port(), "POST", "/mcp", h,
+                    "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,\"reason\":\"user\"}}");
+            assertThat(cancel.status()).isEqualTo(202);
+            RawHttp.Response ended = slow.get(30, TimeUnit.SECONDS);
+            assertThat(events(ended.body())).noneSatisfy(e -> assertThat(e.path("id").asInt(-1)).isEqualTo(2));
+            assertThat(health().path("running").asInt()).isZero();
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    @Test
+    void healthEndpointAnswersWithoutASession() throws Exception {
+        JsonNode h = health();
+        assertThat(h.path("status").asText()).isEqualTo("ok");
+        assertThat(RawHttp.send(server.port(), "GET", "/nowhere", Map.of(), null).status()).isEqualTo(404);
+    }
+
+    private static JsonNode health() throws Exception {
+        RawHttp.Response r = RawHttp.send(server.port(), "GET", "/healthz", new HashMap<>(), null);
+        assertThat(r.status()).isEqualTo(200);
+        return M.readTree(r.body());
+    }
+}

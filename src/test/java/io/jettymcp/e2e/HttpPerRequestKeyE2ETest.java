@@ -1,0 +1,109 @@
+package io.jettymcp.e2e;
+
+import io.jettymcp.e2e.support.HttpServerProcess;
+import io.jettymcp.e2e.support.RawHttp;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --per-request-key}: the server has no Jetty key of its own; each session brings one in
+ * X-Jetty-Api-Key, checked with whoami, bound at initialize, scoped to its collection, never logged.
+ */
+class HttpPerRequestKeyE2ETest {
+
+    static SandboxServer sandbox;
+    static HttpServerProcess server;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        sandbox.close();
+    }
+
+    static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+
+    @Test
+    void missingOrRejectedKeysCannotOpenASession() throws Exception {
+        RawHttp.Response none = RawHttp.send(server.port(), "POST", "/mcp", Map.of(), INIT);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.body()).contains("X-Jetty-Api-Key");
+        RawHttp.Response bad = RawHttp.send(server.port(), "POST", "/mcp", Map.of("X-Jetty-Api-Key", "mlc_notAKey0000"), INIT);
+        assertThat(bad.status()).isEqualTo(401);
+        assertThat(bad.body()).doesNotContain("mlc_notAKey0000");
+    }
+
+    @Test
+    void eachSessionActsAsItsOwnKeyAndScope() {
+        McpSyncClient demo = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
+        McpSyncClient acme = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN));
+        try {
+            sandbox.requests().clear();
+            McpSchema.CallToolResult d = demo.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(d.isError()).as(ServerProcess.text(d)).isFalse();
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo.*"))
+                    .allSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN));
+            McpSchema.CallToolResult a = acme.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(a.isError()).as(ServerProcess.text(a)).isFalse();
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isNotEmpty()
+                    .allSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.ACME_TOKEN));
+            // the demo key's session cannot reach acme, whatever it asks
+            McpSchema.CallToolResult cross = demo.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of("collection", "acme")));
+            assertThat(cross.isError()).isTrue();
+            McpSchema.CallToolResult who = demo.callTool(new McpSchema.CallToolRequest("whoami", Map.of()));
+            assertThat(ServerProcess.text(who)).doesNotContain(SandboxSeeds.DEMO_TOKEN);
+        } finally {
+            demo.closeGracefully();
+            acme.closeGracefully();
+        }
+        assertThat(server.stderr()).noneMatch(l -> l.contains(SandboxSeeds.DEMO_TOKEN) || l.contains(SandboxSeeds.ACME_TOKEN));
+    }
+
+    @Test
+    void legacySseSessionsBindTheirKeyToo() throws Exception {
+        assertThat(RawHttp.send(server.port(), "GET", "/sse", Map.of("Accept", "text/event-stream"), null).status()).isEqualTo(401);
+        McpSyncClient acme = server.sse(Map.of("X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN));
+        try {
+            sandbox.requests().clear();
+            McpSchema.CallToolResult a = acme.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(a.isError()).as(ServerProcess.text(a)).isFalse();
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isNotEmpty()
+                    .allSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.ACME_TOKEN));
+        } finally {
+            acme.closeGracefully();
+        }
+    }
+
+    @Test
+    void whoamiIsCachedPerKey() {
+        McpSyncClient first = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
+        sandbox.requests().clear();
+        McpSyncClient second = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
+        try {
+            second.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(sandbox.requests().matching("GET", "/api/v1/auth/whoami")).isEmpty();
+        } finally {
+            first.closeGracefully();
+            second.closeGracefully();
+        }
+    }
+}

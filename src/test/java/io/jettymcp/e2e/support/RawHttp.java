@@ -1,0 +1,105 @@
+package io.jettymcp.e2e.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 over a plain socket, for what java.net.http will not send (a forged Host header) and to
+ * read an SSE answer as it arrives. One request per connection ({@code Connection: close}).
+ */
+public final class RawHttp {
+
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private RawHttp() {
+    }
+
+    public static Response send(int port, String method, String path, Map<String, String> headers, String body) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("Host", "127.0.0.1:" + port);
+            h.put("Accept", "application/json, text/event-stream");
+            h.put("Content-Type", "application/json");
+            h.putAll(headers);
+            h.put("Connection", "close");
+            h.put("Content-Length", String.valueOf(bytes.length));
+            h.forEach((k, v) -> {
+                if (v != null) {
+                    sb.append(k).append(": ").append(v).append("\r\n");
+                }
+            });
+            sb.append("\r\n");
+            OutputStream out = s.getOutputStream();
+            out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // the server may answer (413) and close before the whole body is written: read that answer
+            }
+            return read(s.getInputStream());
+        }
+    }
+
+    private static Response read(InputStream in) throws IOException {
+        byte[] all = in.readAllBytes();
+        int split = indexOf(all, new byte[]{'\r', '\n', '\r', '\n'}, 0);
+        String head = new String(all, 0, split < 0 ? all.length : split, StandardCharsets.ISO_8859_1);
+        int bodyStart = split < 0 ? all.length : split + 4;
+        String[] lines = head.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int c = lines[i].indexOf(':');
+            if (c > 0) {
+                headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+            }
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            int i = bodyStart;
+            while (i < all.length) {
+                int eol = indexOf(all, new byte[]{'\r', '\n'}, i);
+                if (eol < 0) {
+                    break;
+                }
+                int size = Integer.parseInt(new String(all, i, eol - i, StandardCharsets.ISO_8859_1).trim().split(";")[0], 16);
+                if (size == 0) {
+                    break;
+                }
+                body.write(all, eol + 2, Math.min(size, all.length - eol - 2));
+                i = eol + 2 + size + 2;
+            }
+        } else {
+            body.write(all, bodyStart, all.length - bodyStart);
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int indexOf(byte[] a, byte[] pat, int from) {
+        outer:
+        for (int i = from; i <= a.length - pat.length; i++) {
+            for (int j = 0; j < pat.length; j++) {
+                if (a[i + j] != pat[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
