@@ -328,6 +328,17 @@ class RunsE2ETest {
     }
 
     @Test
+    void aRunIsReadableAsAResourceAndTheDebugPromptIsOffered() throws Exception {
+        String id = run("text-echo", Map.of("init_params", Map.of("text", "as a resource"), "wait_seconds", 20));
+        McpSchema.ReadResourceResult r = server.client().readResource(
+                new McpSchema.ReadResourceRequest("jetty://trajectories/demo/text-echo/" + id));
+        JsonNode t = M.readTree(((McpSchema.TextResourceContents) r.contents().get(0)).text());
+        assertThat(t.path("status").asText()).isEqualTo("completed");
+        assertThat(t.path("steps").path("echo").path("outputs").path("text").asText()).isEqualTo("as a resource");
+        assertThat(server.client().listPrompts().prompts()).extracting(McpSchema.Prompt::name).contains("debug-failed-run");
+    }
+
+    @Test
     void anUnknownTrajectoryIsA404WithAHint() {
         String err = server.error("get-trajectory", Map.of("task", "text-echo", "trajectory_id", "deadbeef"));
         assertThat(err).contains("404").contains("list-trajectories");
