@@ -12,14 +12,18 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -170,6 +174,65 @@ public final class JettyApi {
                 .timeout(timeout.plusSeconds(1))
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
                         (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /** A file streamed to disk by {@link #download}: its content type and size. */
+    public record Download(String contentType, long bytes) {
+    }
+
+    /**
+     * Streams a GET answer into {@code file} (created or truncated) without holding it in memory, for
+     * files larger than {@link #MAX_RESPONSE_BYTES}. A non-2xx answer becomes a {@link JettyApiException};
+     * more than {@code maxBytes} stops the transfer. Not retried: the caller can simply ask again.
+     */
+    public Mono<Download> download(ApiRequest req, Path file, long maxBytes) {
+        if (req.auth() && !token.present()) {
+            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
+        }
+        HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value())) : client.get();
+        return c.get().uri(req.uri()).response((res, content) -> {
+                    int code = res.status().code();
+                    String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+                    if (code / 100 != 2) {
+                        return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+                                .flatMap(b -> Mono.<Download>error(errors.map(req, new ApiResponse(code, type, b,
+                                        res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))));
+                    }
+                    return Mono.using(() -> Files.newOutputStream(file),
+                            out -> content.asByteArray()
+                                    .publishOn(Schedulers.boundedElastic()) // file writes block
+                                    .reduce(0L, (n, bytes) -> {
+                                        if (n + bytes.length > maxBytes) {
+                                            throw new ResponseTooLarge();
+                                        }
+                                        try {
+                                            out.write(bytes);
+                                        } catch (IOException e) {
+                                            throw new UncheckedIOException(e);
+                                        }
+                                        return n + bytes.length;
+                                    })
+                                    .map(n -> new Download(type, n)),
+                            out -> {
+                                try {
+                                    out.close();
+                                } catch (IOException e) {
+                                    log.debug("closing {} failed: {}", file, e.toString());
+                                }
+                            });
+                })
+                .next()
+                .onErrorMap(e -> !(e instanceof JettyApiException), e -> {
+                    if (e instanceof ResponseTooLarge) {
+                        return new JettyApiException(0, req.path() + " is larger than " + maxBytes / (1024 * 1024)
+                                + " MB, the most this server downloads; fetch it from the Jetty web app instead.", null);
+                    }
+                    if (e instanceof UncheckedIOException io) {
+                        return new JettyApiException(0, "Could not write the download to " + file + " ("
+                                + io.getCause().getMessage() + ").", null);
+                    }
+                    return transportError(req, e);
+                });
     }
 
     /**

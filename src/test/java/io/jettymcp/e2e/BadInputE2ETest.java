@@ -137,7 +137,8 @@ class BadInputE2ETest extends DemoServerTest {
         return switch (name) {
             case "collection" -> "demo";
             case "task" -> "text-echo";
-            case "trajectory_id", "trajectory_ids" -> "abcd1234";
+            case "trajectory_id" -> "abcd1234";
+            case "trajectory_ids" -> List.of("abcd1234");
             default -> switch (String.valueOf(p == null ? "string" : p.get("type"))) {
                 case "integer", "number" -> 1;
                 case "boolean" -> true;

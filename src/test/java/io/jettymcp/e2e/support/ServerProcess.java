@@ -34,7 +34,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Path home;
 
     private ServerProcess(Map<String, String> env, List<String> args, Path home, Duration timeout,
-                          java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
+                          java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation,
+                          java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         this.home = home;
         List<String> cmd = new ArrayList<>(jvmArgs());
         cmd.add("-jar");
@@ -50,6 +51,9 @@ public final class ServerProcess implements AutoCloseable {
         McpClient.SyncSpec spec = McpClient.sync(transport).requestTimeout(timeout).initializationTimeout(Duration.ofSeconds(30));
         if (elicitation != null) {
             spec.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build()).elicitation(elicitation);
+        }
+        if (progress != null) {
+            spec.progressConsumer(progress);
         }
         this.client = spec.build();
         client.initialize();
@@ -73,6 +77,11 @@ public final class ServerProcess implements AutoCloseable {
 
     public McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
         return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    }
+
+    /** Calls a tool with {@code _meta.progressToken}, so the server may send notifications/progress. */
+    public McpSchema.CallToolResult callWithProgress(String tool, Map<String, Object> args, Object progressToken) {
+        return client.callTool(McpSchema.CallToolRequest.builder().name(tool).arguments(args).progressToken(progressToken).build());
     }
 
     /** Calls a tool that must succeed and returns its text parsed as JSON. */
@@ -148,6 +157,7 @@ public final class ServerProcess implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private Path home;
         private Duration timeout = Duration.ofSeconds(60);
+        private java.util.function.Consumer<McpSchema.ProgressNotification> progress;
         private java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation;
 
         /** Declares elicitation support and answers every request with this function. */
@@ -184,10 +194,16 @@ public final class ServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** Receives every notifications/progress the server sends. */
+        public Builder progress(java.util.function.Consumer<McpSchema.ProgressNotification> consumer) {
+            this.progress = consumer;
+            return this;
+        }
+
         public ServerProcess start() {
             try {
                 Path h = home != null ? home : Files.createTempDirectory("jetty-mcp-home");
-                return new ServerProcess(env, args, h, timeout, elicitation);
+                return new ServerProcess(env, args, h, timeout, elicitation, progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

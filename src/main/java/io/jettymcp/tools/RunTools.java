@@ -1,0 +1,232 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApiException;
+import io.jettymcp.guard.ToolError;
+import reactor.core.publisher.Mono;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * run-task: one multipart POST to {@code /api/v1/run/{c}/{t}}, never retried (a retry is a second
+ * run), then optionally a wait. Every local check (files, arguments) happens before the POST; after
+ * it, nothing may turn a started run into an error: a failed wait is reported beside the run's ids.
+ */
+public final class RunTools {
+
+    /** Environment keys that mean "this collection pays for its own model calls" (jetty-api.md §2.1). */
+    static final List<String> PROVIDER_KEYS = List.of("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
+            "GEMINI_API_KEY", "GOOGLE_API_KEY", "REPLICATE_API_TOKEN", "AWS_BEARER_TOKEN_BEDROCK");
+    static final int TRIAL_WARNING_AT = 2;
+
+    private final ToolContext ctx;
+    private final LocalFiles files;
+    private final TrajectoryWaiter waiter;
+    private final TrajectoryView view;
+
+    public RunTools(ToolContext ctx, TrajectoryWaiter waiter) {
+        this.ctx = ctx;
+        this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
+                LocalFiles.userHome());
+        this.waiter = waiter;
+        this.view = new TrajectoryView(ctx.mapper());
+    }
+
+    /** What run-task decided about use_trial_keys: the form value (null = not sent) and why. */
+    record TrialKeys(String value, String why) {
+    }
+
+    /**
+     * Before any request (and before an approval prompt): secret values are registered for redaction and
+     * local files checked, so a refused file means nothing was sent and nobody was asked.
+     */
+    public void precheck(ObjectNode args) {
+        JsonNode secrets = args.get("secret_params");
+        if (secrets != null && secrets.isObject()) {
+            secrets.properties().forEach(e -> ctx.redactor().register(secretText(e.getValue())));
+        }
+        JsonNode given = args.get("files");
+        if (given != null && given.isArray()) {
+            files.checkAll("files", texts(given));
+        }
+    }
+
+    public Mono<JsonNode> run(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        // checked again here: the files may have changed since the precheck
+        List<LocalFiles.Checked> local = call.has("files") ? files.checkAll("files", texts(call.node("files"))) : List.of();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("init_params", write(call.has("init_params") ? call.node("init_params") : ctx.mapper().createObjectNode()));
+        if (call.has("secret_params")) {
+            ObjectNode secrets = ctx.mapper().createObjectNode();
+            call.node("secret_params").properties().forEach(e -> {
+                String v = secretText(e.getValue());
+                ctx.redactor().register(v);
+                secrets.put(e.getKey(), v);
+            });
+            form.put("secret_params", write(secrets));
+        }
+        for (String f : List.of("webhook_url", "webhook_secret", "subscription_credential")) {
+            if (call.has(f)) {
+                form.put(f, call.str(f));
+            }
+        }
+        List<ApiRequest.FilePart> parts = new ArrayList<>();
+        local.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.real(), f.name())));
+        Duration wait = Duration.ofSeconds(call.integer("wait_seconds") == null ? 0 : call.integer("wait_seconds"));
+
+        return trialKeys(call, c).flatMap(tk -> {
+            if (tk.value() != null) {
+                form.put("use_trial_keys", tk.value());
+            }
+            String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
+            return call.api().json(ApiRequest.multipart(path, form, parts))
+                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e) : e)
+                    .flatMap(answer -> started(call, c, task, answer, tk, local, wait));
+        });
+    }
+
+    /** 5xx, network failures and a 2xx whose body could not be read: the run may be going. */
+    private static ToolError unknownOutcome(JettyApiException e) {
+        return new ToolError("The run request failed: " + e.getMessage() + " The run may or may not have started: "
+                + "check list-trajectories before running again (a repeated run-task is a second run). It was not retried.");
+    }
+
+    private Mono<JsonNode> started(ToolCall call, String c, String task, JsonNode answer, TrialKeys tk,
+                                   List<LocalFiles.Checked> local, Duration wait) {
+        String workflowId = answer.path("workflow_id").asText(null);
+        if (workflowId == null || workflowId.isBlank()) {
+            throw new ToolError("Jetty accepted the run but its answer has no workflow_id (message: "
+                    + answer.path("message").asText("none") + "). Check list-trajectories for the new run before running again.");
+        }
+        String id;
+        try {
+            id = TrajectoryIds.trajectoryId(workflowId);
+        } catch (ToolError e) {
+            id = workflowId;
+        }
+        ObjectNode o = ctx.mapper().createObjectNode();
+        o.put("trajectory_id", id);
+        o.put("workflow_id", workflowId);
+        o.put("link", TrajectoryIds.link(c, task, id));
+        o.put("collection", c);
+        o.put("task", task);
+        if (answer.hasNonNull("message")) {
+            o.put("message", answer.get("message").asText());
+        }
+        if (!local.isEmpty()) {
+            local.forEach(f -> o.withArray("files_sent").add(f.name()));
+        }
+        o.put("trial_keys", tk.why());
+        JsonNode trial = answer.path("trial");
+        if (trial.isObject()) {
+            o.set("trial", trial);
+            if (trial.path("runs_remaining").isNumber() && trial.get("runs_remaining").asInt() <= TRIAL_WARNING_AT) {
+                int left = trial.get("runs_remaining").asInt();
+                o.put("warning", "Only " + left + " free trial run" + (left == 1 ? "" : "s") + " left on collection '" + c
+                        + "'. Add a provider key (e.g. OPENROUTER_API_KEY) to the collection's environment to keep running after the trial.");
+            }
+        }
+        if (wait.isZero()) {
+            o.put("next", "The run is asynchronous: follow it with wait-for-trajectory (trajectory_id " + id
+                    + "); read results with get-trajectory.");
+            return Mono.just(o);
+        }
+        String trajectoryId = id;
+        return waiter.await(call, c, task, id, wait, true)
+                .map(out -> {
+                    if (out.trajectory() != null) {
+                        o.put("done", out.done());
+                        o.set("trajectory", view.compact(out.trajectory(), c, task));
+                    }
+                    o.put("waited_seconds", out.waitedSeconds());
+                    if (!out.done()) {
+                        o.put("next", "Still running after " + out.waitedSeconds() + " s: call wait-for-trajectory with "
+                                + "trajectory_id " + trajectoryId + " to keep waiting. Do not run the task again.");
+                    }
+                    if (out.lastError() != null) {
+                        o.put("wait_error", out.lastError());
+                    }
+                    return (JsonNode) o;
+                })
+                // the run started: a failed wait must not read as a failed run
+                .onErrorResume(e -> e instanceof JettyApiException || e instanceof ToolError, e -> {
+                    o.put("wait_error", e.getMessage());
+                    o.put("next", "The run started, but waiting for it failed; follow it with wait-for-trajectory "
+                            + "(trajectory_id " + trajectoryId + "). Do not run the task again.");
+                    return Mono.just(o);
+                });
+    }
+
+    /**
+     * use_trial_keys: an explicit true/false wins; otherwise "auto" sends true when the collection's trial is
+     * active and no provider key is configured (jetty-api.md §2.3, §2.7), and nothing when either look-up
+     * fails (Jetty then applies trial keys itself where eligible).
+     */
+    Mono<TrialKeys> trialKeys(ToolCall call, String c) {
+        if (call.has("use_trial_keys")) {
+            boolean v = call.bool("use_trial_keys", false);
+            return Mono.just(new TrialKeys(String.valueOf(v), "sent " + v + " (explicit)"));
+        }
+        String seg = ApiRequest.segment(c);
+        // each look-up absorbs its own failure: zip would otherwise cancel the other request mid-flight
+        Mono<JsonNode> trial = lookup(call, "/api/v1/trial/" + seg);
+        Mono<JsonNode> env = lookup(call, "/api/v1/collections/" + seg + "/environment");
+        return Mono.zip(trial, env).map(t -> t.getT1().isMissingNode() || t.getT2().isMissingNode()
+                ? new TrialKeys(null, "not sent (auto: could not check the trial or provider keys)")
+                : decide(t.getT1(), t.getT2()));
+    }
+
+    private static Mono<JsonNode> lookup(ToolCall call, String path) {
+        return call.api().json(ApiRequest.get(path))
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(MissingNode.getInstance()));
+    }
+
+    TrialKeys decide(JsonNode trial, JsonNode env) {
+        JsonNode vars = env.path("environment_variables");
+        for (String k : PROVIDER_KEYS) {
+            JsonNode v = vars.get(k);
+            if (v != null && v.isTextual() && !v.asText().isBlank()) {
+                ctx.redactor().register(v.asText());
+                return new TrialKeys(null, "not sent (auto: the collection has " + k + ")");
+            }
+        }
+        boolean active = trial.path("active").asBoolean(false) || "active".equals(trial.path("status").asText());
+        if (!active) {
+            return new TrialKeys(null, "not sent (auto: no active trial and no provider key; model steps may fail "
+                    + "without a key: activate-trial or set a provider key)");
+        }
+        if (trial.path("runs_remaining").isNumber() && trial.get("runs_remaining").asInt() <= 0) {
+            return new TrialKeys(null, "not sent (auto: the trial has no runs left)");
+        }
+        return new TrialKeys("true", "sent true (auto: trial active, no provider key)");
+    }
+
+    private String write(JsonNode n) {
+        try {
+            return ctx.mapper().writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String secretText(JsonNode v) {
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
+    static List<String> texts(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.jettymcp.tools;
+
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.guard.ArgumentValidator;
+
+/**
+ * Jetty's two run identifiers. A run POST answers a workflow id such as
+ * {@code jon-runbooks-pdf-amber-hawk--3bc97289}; every trajectory endpoint wants only the suffix after
+ * the last {@code --} (polling with the full id silently yields a null status forever), while
+ * {@code workflows-logs} wants the full id. Tools accept either and convert here.
+ */
+public final class TrajectoryIds {
+
+    private TrajectoryIds() {
+    }
+
+    /** The trajectory id: the suffix after the last {@code --}, or the value itself. */
+    public static String trajectoryId(String idOrWorkflowId) {
+        int i = idOrWorkflowId.lastIndexOf("--");
+        String id = i < 0 ? idOrWorkflowId : idOrWorkflowId.substring(i + 2);
+        ArgumentValidator.checkName("trajectory_id", id);
+        return id;
+    }
+
+    /** {@code {collection}/{task}--{id}} with '/' replaced by '-', as Jetty builds it. */
+    public static String workflowId(String collection, String task, String trajectoryId) {
+        return collection + "-" + task + "--" + trajectoryId;
+    }
+
+    /** The trajectory's page in the Jetty web app. */
+    public static String link(String collection, String task, String trajectoryId) {
+        return "https://jetty.io/" + ApiRequest.segment(collection) + "/" + ApiRequest.segment(task) + "/"
+                + ApiRequest.segment(trajectoryId);
+    }
+
+    /** {@code /api/v1/db/trajectory/{c}/{t}/{id}}, every segment encoded. */
+    public static String trajectoryPath(String collection, String task, String trajectoryId) {
+        return "/api/v1/db/trajectory/" + ApiRequest.segment(collection) + "/" + ApiRequest.segment(task) + "/"
+                + ApiRequest.segment(trajectoryId);
+    }
+}

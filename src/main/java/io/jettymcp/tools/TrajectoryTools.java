@@ -1,0 +1,232 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApiException;
+import io.jettymcp.guard.ToolError;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Trajectories: wait, list, get (compact or selected), logs, status changes and labels. Every tool
+ * takes a trajectory id or a full workflow id and uses the form each endpoint wants.
+ */
+public final class TrajectoryTools {
+
+    static final List<String> LEVELS = List.of("debug", "info", "warning", "error", "critical");
+    static final int LOG_MESSAGE_CAP = 1000;
+
+    private final ToolContext ctx;
+    private final TrajectoryWaiter waiter;
+    private final TrajectoryView view;
+
+    public TrajectoryTools(ToolContext ctx, TrajectoryWaiter waiter) {
+        this.ctx = ctx;
+        this.waiter = waiter;
+        this.view = new TrajectoryView(ctx.mapper());
+    }
+
+    public Mono<JsonNode> await(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
+        int secs = call.integer("timeout_seconds") == null ? TrajectoryWaiter.DEFAULT_SECONDS : call.integer("timeout_seconds");
+        return waiter.await(call, c, task, id, Duration.ofSeconds(secs)).map(out -> {
+            if (out.trajectory() == null) {
+                throw new ToolError("Could not read trajectory " + id + " in " + c + "/" + task + " during " + secs
+                        + " s: " + out.lastError() + " Try wait-for-trajectory again shortly.");
+            }
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("done", out.done());
+            o.put("waited_seconds", out.waitedSeconds());
+            o.setAll(view.compact(out.trajectory(), c, task));
+            if (!out.done()) {
+                String status = out.trajectory().path("status").asText("unknown");
+                o.put("next", "Still " + status + " after " + out.waitedSeconds() + " s. Call wait-for-trajectory again with "
+                        + "the same arguments to keep waiting (timeout_seconds up to " + TrajectoryWaiter.MAX_SECONDS
+                        + "); do not start the run again." + ("pending".equals(status) ? " A run pending for many minutes "
+                        + "usually has no real step to run (check the task's steps); cancel it with set-trajectory-status." : ""));
+                if (out.lastError() != null) {
+                    o.put("last_poll_error", out.lastError());
+                }
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> list(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        ApiRequest req = ApiRequest.get("/api/v1/db/trajectories/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task))
+                .withQuery("limit", call.integer("limit") == null ? 10 : call.integer("limit"))
+                .withQuery("page", call.integer("page") == null ? 1 : call.integer("page"));
+        return call.api().json(req).map(answer -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            ArrayNode rows = o.putArray("trajectories");
+            JsonNode list = answer.isArray() ? answer : answer.path("trajectories");
+            list.forEach(t -> rows.add(view.row(t)));
+            o.put("count", rows.size());
+            for (String f : List.of("total", "page", "limit", "has_more")) {
+                if (answer.has(f)) {
+                    o.set(f, answer.get(f));
+                }
+            }
+            if (answer.path("has_more").asBoolean(false)) {
+                o.put("next", "More runs exist: call again with page " + (answer.path("page").asInt(1) + 1) + ".");
+            }
+            return o;
+        });
+    }
+
+    public Mono<JsonNode> get(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
+        List<String> steps = call.has("steps") ? RunTools.texts(call.node("steps")) : null;
+        List<String> fields = call.has("fields") ? RunTools.texts(call.node("fields")) : null;
+        return call.api().json(ApiRequest.get(TrajectoryIds.trajectoryPath(c, task, id)))
+                .map(t -> steps == null && fields == null ? view.compact(t, c, task) : view.select(t, c, task, steps, fields));
+    }
+
+    public Mono<JsonNode> logs(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
+        // rebuilt from collection and task, never taken from the argument: the scope check covers what is sent
+        String workflowId = TrajectoryIds.workflowId(c, task, id);
+        String minLevel = call.str("level");
+        String step = call.str("step");
+        int limit = call.integer("limit") == null ? 100 : call.integer("limit");
+        return call.api().json(ApiRequest.get("/api/v1/workflows-logs/" + ApiRequest.segment(workflowId))).map(answer -> {
+            JsonNode events = answer.isArray() ? answer : answer.path("events");
+            ArrayNode kept = ctx.mapper().createArrayNode();
+            int min = minLevel == null ? 0 : LEVELS.indexOf(minLevel);
+            for (JsonNode e : events) {
+                if (rank(e.path("level").asText("info")) < min) {
+                    continue;
+                }
+                if (step != null && !step.equals(e.path("step").asText(null))) {
+                    continue;
+                }
+                kept.add(e);
+            }
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("workflow_id", workflowId);
+            o.put("total_events", events.size());
+            o.put("matching", kept.size());
+            ArrayNode out = ctx.mapper().createArrayNode();
+            int from = Math.max(0, kept.size() - limit); // the last events: where a failure shows
+            for (int i = from; i < kept.size(); i++) {
+                JsonNode e = kept.get(i);
+                if (e.path("message").isTextual() && e.get("message").asText().length() > LOG_MESSAGE_CAP) {
+                    ObjectNode copy = e.deepCopy();
+                    copy.put("message", TrajectoryView.cut(e.get("message").asText(), LOG_MESSAGE_CAP));
+                    e = copy;
+                }
+                out.add(e);
+            }
+            if (from > 0) {
+                o.put("omitted", from + " earlier matching events left out; raise limit (at most 1000) or filter by level or step.");
+            }
+            o.set("events", out);
+            return o;
+        });
+    }
+
+    static int rank(String level) {
+        String l = level.toLowerCase(Locale.ROOT);
+        if (l.equals("warn")) {
+            l = "warning";
+        }
+        if (l.equals("fatal")) {
+            l = "critical";
+        }
+        int i = LEVELS.indexOf(l);
+        return i < 0 ? 1 : i;
+    }
+
+    public Mono<JsonNode> setStatus(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        String status = call.str("status");
+        Set<String> ids = new LinkedHashSet<>();
+        for (String given : RunTools.texts(call.node("trajectory_ids"))) {
+            ids.add(TrajectoryIds.trajectoryId(given));
+        }
+        ObjectNode body = ctx.mapper().createObjectNode();
+        ids.forEach(id -> body.put(id, status));
+        String path = "/api/v1/trajectory/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task) + "/statuses";
+        return call.api().json(ApiRequest.json("POST", path, body)).map(answer -> {
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.set("requested", body);
+            if (!answer.isNull() && !answer.isMissingNode()) {
+                o.set("jetty", answer);
+            }
+            if (answer.path("not_found").size() > 0) {
+                o.put("warning", "Jetty found no run for " + answer.get("not_found") + " in " + c + "/" + task
+                        + "; list-trajectories shows the ids of this task.");
+            }
+            return o;
+        });
+    }
+
+    /**
+     * add-label writes once, then re-reads the trajectory: Jetty can answer 200 and still lose a label written
+     * while the run completes. It reports a lost label and never posts a second time on its own.
+     */
+    public Mono<JsonNode> addLabel(ToolCall call) {
+        String c = call.collection();
+        String task = call.str("task");
+        String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
+        String key = call.str("key");
+        String value = call.str("value");
+        Mono<String> author = call.has("author") ? Mono.just(call.str("author"))
+                : call.tenant().scope().allowed().map(a -> a.identifier() == null ? "jetty-mcp" : a.identifier());
+        String base = "/api/v1/trajectory/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task) + "/" + ApiRequest.segment(id);
+        return author.flatMap(who -> {
+            ObjectNode label = ctx.mapper().createObjectNode().put("key", key).put("value", value).put("author", who);
+            return call.api().json(ApiRequest.json("POST", base + "/labels", label))
+                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? new ToolError(e.getMessage()
+                            + " The label may or may not have been written: get-trajectory shows the labels; add it again only if it is missing.") : e)
+                    .then(call.api().json(ApiRequest.get(TrajectoryIds.trajectoryPath(c, task, id)))
+                            .map(t -> verified(t, label, id))
+                            .onErrorResume(JettyApiException.class, e -> {
+                                ObjectNode o = result(label, id);
+                                o.putNull("verified");
+                                o.put("note", "Jetty accepted the label, but reading the trajectory back failed (" + e.getMessage()
+                                        + "); get-trajectory shows whether it is there.");
+                                return Mono.just(o);
+                            }));
+        });
+    }
+
+    private ObjectNode verified(JsonNode t, ObjectNode label, String id) {
+        ObjectNode o = result(label, id);
+        for (JsonNode l : t.path("labels")) {
+            if (label.get("key").asText().equals(l.path("key").asText()) && label.get("value").asText().equals(l.path("value").asText())
+                    && label.get("author").asText().equals(l.path("author").asText(label.get("author").asText()))) {
+                o.put("verified", true);
+                return o;
+            }
+        }
+        o.put("verified", false);
+        o.put("warning", "Jetty accepted the label, but it is not on the trajectory when read back (status "
+                + t.path("status").asText("unknown") + "): a label written while a run completes can be lost. It was not "
+                + "written again; call add-label once more after the run has finished.");
+        return o;
+    }
+
+    private ObjectNode result(ObjectNode label, String id) {
+        ObjectNode o = ctx.mapper().createObjectNode();
+        o.put("trajectory_id", id);
+        o.set("label", label);
+        return o;
+    }
+}

@@ -1,0 +1,162 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.RecordedRequest;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Files over stdio: a real local file uploaded (multipart on the wire), run outputs listed and
+ * downloaded into the download directory, and every way out of scope or out of that directory refused
+ * before any request.
+ */
+class FilesE2ETest {
+
+    static SandboxServer sandbox;
+    static ServerProcess server;
+    static Path home;
+    static Path downloads;
+    static Path outside;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = SandboxServer.start(new SandboxOptions(0, 7L, 0.5));
+        home = Files.createTempDirectory("jetty-mcp-files-home");
+        outside = Files.createTempDirectory("jetty-mcp-files-outside");
+        downloads = home.resolve("dl");
+        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).home(home)
+                .args("--files-root", home.resolve("data").toString(), "--download-dir", downloads.toString()).start();
+        Files.createDirectories(home.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        sandbox.requests().clear();
+    }
+
+    @Test
+    void uploadSendsARealFileAndItCanBeListedAndDownloadedBack() throws Exception {
+        Path csv = Files.writeString(home.resolve("data/tickets.csv"), "id,text\n1,cannot log in\n");
+        JsonNode up = server.ok("upload-file", Map.of("paths", List.of("~/data/tickets.csv")));
+        String stored = up.path("file_paths").get(0).asText();
+        assertThat(stored).startsWith("demo/_sandbox_uploads/").endsWith("/tickets.csv");
+        assertThat(up.path("count").asInt()).isEqualTo(1);
+        assertThat(up.path("next").asText()).contains("file_paths");
+        RecordedRequest post = sandbox.requests().matching("POST", "/api/v1/sandbox/upload").get(0);
+        assertThat(post.contentType()).startsWith("multipart/form-data");
+        assertThat(post.multipartFields()).containsEntry("files", "tickets.csv:" + Files.size(csv));
+
+        String prefix = stored.substring(0, stored.lastIndexOf('/'));
+        JsonNode listed = server.ok("list-files", Map.of("prefix", prefix));
+        assertThat(listed.path("files").toString()).contains(stored);
+        assertThat(sandbox.requests().matching("GET", "/api/v1/list-files").get(0).query())
+                .isEqualTo("prefix=" + prefix.replace("/", "%2F"));
+
+        JsonNode down = server.ok("download-file", Map.of("path", stored));
+        Path saved = Path.of(down.path("saved_to").asText());
+        assertThat(saved).isEqualTo(downloads.resolve(stored));
+        assertThat(Files.readString(saved)).isEqualTo("id,text\n1,cannot log in\n");
+        assertThat(down.path("content").asText()).isEqualTo("id,text\n1,cannot log in\n");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/file/" + stored)).hasSize(1);
+    }
+
+    @Test
+    void runOutputsDownloadAsFilesAndBinaryStaysOutOfTheAnswer() {
+        JsonNode run = server.ok("run-task", Map.of("task", "image-gen"));
+        String id = run.path("trajectory_id").asText();
+        sandbox.clock().advance(Duration.ofSeconds(30));
+        JsonNode t = server.ok("wait-for-trajectory", Map.of("task", "image-gen", "trajectory_id", id, "timeout_seconds", 10));
+        String image = t.path("steps").path("generate").path("outputs").path("images").get(0).path("path").asText();
+        JsonNode listed = server.ok("list-files", Map.of());
+        assertThat(listed.path("prefix").asText()).isEqualTo("demo");
+        assertThat(listed.path("files").toString()).contains(image);
+
+        JsonNode down = server.ok("download-file", Map.of("path", image, "save_as", "pics/lighthouse.png"));
+        assertThat(down.path("saved_to").asText()).isEqualTo(downloads.resolve("pics/lighthouse.png").toString());
+        assertThat(down.has("content")).isFalse();
+        assertThat(down.path("bytes").asInt()).isGreaterThan(0);
+    }
+
+    @Test
+    void downloadsOutOfScopeOrOutsideTheDirectoryAreRefusedBeforeAnyRequest() throws Exception {
+        assertThat(server.error("download-file", Map.of("path", "other/secret-plan/0000/x.txt"))).contains("outside this server's scope");
+        assertThat(server.error("download-file", Map.of("path", "demo/../other/x.txt"))).contains("path");
+        assertThat(server.error("download-file", Map.of("path", "/etc/passwd"))).contains("path");
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "../escape.txt")))
+                .contains("outside the download directory");
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "x/../../../escape.txt")))
+                .contains("outside the download directory");
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", outside.resolve("abs.txt").toString())))
+                .contains("relative");
+        Files.createDirectories(downloads);
+        Files.createSymbolicLink(downloads.resolve("jump"), outside);
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "jump/escape.txt")))
+                .contains("link");
+        assertThat(server.error("list-files", Map.of("prefix", "acme/triage"))).contains("outside this server's scope");
+        // learning the key's scope (whoami) is the only request: nothing touched storage
+        assertThat(sandbox.requests().all()).as("nothing sent for a refused path")
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v1/auth/whoami"));
+        try (var files = Files.list(outside)) {
+            assertThat(files.toList()).as("nothing written outside").isEmpty();
+        }
+        assertThat(Files.exists(home.resolve("escape.txt"))).isFalse();
+    }
+
+    @Test
+    void uploadsOutsideTheAllowedRootsAreRefusedBeforeAnyRequest() throws Exception {
+        Path elsewhere = Files.writeString(outside.resolve("private.txt"), "private");
+        Path inHomeNotRoot = Files.writeString(home.resolve("notes.txt"), "home but not a root");
+        Files.createSymbolicLink(home.resolve("data/sneaky.txt"), elsewhere);
+        for (String bad : List.of(elsewhere.toString(), inHomeNotRoot.toString(), home.resolve("data/sneaky.txt").toString(),
+                home.resolve("data").toString(), home.resolve("data/none.bin").toString())) {
+            String err = server.error("upload-file", Map.of("paths", List.of(bad)));
+            assertThat(err).as(bad).contains("paths").contains("Invalid argument");
+        }
+        assertThat(sandbox.requests().all()).isEmpty();
+    }
+
+    @Test
+    void filesLargerThanAnApiAnswerAreStreamedToDisk() throws Exception {
+        byte[] big = new byte[9 * 1024 * 1024 + 123]; // over JettyApi's 8 MB cap for JSON answers
+        new java.util.Random(1).nextBytes(big);
+        Path file = Files.write(home.resolve("data/big.bin"), big);
+        String stored = server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
+        JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "big-copy.bin"));
+        assertThat(down.path("bytes").asLong()).isEqualTo(big.length);
+        assertThat(down.has("content")).isFalse();
+        assertThat(Files.readAllBytes(downloads.resolve("big-copy.bin"))).isEqualTo(big);
+        try (var left = Files.list(downloads)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+        }
+    }
+
+    @Test
+    void aMissingStorageFileIsA404() throws Exception {
+        String err = server.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
+        assertThat(err).contains("404");
+        assertThat(Files.exists(downloads.resolve("demo/text-echo/0000/none.txt"))).isFalse();
+        try (var left = Files.list(downloads)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no partial file left").noneMatch(n -> n.endsWith(".part"));
+        }
+    }
+}
