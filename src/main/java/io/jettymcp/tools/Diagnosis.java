@@ -36,7 +36,7 @@ public final class Diagnosis {
     public Mono<JsonNode> diagnose(ToolCall call) {
         String collection = call.collection();
         String task = call.str("task");
-        String id = trajectoryId(call.str("trajectory_id"));
+        String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
         JettyApi api = call.api();
         return fetch(api, collection, task, id)
                 .flatMap(t -> followChildren(api, collection, t, 0, new ArrayList<>()).map(chain -> report(t, chain)))
@@ -45,15 +45,8 @@ public final class Diagnosis {
                         .onErrorResume(e -> Mono.just(report)));
     }
 
-    /** The 8-hex suffix after the last {@code --} of a workflow id; a bare id unchanged. */
-    static String trajectoryId(String idOrWorkflowId) {
-        int i = idOrWorkflowId.lastIndexOf("--");
-        return i < 0 ? idOrWorkflowId : idOrWorkflowId.substring(i + 2);
-    }
-
     private Mono<JsonNode> fetch(JettyApi api, String collection, String task, String id) {
-        return api.json(ApiRequest.get("/api/v1/db/trajectory/" + ApiRequest.segment(collection) + "/"
-                + ApiRequest.segment(task) + "/" + ApiRequest.segment(id)));
+        return api.json(ApiRequest.get(TrajectoryIds.trajectoryPath(collection, task, id)));
     }
 
     /** Walks failed fan-out steps down to the deepest failed child run. */

@@ -28,6 +28,13 @@ public final class EnvTools {
 
     /** Env names the Jetty clients look for, by provider (jetty-api.md §2.1). */
     static final Map<String, List<String>> PROVIDERS = providers();
+    /** Environment keys that mean "this collection pays for its own model calls" (jetty-api.md §2.1). */
+    static final List<String> PROVIDER_KEYS = PROVIDERS.values().stream().flatMap(List::stream).toList();
+
+    /** Whether a trial answer says the trial is on (Jetty has answered both {active:true} and {status:"active"}). */
+    static boolean trialActive(JsonNode trial) {
+        return trial.path("active").asBoolean(false) || "active".equals(trial.path("status").asText());
+    }
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private final ToolContext ctx;
@@ -44,7 +51,7 @@ public final class EnvTools {
         m.put("GEMINI", List.of("GEMINI_API_KEY", "GOOGLE_API_KEY"));
         m.put("REPLICATE", List.of("REPLICATE_API_TOKEN"));
         m.put("AWS_BEDROCK", List.of("AWS_BEARER_TOKEN_BEDROCK"));
-        return Map.copyOf(m);
+        return java.util.Collections.unmodifiableMap(m); // insertion order: outputs stay stable
     }
 
     /** The collection's variables as name → set (a non-empty value) or not; every value registered, none kept. */

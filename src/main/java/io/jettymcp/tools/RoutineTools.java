@@ -132,7 +132,7 @@ public final class RoutineTools {
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("routine", call.str("name"));
             JsonNode clean = scrub(answer);
-            if (RunLink.describe(o, clean, call.collection(), call.str("task"))) {
+            if (TrajectoryIds.describe(o, clean, call.collection(), call.str("task"))) {
                 copy(clean, o, "message", "trial");
                 o.put("next", "Started. Follow it with wait-for-trajectory using trajectory_id (not the workflow id). "
                         + "Calling run-routine-now again starts another run.");

@@ -23,9 +23,6 @@ import java.util.Map;
  */
 public final class RunTools {
 
-    /** Environment keys that mean "this collection pays for its own model calls" (jetty-api.md §2.1). */
-    static final List<String> PROVIDER_KEYS = List.of("OPENROUTER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY",
-            "GEMINI_API_KEY", "GOOGLE_API_KEY", "REPLICATE_API_TOKEN", "AWS_BEARER_TOKEN_BEDROCK");
     static final int TRIAL_WARNING_AT = 2;
 
     private final ToolContext ctx;
@@ -194,15 +191,14 @@ public final class RunTools {
 
     TrialKeys decide(JsonNode trial, JsonNode env) {
         JsonNode vars = env.path("environment_variables");
-        for (String k : PROVIDER_KEYS) {
+        for (String k : EnvTools.PROVIDER_KEYS) {
             JsonNode v = vars.get(k);
             if (v != null && v.isTextual() && !v.asText().isBlank()) {
                 ctx.redactor().register(v.asText());
                 return new TrialKeys(null, "not sent (auto: the collection has " + k + ")");
             }
         }
-        boolean active = trial.path("active").asBoolean(false) || "active".equals(trial.path("status").asText());
-        if (!active) {
+        if (!EnvTools.trialActive(trial)) {
             return new TrialKeys(null, "not sent (auto: no active trial and no provider key; model steps may fail "
                     + "without a key: activate-trial or set a provider key)");
         }

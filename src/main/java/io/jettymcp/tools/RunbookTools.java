@@ -263,8 +263,7 @@ public final class RunbookTools {
             return Mono.just(false);
         }
         return call.api().json(ApiRequest.get("/api/v1/trial/" + ApiRequest.segment(call.collection())))
-                .map(t -> (t.path("active").asBoolean(false) || "active".equals(t.path("status").asText()))
-                        && t.path("runs_remaining").asInt(1) > 0)
+                .map(t -> EnvTools.trialActive(t) && t.path("runs_remaining").asInt(1) > 0)
                 .onErrorResume(e -> Mono.just(false));
     }
 
@@ -401,7 +400,7 @@ public final class RunbookTools {
     private ObjectNode started(Plan plan, boolean trial, JsonNode meta, ApiResponse res) {
         ObjectNode o = summary(plan, trial);
         o.put("started", true);
-        if (!RunLink.describe(o, meta, plan.collection(), plan.task())) {
+        if (!TrajectoryIds.describe(o, meta, plan.collection(), plan.task())) {
             o.put("started", "unconfirmed");
             o.set("jetty_metadata", meta);
             o.put("note", "Jetty reported a start but no usable trajectory id. Do not run it again: find the run with "
@@ -425,7 +424,7 @@ public final class RunbookTools {
             boolean fresh = id != null && !id.equals(before);
             if (fresh) {
                 o.put("trajectory_id", id);
-                o.put("link", RunLink.link(plan.collection(), plan.task(), id));
+                o.put("link", TrajectoryIds.link(plan.collection(), plan.task(), id));
             }
             o.put("note", why + ". The run may have started" + (fresh
                     ? ": trajectory " + id + " is the task's newest and appeared after the request. "

@@ -38,4 +38,23 @@ public final class TrajectoryIds {
         return "/api/v1/db/trajectory/" + ApiRequest.segment(collection) + "/" + ApiRequest.segment(task) + "/"
                 + ApiRequest.segment(trajectoryId);
     }
+
+    /** Adds trajectory_id, workflow_id and link from an answer carrying either id; false when it has neither. */
+    static boolean describe(com.fasterxml.jackson.databind.node.ObjectNode out, com.fasterxml.jackson.databind.JsonNode answer,
+                            String collection, String task) {
+        String wf = answer.path("workflow_id").isTextual() ? answer.get("workflow_id").asText() : null;
+        String id = answer.path("trajectory_id").isTextual() ? answer.get("trajectory_id").asText() : null;
+        if (id == null && wf != null && wf.contains("--")) {
+            id = wf.substring(wf.lastIndexOf("--") + 2);
+        }
+        if (id == null || !ArgumentValidator.NAME.matcher(id).matches()) {
+            return false;
+        }
+        out.put("trajectory_id", id);
+        if (wf != null) {
+            out.put("workflow_id", wf);
+        }
+        out.put("link", link(collection, task, id));
+        return true;
+    }
 }

@@ -28,9 +28,13 @@ class RoutineToolsTest {
 
     @Test
     void runLinksUseTheTrajectoryIdSuffix() {
-        assertThat(RunLink.trajectoryId("jon-runbooks-pdf-amber-hawk--3bc97289")).isEqualTo("3bc97289");
-        assertThat(RunLink.trajectoryId("no-suffix")).isNull();
-        assertThat(RunLink.link("demo", "text-echo", "3bc97289")).isEqualTo("https://jetty.io/demo/text-echo/3bc97289");
+        com.fasterxml.jackson.databind.node.ObjectNode out = M.createObjectNode();
+        assertThat(TrajectoryIds.describe(out, M.createObjectNode().put("workflow_id", "jon-runbooks-pdf-amber-hawk--3bc97289"),
+                "jon-runbooks", "pdf-amber-hawk")).isTrue();
+        assertThat(out.path("trajectory_id").asText()).isEqualTo("3bc97289");
+        assertThat(out.path("link").asText()).isEqualTo("https://jetty.io/jon-runbooks/pdf-amber-hawk/3bc97289");
+        assertThat(TrajectoryIds.describe(M.createObjectNode(), M.createObjectNode().put("workflow_id", "no-suffix"), "c", "t"))
+                .isFalse();
     }
 
     @Test
