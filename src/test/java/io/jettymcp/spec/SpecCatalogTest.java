@@ -108,13 +108,14 @@ class SpecCatalogTest {
 
     @Test
     void defaultToolsListStaysSmall() throws IOException {
-        // every byte of tools/list is model context: keep the average at or below the official server's ~655 B
+        // every byte of tools/list is model context. DESIGN §12 aims at the official server's ~655 B per tool;
+        // our tools carry more arguments (files, secrets, waits, fields); this bound stops growth
         List<BoundTool> tools = boundTools();
         long bytes = 0;
         for (BoundTool t : tools) {
             bytes += MAPPER.writeValueAsBytes(t.definition()).length;
         }
-        assertThat(bytes / tools.size()).as("average tools/list bytes per tool").isLessThanOrEqualTo(900);
+        assertThat(bytes / tools.size()).as("average tools/list bytes per tool").isLessThanOrEqualTo(820);
     }
 
     static List<BoundTool> boundTools() {
