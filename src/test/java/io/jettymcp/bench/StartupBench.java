@@ -25,6 +25,7 @@ import java.util.Map;
  *
  * <pre>
  * npm install --prefix /tmp/official jetty-mcp-server@1.1.0     # optional, for the comparison
+ * (a JDK 25 under -Djdk25.home, default /usr/lib/jvm/temurin-25-jdk-amd64, adds the AOT-cache row)
  * java -cp target/jetty-mcp.jar:target/test-classes io.jettymcp.bench.StartupBench [runs] [report] [official-dir]
  * </pre>
  */
@@ -53,7 +54,16 @@ public final class StartupBench {
             Path launcher = Path.of("jetty-mcp").toAbsolutePath();
             Files.deleteIfExists(Path.of("target/jetty-mcp.jsa"));
             measure("warm-up (writes the AppCDS archive)", List.of(launcher.toString()), env, 1);
-            results.add(measure("jetty-mcp: ./jetty-mcp launcher (AppCDS, C1, serial GC)", List.of(launcher.toString()), env, runs));
+            results.add(measure("jetty-mcp: ./jetty-mcp launcher, JDK 17 (AppCDS, C1, serial GC)", List.of(launcher.toString()), env, runs));
+            Path jdk25 = Path.of(System.getProperty("jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+            if (Files.isExecutable(jdk25.resolve("bin/java"))) {
+                Map<String, String> env25 = new java.util.HashMap<>(env);
+                env25.put("JAVA_HOME", jdk25.toString());
+                Files.deleteIfExists(Path.of("target/jetty-mcp.aot"));
+                measure("warm-up (writes the AOT cache)", List.of(launcher.toString()), env25, 1);
+                results.add(measure("jetty-mcp: ./jetty-mcp launcher, JDK 25 (AOT cache, C1, serial GC)",
+                        List.of(launcher.toString()), env25, runs));
+            }
             Path node = official.resolve("node_modules/jetty-mcp-server/dist/index.js");
             if (Files.isRegularFile(node)) {
                 results.add(measure("official jetty-mcp-server@1.1.0 (node)", List.of("node", node.toString()), env, runs));
