@@ -1,12 +1,10 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,22 +16,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Environment, trial and data tools over stdio against the sandbox, with the demo key. */
-class EnvTrialDataE2ETest {
+class EnvTrialDataE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
 
     @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
+    void prime() {
         server.ok("get-trial-status", Map.of()); // the guard chain's one-time scope and env look-ups, out of the counts
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
     }
 
     @BeforeEach

@@ -1,13 +1,11 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * both demo (own provider key) and acme (trial, no key) can be used; a 3 s Jetty timeout keeps the
  * start bound short.
  */
-class RunbookE2ETest {
+class RunbookE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
 
     static final String RUNBOOK = """
             ---
@@ -54,18 +50,19 @@ class RunbookE2ETest {
             Read {{sample_size}} rows from /app/assets. Write summary.md to {{results_dir}}.
             """;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.USER_TOKEN)
-                .env("JETTY_TIMEOUT_SECONDS", "3").start();
-        Files.writeString(server.home().resolve("RUNBOOK.md"), RUNBOOK);
+    @Override
+    protected String token() {
+        return SandboxSeeds.USER_TOKEN;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
+        return builder.env("JETTY_TIMEOUT_SECONDS", "3");
+    }
+
+    @BeforeAll
+    void writeRunbook() throws Exception {
+        Files.writeString(server.home().resolve("RUNBOOK.md"), RUNBOOK);
     }
 
     @BeforeEach
@@ -81,7 +78,7 @@ class RunbookE2ETest {
         return m;
     }
 
-    private static RecordedRequest chat() {
+    private RecordedRequest chat() {
         List<RecordedRequest> posts = sandbox.requests().matching("POST", "/v1/chat/completions");
         assertThat(posts).hasSize(1);
         return posts.get(0);
@@ -209,7 +206,7 @@ class RunbookE2ETest {
         assertThat(lists).hasSize(2); // the newest before the start, and again after the bound
     }
 
-    private static int startRunDirectly(String c, String t) throws Exception {
+    private int startRunDirectly(String c, String t) throws Exception {
         String boundary = "e2eBoundary7";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"init_params\"\r\n\r\n{}\r\n--" + boundary + "--\r\n";
         HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/api/v1/run/" + c + "/" + t))

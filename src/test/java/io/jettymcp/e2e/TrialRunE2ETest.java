@@ -1,13 +1,11 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,21 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run-task on a collection that is on trial and has no provider key (acme): use_trial_keys "auto",
  * explicit values, a failed look-up, and the warning when few trial runs remain.
  */
-class TrialRunE2ETest {
+class TrialRunE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
 
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(new SandboxOptions(0, 11L, 0.2));
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.ACME_TOKEN).start();
+    @Override
+    protected SandboxOptions sandboxOptions() {
+        return new SandboxOptions(0, 11L, 0.2);
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
+    @Override
+    protected String token() {
+        return SandboxSeeds.ACME_TOKEN;
     }
 
     @BeforeEach

@@ -11,6 +11,11 @@ public abstract class DemoServerTest extends SandboxTest {
 
     protected ServerProcess server;
 
+    /** The key the class's server uses (the demo collection's by default). */
+    protected String token() {
+        return io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN;
+    }
+
     /** Adjust the server's flags or environment for this class. */
     protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
         return builder;
@@ -18,7 +23,7 @@ public abstract class DemoServerTest extends SandboxTest {
 
     @BeforeAll
     void startServer() {
-        server = configure(demoServer()).start();
+        server = configure(serverFor(token())).start();
     }
 
     @AfterAll
