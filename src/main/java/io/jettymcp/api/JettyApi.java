@@ -299,6 +299,11 @@ public final class JettyApi {
             return new JettyApiException(0, "No answer from Jetty within " + timeout.toSeconds() + " s for " + what
                     + " (JETTY_TIMEOUT_SECONDS)." + maybe, null);
         }
+        if (hasCause(e, javax.net.ssl.SSLException.class)) {
+            return new JettyApiException(0, "The TLS handshake with " + baseUrl + " failed (" + rootMessage(e) + "): the "
+                    + "certificate is not trusted or the host name does not match. Check JETTY_API_URL, and any proxy "
+                    + "that intercepts TLS (its CA must be in the JVM's trust store).", null);
+        }
         if (e instanceof PrematureCloseException || hasCause(e, IOException.class) && !hasCause(e, ConnectException.class)) {
             return new JettyApiException(0, "The connection to Jetty closed before it answered " + what + "." + maybe, null);
         }
@@ -309,7 +314,7 @@ public final class JettyApi {
     /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
     private static boolean connectionLevel(Throwable e) {
         boolean timeout = e instanceof TimeoutException || hasCause(e, ReadTimeoutException.class);
-        return !timeout && !(e instanceof ResponseTooLarge)
+        return !timeout && !(e instanceof ResponseTooLarge) && !hasCause(e, javax.net.ssl.SSLException.class)
                 && (hasCause(e, IOException.class) || e instanceof PrematureCloseException);
     }
 
