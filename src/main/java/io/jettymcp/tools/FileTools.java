@@ -131,6 +131,9 @@ public final class FileTools {
                 .flatMap(tmp -> call.api().download(req, tmp, MAX_DOWNLOAD_BYTES)
                         .flatMap(d -> Mono.fromCallable(() -> place(dir, tmp, target, d, storagePath, inline))
                                 .subscribeOn(Schedulers.boundedElastic()))
+                        // removed before the error is answered (doFinally would run after it), and on cancellation
+                        .onErrorResume(e -> Mono.fromRunnable(() -> deleteQuietly(tmp))
+                                .subscribeOn(Schedulers.boundedElastic()).then(Mono.error(e)))
                         .doFinally(s -> deleteQuietly(tmp)));
     }
 
