@@ -10,6 +10,7 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -115,11 +116,11 @@ public final class StdioTransport implements McpServerTransportProvider {
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.create(Map.of("transport", "stdio"))));
         if (msg instanceof McpSchema.JSONRPCRequest req) {
             Object id = req.id();
-            Disposable d = handling.doFinally(s -> inFlight.done(id))
-                    .subscribe(v -> { }, e -> log.warn("request failed: {}", e.toString()));
-            if (!d.isDisposed()) {
-                inFlight.put(id, d);
-            }
+            // registered before it starts, so a call that ends at once cannot leave a stale entry behind
+            Disposable.Swap slot = Disposables.swap();
+            inFlight.put(id, slot);
+            slot.update(handling.doFinally(s -> inFlight.done(id))
+                    .subscribe(v -> { }, e -> log.warn("request failed: {}", e.toString())));
         } else {
             handling.subscribe(v -> { }, e -> log.warn("message failed: {}", e.toString()));
         }
