@@ -13,7 +13,6 @@ import io.jettymcp.transport.http.HttpOptions;
 import io.jettymcp.transport.http.McpHttpServer;
 import io.jettymcp.transport.http.PerRequestKeys;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParseResult;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,7 @@ final class HttpMode {
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
-    static void refuseWithoutHttp(ParseResult pr) {
+    static void refuseWithoutHttp(CliOptions pr) {
         for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
                 "--http-max-body", "--max-concurrent-calls", "--stateless", "--per-request-key")) {
             if (pr.hasMatchedOption(o)) {
@@ -58,7 +57,7 @@ final class HttpMode {
         }
     }
 
-    static int serve(ParseResult pr, Settings settings, Redactor redactor, Map<String, String> env, SandboxServer sim) {
+    static int serve(CliOptions pr, Settings settings, Redactor redactor, Map<String, String> env, SandboxServer sim) {
         HttpOptions.HostPort listen;
         try {
             listen = HttpOptions.parseListen(pr.matchedOptionValue("--http", ""));

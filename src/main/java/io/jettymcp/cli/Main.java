@@ -47,6 +47,9 @@ public final class Main {
 
     /** @return the exit code, or -1 when a server was started and keeps running */
     static int run(String[] args, PrintStream protocolOut) {
+        if (args.length == 0) {
+            return serve(CliOptions.NONE, protocolOut); // the common launch: nothing to parse
+        }
         CommandSpec root = rootSpec();
         CommandLine cl = new CommandLine(root);
         ParseResult pr;
@@ -82,14 +85,14 @@ public final class Main {
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("tools")) {
                 return Tools.print(pr.subcommand(), System.err, protocolOut);
             }
-            return serve(pr, protocolOut);
+            return serve(CliOptions.of(pr), protocolOut);
         } catch (ConfigException | SpecException e) {
             System.err.println("jetty-mcp: " + e.getMessage());
             return 2;
         }
     }
 
-    private static int serve(ParseResult pr, PrintStream protocolOut) {
+    private static int serve(CliOptions pr, PrintStream protocolOut) {
         if (!pr.hasMatchedOption("--http")) {
             HttpMode.refuseWithoutHttp(pr);
         }
@@ -157,9 +160,7 @@ public final class Main {
     }
 
     static CommandSpec rootSpec() {
-        CommandSpec spec = CommandSpec.create().name("jetty-mcp")
-                .version("jetty-mcp " + Version.get())
-                .mixinStandardHelpOptions(true);
+        CommandSpec spec = helpAndVersion(CommandSpec.create().name("jetty-mcp").version("jetty-mcp " + Version.get()));
         spec.usageMessage().description(
                 "MCP server for the Jetty AI-workflow platform (jetty.io). Serves MCP on stdio by default.",
                 "Token: --token-file, JETTY_API_TOKEN, or ~/.config/jetty/token. API: JETTY_API_URL.",
@@ -177,19 +178,29 @@ public final class Main {
 
         HttpMode.addOptions(spec);
 
-        CommandSpec sandbox = CommandSpec.create().name("sandbox").mixinStandardHelpOptions(true);
+        CommandSpec sandbox = helpAndVersion(CommandSpec.create().name("sandbox"));
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
         spec.addSubcommand("sandbox", sandbox);
 
-        CommandSpec doctor = CommandSpec.create().name("doctor").mixinStandardHelpOptions(true);
+        CommandSpec doctor = helpAndVersion(CommandSpec.create().name("doctor"));
         doctor.usageMessage().description("Check the configuration, the token and the connection to Jetty, and say what to fix.");
         doctor.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
         spec.addSubcommand("doctor", doctor);
 
-        CommandSpec tools = CommandSpec.create().name("tools").mixinStandardHelpOptions(true);
+        CommandSpec tools = helpAndVersion(CommandSpec.create().name("tools"));
         tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");
         spec.addSubcommand("tools", tools);
+        return spec;
+    }
+
+    /**
+     * -h/--help and -V/--version declared directly: picocli's mixinStandardHelpOptions builds them from an
+     * annotated class by reflection, which cost ~80 ms of every stdio launch.
+     */
+    private static CommandSpec helpAndVersion(CommandSpec spec) {
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("Print the version and exit.").build());
         return spec;
     }
 
