@@ -103,37 +103,33 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     if (msg instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())) {
                         return initialize(req, res, r);
                     }
-                    Session s = session(req);
-                    if (s == null) {
-                        return missingSession(req, res);
-                    }
-                    String keyProblem = keyMismatch(req, s);
-                    if (keyProblem != null) {
-                        return rt.reject(req, res, 403, -32600, keyProblem);
-                    }
-                    s.touch();
-                    McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
-                    if (msg instanceof McpSchema.JSONRPCRequest r) {
-                        return request(res, s, r, ctx);
-                    }
-                    if (msg instanceof McpSchema.JSONRPCNotification n) {
-                        if ("notifications/cancelled".equals(n.method())) {
-                            Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
-                            if (id != null && s.inFlight.cancel(id)) {
-                                log.debug("cancelled request {}", id);
-                            }
-                            return HttpRuntime.empty(res, 202);
-                        }
-                        return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
-                                .onErrorResume(e -> Mono.empty())
-                                .then(HttpRuntime.empty(res, 202));
-                    }
-                    return s.mcp.accept((McpSchema.JSONRPCResponse) msg)
-                            .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
-                            .onErrorResume(e -> Mono.empty())
-                            .then(HttpRuntime.empty(res, 202));
+                    return inSession(req, res, s -> message(res, s, msg));
                 })
                 .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
+    }
+
+    /** A message (not initialize) within an open session. */
+    private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg) {
+        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
+        if (msg instanceof McpSchema.JSONRPCRequest r) {
+            return request(res, s, r, ctx);
+        }
+        if (msg instanceof McpSchema.JSONRPCNotification n) {
+            if ("notifications/cancelled".equals(n.method())) {
+                Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
+                if (id != null && s.inFlight.cancel(id)) {
+                    log.debug("cancelled request {}", id);
+                }
+                return HttpRuntime.empty(res, 202);
+            }
+            return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                    .onErrorResume(e -> Mono.empty())
+                    .then(HttpRuntime.empty(res, 202));
+        }
+        return s.mcp.accept((McpSchema.JSONRPCResponse) msg)
+                .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
+                .onErrorResume(e -> Mono.empty())
+                .then(HttpRuntime.empty(res, 202));
     }
 
     private Mono<Void> initialize(HttpServerRequest req, HttpServerResponse res, McpSchema.JSONRPCRequest r) {
@@ -195,7 +191,21 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (accept != null && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
             return rt.reject(req, res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
         }
-        Session s = session(req);
+        return inSession(req, res, s -> {
+            SseStream stream = new SseStream(rt.mcpMapper);
+            McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
+            // no event history is kept, so a Last-Event-ID reconnect simply opens a fresh stream
+            return HttpRuntime.sse(res, stream.events(KEEP_ALIVE).doFinally(sig -> listening.close()));
+        });
+    }
+
+    private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {
+        return inSession(req, res, s -> sessions.end(s).then(HttpRuntime.empty(res, 200)));
+    }
+
+    /** Runs {@code then} in the request's session: 404 when there is none, 403 when its Jetty key differs. */
+    private Mono<Void> inSession(HttpServerRequest req, HttpServerResponse res, java.util.function.Function<Session, Mono<Void>> then) {
+        Session s = sessions.get(req.requestHeaders().get(HttpRuntime.SESSION_HEADER));
         if (s == null) {
             return missingSession(req, res);
         }
@@ -204,26 +214,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             return rt.reject(req, res, 403, -32600, keyProblem);
         }
         s.touch();
-        SseStream stream = new SseStream(rt.mcpMapper);
-        McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
-        // no event history is kept, so a Last-Event-ID reconnect simply opens a fresh stream
-        return HttpRuntime.sse(res, stream.events(KEEP_ALIVE).doFinally(sig -> listening.close()));
-    }
-
-    private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {
-        Session s = session(req);
-        if (s == null) {
-            return missingSession(req, res);
-        }
-        String keyProblem = keyMismatch(req, s);
-        if (keyProblem != null) {
-            return rt.reject(req, res, 403, -32600, keyProblem);
-        }
-        return sessions.end(s).then(HttpRuntime.empty(res, 200));
-    }
-
-    private Session session(HttpServerRequest req) {
-        return sessions.get(req.requestHeaders().get(HttpRuntime.SESSION_HEADER));
+        return then.apply(s);
     }
 
     private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res) {
