@@ -35,10 +35,9 @@ public final class LocalFiles {
         this.home = home;
     }
 
-    /** {@code $HOME} as the shell sees it (the settings do the same), else the JVM's idea of it. */
+    /** {@code $HOME} as the shell sees it, by the same rule as the settings. */
     public static Path userHome() {
-        String h = System.getenv("HOME");
-        return Path.of(h != null && !h.isBlank() ? h.strip() : System.getProperty("user.home"));
+        return new io.jettymcp.config.SettingsLoader(System.getenv()).home();
     }
 
     public List<Checked> checkAll(String arg, List<String> given) {
