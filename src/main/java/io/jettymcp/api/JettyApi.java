@@ -314,8 +314,10 @@ public final class JettyApi {
     /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
     private static boolean connectionLevel(Throwable e) {
         boolean timeout = e instanceof TimeoutException || hasCause(e, ReadTimeoutException.class);
+        // NotYetConnectedException: a pooled connection whose connect was cancelled never carried the request
         return !timeout && !(e instanceof ResponseTooLarge) && !hasCause(e, javax.net.ssl.SSLException.class)
-                && (hasCause(e, IOException.class) || e instanceof PrematureCloseException);
+                && (hasCause(e, IOException.class) || e instanceof PrematureCloseException
+                || hasCause(e, java.nio.channels.NotYetConnectedException.class));
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
