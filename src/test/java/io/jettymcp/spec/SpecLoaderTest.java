@@ -1,0 +1,58 @@
+package io.jettymcp.spec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** An invalid spec stops loading with a message that names the file and the problem. */
+class SpecLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String GOOD = """
+            {"name":"get-thing","title":"Get thing","toolset":"tasks","description":"Gets one thing by name; a description long enough.",
+             "annotations":{"readOnlyHint":true,"destructiveHint":false,"idempotentHint":true,"openWorldHint":true},
+             "input":{"type":"object","properties":{"task":{"type":"string","x-kind":"name","description":"Task."}},"required":["task"]},
+             "http":{"method":"GET","path":"/api/v1/tasks/x/{task}"}}""";
+
+    private ToolSpec load(String json) throws Exception {
+        Files.createDirectories(dir.resolve("tasks"));
+        Files.writeString(dir.resolve("tasks/get-thing.json"), json);
+        return new SpecLoader(new ObjectMapper()).loadDirectory(dir).get(0);
+    }
+
+    @Test
+    void aValidSpecLoads() throws Exception {
+        ToolSpec s = load(GOOD);
+        assertThat(s.name()).isEqualTo("get-thing");
+        assertThat(s.annotations().readOnly()).isTrue();
+        assertThat(s.http().placeholders()).containsExactly("task");
+    }
+
+    @Test
+    void problemsAreNamedWithTheFile() {
+        String[][] cases = {
+                {GOOD.replace("\"openWorldHint\":true", "\"openWorldHint\":\"yes\""), "'openWorldHint' must be true or false"},
+                {GOOD.replace("\"idempotentHint\":true,", ""), "'idempotentHint' must be true or false"},
+                {GOOD.replace("{task}", "{thing}"), "placeholder {thing} is not an argument"},
+                {GOOD.replace("\"method\":\"GET\"", "\"method\":\"POST\""), "a read-only tool must use GET"},
+                {GOOD.replace("\"description\":\"Task.\"", "\"note\":\"Task.\""), "every argument needs a description"},
+                {GOOD.replace("\"x-kind\":\"name\"", "\"x-kind\":\"nme\""), "unknown x-kind"},
+                {GOOD.replace("\"toolset\":\"tasks\"", "\"toolset\":\"misc\""), "toolset 'misc' is not one of"},
+                {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/tasks/x/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/a\"}"),
+                        "exactly one of 'http' or 'handler'"},
+                {"{not json", "not valid JSON"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> load(c[0])).as(c[1]).isInstanceOf(SpecException.class)
+                    .hasMessageContaining("tasks/get-thing.json").hasMessageContaining(c[1]);
+        }
+    }
+}
