@@ -38,7 +38,7 @@ public final class EnvSecrets {
     }
 
     /** Registers every value of an environment answer ({@code environment_variables: {K: v}}). */
-    public void register(JsonNode envAnswer) {
+    private void register(JsonNode envAnswer) {
         JsonNode vars = envAnswer.has("environment_variables") ? envAnswer.get("environment_variables") : envAnswer;
         vars.fields().forEachRemaining(e -> {
             if (e.getValue().isTextual()) {

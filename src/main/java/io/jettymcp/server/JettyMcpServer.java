@@ -54,6 +54,7 @@ public final class JettyMcpServer {
     private final List<BoundTool> tools;
     private final GuardChain chain;
     private final ToolRegistry registry;
+    private final McpSchema.Implementation serverInfo;
 
     public JettyMcpServer(Settings settings, Redactor redactor) {
         this(settings, redactor, (java.nio.file.Path) null);
@@ -78,6 +79,7 @@ public final class JettyMcpServer {
             redactor.register(settings.token().value());
         }
         String version = Version.get();
+        this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
         this.registry = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(mapper), mapper);
@@ -126,7 +128,7 @@ public final class JettyMcpServer {
                 .toList();
         ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return McpServer.async(transport)
-                .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
+                .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false)
                         .resources(false, false).prompts(false).completions().build())
@@ -150,7 +152,7 @@ public final class JettyMcpServer {
         List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
         ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
         return spec
-                .serverInfo(new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", Version.get()))
+                .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging()
                         .resources(false, false).prompts(false).completions().build())
