@@ -24,7 +24,7 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 PORT=
 for _ in $(seq 1 60); do
-  PORT=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/mcp.*#\1#p' "$LOG" | head -1)
+  PORT=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/mcp.*#\1#p' "$LOG" | sed -n 1p)
   [ -n "$PORT" ] && break
   sleep 0.5
 done

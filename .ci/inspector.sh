@@ -7,7 +7,9 @@ jar=target/jetty-mcp.jar
 inspector=(npx -y @modelcontextprotocol/inspector@0.15.0 --cli java -jar "$jar" --sandbox)
 list=$("${inspector[@]}" --method tools/list)
 count=$(printf '%s' "$list" | grep -c '"name": "' || true)
-printf '%s' "$list" | grep -q '"name": "get-task"' || { echo "inspector: get-task not listed"; exit 1; }
+# Pattern matches, not `| grep -q`: grep -q stops reading early and under pipefail the writer's
+# SIGPIPE would fail a passing check.
+[[ $list == *'"name": "get-task"'* ]] || { echo "inspector: get-task not listed"; exit 1; }
 call=$("${inspector[@]}" --method tools/call --tool-name get-task --tool-arg task=text-echo)
-printf '%s' "$call" | grep -q 'text_echo' || { echo "inspector: get-task call failed: $call"; exit 1; }
+[[ $call == *text_echo* ]] || { echo "inspector: get-task call failed: $call"; exit 1; }
 echo "inspector: listed tools ($count names) and called get-task on the sandbox"
