@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.transport.http.HttpOptions;
 import io.jettymcp.transport.http.McpHttpServer;
 import io.jettymcp.transport.http.McpMount;
+import io.jettymcp.transport.http.StreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -177,7 +178,14 @@ public final class ConformanceFixture {
                         "$defs", Map.of("address", Map.of("type", "object", "properties", Map.of(
                                 "street", Map.of("type", "string"), "city", Map.of("type", "string")))),
                         "properties", Map.of("name", Map.of("type", "string"), "address", Map.of("$ref", "#/$defs/address")),
-                        "additionalProperties", false), (ex, r) -> Mono.just(result(text("ok")))));
+                        "additionalProperties", false), (ex, r) -> Mono.just(result(text("ok")))),
+                // SEP-1699: the server closes the answer stream mid-call; the client resumes it with Last-Event-ID
+                tool("test_reconnection", noArgs(), (ex, r) -> {
+                    if (ex.transportContext().get(StreamableHttpTransport.HANG_UP) instanceof Runnable hangUp) {
+                        hangUp.run();
+                    }
+                    return Mono.delay(Duration.ofMillis(200)).thenReturn(result(text("Reconnection test completed")));
+                }));
     }
 
     private static Mono<Void> log(McpAsyncServerExchange ex, String message) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class HttpE2ETest {
     private static List<JsonNode> events(String body) throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String line : body.split("\n")) {
-            if (line.startsWith("data: ")) {
+            if (line.startsWith("data: ") && !line.isBlank() && line.length() > 6) {
                 out.add(M.readTree(line.substring(6)));
             }
         }
@@ -233,6 +234,78 @@ class HttpE2ETest {
             assertThat(health().path("running").asInt()).isZero();
         } finally {
             sandbox.faults().clear();
+        }
+    }
+
+    @Test
+    void aDroppedAnswerStreamIsResumedWithLastEventIdAndTheRunStartsOnce() throws Exception {
+        String session = initialize("2025-11-25");
+        Map<String, String> h = Map.of("Mcp-Session-Id", session);
+        RawHttp.send(server.port(), "POST", "/mcp", h, callBody(1, "whoami", "{}")); // scope learned first
+        int runsBefore = sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo").size();
+        java.util.regex.Pattern priming = java.util.regex.Pattern.compile("id: ([0-9]+)\\.0\r?\ndata: \r?\n");
+        sandbox.faults().add(FaultRule.delay("POST", "/api/v1/run/demo/text-echo", 1500));
+        try {
+            // the connection drops while the run is being started; the client resumes at once
+            String live = RawHttp.sendAndDrop(server.port(), "POST", "/mcp", h,
+                    callBody(2, "run-task", "{\"task\":\"text-echo\"}"), priming).group(1);
+            RawHttp.Response resumed = RawHttp.send(server.port(), "GET", "/mcp",
+                    Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream", "Last-Event-ID", live + ".0"), null);
+            assertThat(resumed.status()).isEqualTo(200);
+            assertThat(resumed.body()).contains("id: " + live + ".1");
+            JsonNode answer = events(resumed.body()).stream().filter(e -> e.path("id").asInt() == 2).findFirst().orElseThrow();
+            assertThat(answer.path("result").path("isError").asBoolean()).as(answer.toString()).isFalse();
+            assertThat(answer.path("result").path("content").get(0).path("text").asText()).contains("trajectory_id");
+
+            // dropped again; this time the client comes back after the call has ended: the answer was kept
+            String ended = RawHttp.sendAndDrop(server.port(), "POST", "/mcp", h,
+                    callBody(3, "run-task", "{\"task\":\"text-echo\"}"), priming).group(1);
+            for (int i = 0; i < 100 && health().path("running").asInt() > 0; i++) {
+                Thread.sleep(50);
+            }
+            RawHttp.Response replayed = RawHttp.send(server.port(), "GET", "/mcp",
+                    Map.of("Mcp-Session-Id", session, "Accept", "text/event-stream", "Last-Event-ID", ended + ".0"), null);
+            assertThat(events(replayed.body())).anySatisfy(e -> assertThat(e.path("id").asInt()).isEqualTo(3));
+        } finally {
+            sandbox.faults().clear();
+        }
+        // a resumed stream is a delivery, never a second run
+        assertThat(sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo")).hasSize(runsBefore + 2);
+    }
+
+    @Test
+    void cancellationOverLegacySseStopsTheCallAndSendsNoAnswer() throws Exception {
+        try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
+            String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
+            assertThat(endpoint).isNotNull();
+            String path = endpoint.substring("data: ".length());
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
+                    + "\"version\":\"1\"}}}");
+            assertThat(sse.next(l -> l.contains("\"id\":1"), Duration.ofSeconds(10))).contains("protocolVersion");
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            RawHttp.send(server.port(), "POST", path, Map.of(), callBody(2, "whoami", "{}")); // scope learned first
+            assertThat(sse.next(l -> l.contains("\"id\":2"), Duration.ofSeconds(10))).isNotNull();
+
+            sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/judge", 8000));
+            try {
+                assertThat(RawHttp.send(server.port(), "POST", path, Map.of(),
+                        callBody(3, "get-task", "{\"task\":\"judge\"}")).status()).isEqualTo(202);
+                Thread.sleep(700);
+                assertThat(health().path("running").asInt()).isGreaterThanOrEqualTo(1);
+                assertThat(RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":"
+                        + "\"notifications/cancelled\",\"params\":{\"requestId\":3}}").status()).isEqualTo(202);
+                for (int i = 0; i < 60 && health().path("running").asInt() > 0; i++) {
+                    Thread.sleep(50); // the upstream delay is 8 s: only the cancellation ends the call this soon
+                }
+                assertThat(health().path("running").asInt()).isZero();
+            } finally {
+                sandbox.faults().clear();
+            }
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}");
+            // lines are read in order: reaching the ping's answer without the call's shows there was none
+            String next = sse.next(l -> l.contains("\"id\":3") || l.contains("\"id\":4"), Duration.ofSeconds(10));
+            assertThat(next).contains("\"id\":4");
         }
     }
 

@@ -55,7 +55,11 @@ final class HttpRuntime {
     }
 
     McpTransportContext context(String transport, String jettyKey) {
-        Map<String, Object> m = new HashMap<>();
+        return context(transport, jettyKey, Map.of());
+    }
+
+    McpTransportContext context(String transport, String jettyKey, Map<String, Object> extra) {
+        Map<String, Object> m = new HashMap<>(extra);
         m.put("transport", transport);
         if (jettyKey != null) {
             m.put(PerRequestKeys.CONTEXT_KEY, jettyKey);

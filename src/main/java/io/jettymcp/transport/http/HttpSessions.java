@@ -58,6 +58,10 @@ final class HttpSessions<S extends HttpSessions.Session> {
         return byId.size();
     }
 
+    void forEach(java.util.function.Consumer<S> action) {
+        byId.values().forEach(action);
+    }
+
     /** Removes a session, stops its calls (nobody is left to read their answers) and closes it. */
     Mono<Void> end(S s) {
         if (byId.remove(s.id) == null) {

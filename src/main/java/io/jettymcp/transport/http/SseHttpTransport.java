@@ -100,10 +100,10 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     private Mono<Void> open(HttpServerRequest req, HttpServerResponse res) {
         Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
         return key.flatMap(k -> {
-            Session s = new Session(rt.newSessionId(), new SseStream(rt.mcpMapper), k.isEmpty() ? null : k);
+            Session s = new Session(rt.newSessionId(), SseStream.live(rt.mcpMapper), k.isEmpty() ? null : k);
             s.mcp = factory.create(s.stream);
             sessions.add(s);
-            s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id, null);
+            s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id);
             return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> sessions.end(s).subscribe()));
         }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }

@@ -15,7 +15,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * MCP Streamable HTTP at {@code /mcp}: POST carries one JSON-RPC message (a request is answered on
@@ -23,12 +26,27 @@ import java.util.Map;
  * stream, DELETE ends the session. Beyond the SDK's servlet transport it checks
  * {@code MCP-Protocol-Version}, issues 256-bit session ids, expires idle sessions, honours
  * {@code notifications/cancelled}, caps concurrent tool calls and binds a per-request Jetty key.
+ *
+ * <p>Answer streams are resumable (SEP-1699): their events carry ids, and a client whose connection
+ * dropped mid-call reconnects with GET and {@code Last-Event-ID} to receive the rest of that call.
+ * A stream is kept until it was delivered in full, or {@link #RETENTION} after its call ended.
  */
 public final class StreamableHttpTransport implements McpStreamableServerTransportProvider, HttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(StreamableHttpTransport.class);
     static final String PATH = "/mcp";
-    static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofSeconds(25);
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(25);
+    /** How long the events of an ended call stay available to a client that lost its connection. */
+    static final Duration RETENTION = Duration.ofSeconds(60);
+    /** The first protocol version whose clients skip an SSE event without data (the priming event). */
+    private static final String PRIMING_SINCE = "2025-11-25";
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+    /**
+     * Transport-context entry of a request on this transport: a {@link Runnable} that ends the
+     * request's open SSE delivery with a {@code retry} hint while the call goes on (server-side
+     * polling, SEP-1699). The conformance fixture's {@code test_reconnection} tool uses it.
+     */
+    public static final String HANG_UP = "jetty-mcp.sse-hang-up";
 
     private final HttpRuntime rt;
     private final HttpSessions<Session> sessions = new HttpSessions<>();
@@ -36,10 +54,23 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
 
     private static final class Session extends HttpSessions.Session {
         final McpStreamableServerSession mcp;
+        /** whether the client skips events without data, so answer streams may open with a priming event */
+        final boolean primed;
+        final AtomicLong streamIds = new AtomicLong();
+        /** answer streams a client may still resume, by stream id */
+        final Map<String, SseStream> resumable = new ConcurrentHashMap<>();
 
-        Session(String id, McpStreamableServerSession mcp, String jettyKey) {
+        Session(String id, McpStreamableServerSession mcp, String jettyKey, boolean primed) {
             super(id, jettyKey);
             this.mcp = mcp;
+            this.primed = primed;
+        }
+
+        /** A delivery ended normally: when the stream had ended too, the client has it all. */
+        void delivered(SseStream stream) {
+            if (stream.isClosed()) {
+                resumable.remove(stream.streamId(), stream);
+            }
         }
 
         @Override
@@ -110,10 +141,10 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
 
     /** A message (not initialize) within an open session. */
     private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg) {
-        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
         if (msg instanceof McpSchema.JSONRPCRequest r) {
-            return request(res, s, r, ctx);
+            return request(res, s, r);
         }
+        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
         if (msg instanceof McpSchema.JSONRPCNotification n) {
             if ("notifications/cancelled".equals(n.method())) {
                 Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
@@ -147,7 +178,8 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                         "Invalid params for initialize: " + e.getMessage()));
             }
             McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
-            Session s = new Session(rt.newSessionId(), started.session(), key);
+            boolean primed = init.protocolVersion() != null && init.protocolVersion().compareTo(PRIMING_SINCE) >= 0;
+            Session s = new Session(rt.newSessionId(), started.session(), key, primed);
             sessions.add(s);
             McpTransportContext ctx = rt.context("streamable-http", key);
             return started.initResult()
@@ -171,9 +203,14 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         });
     }
 
-    /** Runs one request; its answer and any notifications it sends go out on the POST's SSE stream. */
-    private Mono<Void> request(HttpServerResponse res, Session s, McpSchema.JSONRPCRequest r, McpTransportContext ctx) {
-        SseStream stream = new SseStream(rt.mcpMapper);
+    /**
+     * Runs one request; its answer and any notifications it sends go out on the POST's SSE stream.
+     * The call does not depend on that connection: if it drops, the client may resume the stream.
+     */
+    private Mono<Void> request(HttpServerResponse res, Session s, McpSchema.JSONRPCRequest r) {
+        SseStream stream = SseStream.resumable(rt.mcpMapper, Long.toString(s.streamIds.incrementAndGet()), s.primed);
+        s.resumable.put(stream.streamId(), stream);
+        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey, Map.of(HANG_UP, (Runnable) stream::hangUp));
         Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
         if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
             handling = rt.limiter.limit(handling);
@@ -183,7 +220,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             rt.running.decrementAndGet();
             stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
         });
-        return HttpRuntime.sse(res, stream.events());
+        return HttpRuntime.sse(res, stream.events()).doOnSuccess(v -> s.delivered(stream));
     }
 
     private Mono<Void> get(HttpServerRequest req, HttpServerResponse res) {
@@ -192,11 +229,35 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             return rt.reject(req, res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
         }
         return inSession(req, res, s -> {
-            SseStream stream = new SseStream(rt.mcpMapper);
+            String lastEventId = req.requestHeaders().get(LAST_EVENT_ID);
+            if (lastEventId != null) {
+                Mono<Void> resumed = resume(res, s, lastEventId.trim());
+                if (resumed != null) {
+                    return resumed;
+                }
+                // an unknown or expired id: what it named is gone, so the client gets a fresh stream
+                log.debug("nothing to resume after event {}", lastEventId);
+            }
+            SseStream stream = SseStream.live(rt.mcpMapper);
             McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
-            // no event history is kept, so a Last-Event-ID reconnect simply opens a fresh stream
             return HttpRuntime.sse(res, stream.events(KEEP_ALIVE).doFinally(sig -> listening.close()));
         });
+    }
+
+    /** @return the rest of the answer stream named by {@code <stream>.<n>}, or null when there is none */
+    private static Mono<Void> resume(HttpServerResponse res, Session s, String lastEventId) {
+        int dot = lastEventId.lastIndexOf('.');
+        SseStream stream = dot < 0 ? null : s.resumable.get(lastEventId.substring(0, dot));
+        if (stream == null) {
+            return null;
+        }
+        long after;
+        try {
+            after = Long.parseLong(lastEventId.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return HttpRuntime.sse(res, stream.events(after)).doOnSuccess(v -> s.delivered(stream));
     }
 
     private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {
@@ -252,6 +313,8 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     @Override
     public void expireIdle() {
         sessions.expireIdle(rt.options.sessionIdle());
+        long now = System.nanoTime();
+        sessions.forEach(s -> s.resumable.values().removeIf(stream -> stream.endedBefore(now, RETENTION)));
     }
 
     @Override

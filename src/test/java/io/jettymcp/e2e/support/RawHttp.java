@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 over a plain socket, for what java.net.http will not send (a forged Host header) and to
@@ -28,30 +30,113 @@ public final class RawHttp {
     public static Response send(int port, String method, String path, Map<String, String> headers, String body) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
-            Map<String, String> h = new LinkedHashMap<>();
-            h.put("Host", "127.0.0.1:" + port);
-            h.put("Accept", "application/json, text/event-stream");
-            h.put("Content-Type", "application/json");
-            h.putAll(headers);
-            h.put("Connection", "close");
-            h.put("Content-Length", String.valueOf(bytes.length));
-            h.forEach((k, v) -> {
-                if (v != null) {
-                    sb.append(k).append(": ").append(v).append("\r\n");
-                }
-            });
-            sb.append("\r\n");
-            OutputStream out = s.getOutputStream();
-            out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
-            try {
-                out.write(bytes);
-                out.flush();
-            } catch (IOException e) {
-                // the server may answer (413) and close before the whole body is written: read that answer
-            }
+            write(s, port, method, path, headers, body);
             return read(s.getInputStream());
+        }
+    }
+
+    /**
+     * Sends a request, reads the raw answer (head and chunks as they arrive) until {@code until}
+     * is found in it, and then drops the connection, as a client behind a flaky network would.
+     *
+     * @return the match of {@code until}
+     */
+    public static Matcher sendAndDrop(int port, String method, String path, Map<String, String> headers, String body,
+                                      Pattern until) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            write(s, port, method, path, headers, body);
+            InputStream in = s.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                Matcher m = until.matcher(seen);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            throw new IOException("connection ended before " + until + " arrived: " + seen);
+        }
+    }
+
+    /**
+     * Opens an event stream (GET, no Connection: close) and reads its lines on a background thread.
+     * Each SSE event arrives as one HTTP chunk, so event lines are never split.
+     */
+    public static EventStream openEventStream(int port, String path, Map<String, String> headers) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        StringBuilder sb = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAccept: text/event-stream\r\n");
+        headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+        s.getOutputStream().write(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return new EventStream(s);
+    }
+
+    /** The lines of an open event stream, as they arrive. */
+    public static final class EventStream implements AutoCloseable {
+        private final Socket socket;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        private EventStream(Socket socket) {
+            this.socket = socket;
+            Thread reader = new Thread(() -> {
+                try (java.io.BufferedReader in = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            }, "event-stream-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** @return the next line that matches (lines before it are consumed), or null after {@code timeout} */
+        public String next(java.util.function.Predicate<String> matching, java.time.Duration timeout) throws InterruptedException {
+            long end = System.nanoTime() + timeout.toNanos();
+            for (long left; (left = end - System.nanoTime()) > 0; ) {
+                String line = lines.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (line != null && matching.test(line)) {
+                    return line;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static void write(Socket s, int port, String method, String path, Map<String, String> headers, String body)
+            throws IOException {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Host", "127.0.0.1:" + port);
+        h.put("Accept", "application/json, text/event-stream");
+        h.put("Content-Type", "application/json");
+        h.putAll(headers);
+        h.put("Connection", "close");
+        h.put("Content-Length", String.valueOf(bytes.length));
+        h.forEach((k, v) -> {
+            if (v != null) {
+                sb.append(k).append(": ").append(v).append("\r\n");
+            }
+        });
+        sb.append("\r\n");
+        OutputStream out = s.getOutputStream();
+        out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            // the server may answer (413) and close before the whole body is written: read that answer
         }
     }
 
