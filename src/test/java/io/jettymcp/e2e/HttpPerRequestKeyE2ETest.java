@@ -24,17 +24,22 @@ class HttpPerRequestKeyE2ETest {
 
     static SandboxServer sandbox;
     static HttpServerProcess server;
+    /** the same mode without sessions: the key travels with every request, not just initialize */
+    static HttpServerProcess stateless;
 
     @BeforeAll
     static void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
         server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key").start();
+        stateless = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key", "--stateless").start();
     }
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        for (HttpServerProcess p : new HttpServerProcess[]{server, stateless}) {
+            if (p != null) {
+                p.close();
+            }
         }
         sandbox.close();
     }
@@ -91,6 +96,35 @@ class HttpPerRequestKeyE2ETest {
         } finally {
             acme.closeGracefully();
         }
+    }
+
+    @Test
+    void statelessRequestsEachCarryAndAreScopedToTheirOwnKey() throws Exception {
+        Map<String, String> v = Map.of("MCP-Protocol-Version", "2025-06-18");
+        String listTasks = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"list-tasks\",\"arguments\":{}}}";
+        RawHttp.Response none = RawHttp.send(stateless.port(), "POST", "/mcp", v, listTasks);
+        assertThat(none.status()).isEqualTo(401);
+        RawHttp.Response bad = RawHttp.send(stateless.port(), "POST", "/mcp",
+                Map.of("MCP-Protocol-Version", "2025-06-18", "X-Jetty-Api-Key", "mlc_notAKey0000"), listTasks);
+        assertThat(bad.status()).isEqualTo(401);
+        assertThat(bad.body()).doesNotContain("mlc_notAKey0000");
+
+        sandbox.requests().clear();
+        RawHttp.Response acme = RawHttp.send(stateless.port(), "POST", "/mcp",
+                Map.of("MCP-Protocol-Version", "2025-06-18", "X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN), listTasks);
+        assertThat(acme.status()).as(acme.body()).isEqualTo(200);
+        assertThat(acme.body()).doesNotContain("\"isError\":true");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*")).isNotEmpty()
+                .allSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.ACME_TOKEN));
+        // the next request, with another key, acts as that key: nothing of the first one is kept
+        RawHttp.Response cross = RawHttp.send(stateless.port(), "POST", "/mcp",
+                Map.of("MCP-Protocol-Version", "2025-06-18", "X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN),
+                listTasks.replace("\"arguments\":{}", "\"arguments\":{\"collection\":\"acme\"}"));
+        assertThat(cross.body()).contains("\"isError\":true");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/acme.*"))
+                .noneSatisfy(q -> assertThat(q.header("Authorization")).isEqualTo("Bearer " + SandboxSeeds.DEMO_TOKEN));
+        assertThat(stateless.stderr()).noneMatch(l -> l.contains(SandboxSeeds.DEMO_TOKEN) || l.contains(SandboxSeeds.ACME_TOKEN));
     }
 
     @Test
