@@ -76,7 +76,7 @@ public final class GuardChain {
                     return collection.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
-                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, exchange, progressToken);
+                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, progress(exchange, progressToken));
                                 Mono<Void> learn = c.isPresent() && spec.auth()
                                         ? envSecrets.learn(tenant.api(), c.get()) : Mono.empty();
                                 return learn.then(policy.check(spec, args, exchange))
@@ -87,6 +87,16 @@ public final class GuardChain {
                 .onErrorResume(e -> Mono.just(failure(spec, e)))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
                         (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /** Progress to the client, when it gave a token; every message redacted and cleaned like a result. */
+    private ToolCall.Progress progress(McpAsyncServerExchange exchange, Object token) {
+        if (token == null || exchange == null) {
+            return ToolCall.Progress.NONE;
+        }
+        return (progress, total, message) -> exchange.progressNotification(new McpSchema.ProgressNotification(token,
+                        progress, total, message == null ? null : Sanitizer.clean(redactor.redact(message)), null))
+                .onErrorResume(e -> Mono.empty());
     }
 
     private ObjectNode arguments(McpSchema.CallToolRequest request) {

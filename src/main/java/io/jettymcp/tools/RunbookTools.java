@@ -60,7 +60,7 @@ public final class RunbookTools {
     /** Everything checkable without Jetty (source, frontmatter, model, variables, file paths), before any request. */
     public void precheck(ObjectNode args) {
         String c = args.hasNonNull("collection") ? args.get("collection").asText() : ctx.settings().pinnedCollection();
-        ToolCall local = new ToolCall(null, args, c, null, null, null);
+        ToolCall local = new ToolCall(null, args, c, null, ToolCall.Progress.NONE);
         plan(local, Runbook.parse(source(local), ctx.mapper()));
     }
 

@@ -4,16 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.spec.ToolSpec;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
 
 /**
  * One validated tool call: its arguments (with {@code collection} resolved and injected), the
  * tenant it acts as, and a way to report progress when the client asked for it.
  */
-public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant tenant,
-                       McpAsyncServerExchange exchange, Object progressToken) {
+public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant tenant, Progress progress) {
+
+    /**
+     * Where a handler reports progress. The guard chain supplies it: to the client when it gave a
+     * progress token, with the message redacted and cleaned like any result (run errors quoted in
+     * a message may echo secrets); otherwise nowhere.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (progress, total, message) -> Mono.empty();
+
+        Mono<Void> report(double progress, Double total, String message);
+    }
 
     public JettyApi api() {
         return tenant.api();
@@ -45,10 +54,6 @@ public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant
 
     /** Sends {@code notifications/progress} if the client gave a progress token; otherwise nothing. */
     public Mono<Void> progress(double progress, Double total, String message) {
-        if (progressToken == null || exchange == null) {
-            return Mono.empty();
-        }
-        return exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, progress, total, message, null))
-                .onErrorResume(e -> Mono.empty());
+        return this.progress.report(progress, total, message);
     }
 }

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The secrets property over every listed tool: the sandbox echoes the token and env values in its
  * error details and logs, task text carries key-shaped strings, runs echo secret params and webhook
  * secrets through their outputs; after calling every tool (successes and failures alike), no secret
- * appears in any result, error, resource or stderr line.
+ * appears in any result, error, progress notification, resource or stderr line.
  */
 class SecretsPropertyE2ETest extends DemoServerTest {
 
@@ -44,6 +44,9 @@ class SecretsPropertyE2ETest extends DemoServerTest {
     /** Tools that change what later calls see run last, in this order. */
     static final List<String> LAST = List.of("set-trajectory-status", "delete-routine", "delete-env-vars", "delete-task");
 
+    /** every notifications/progress the server sent */
+    final List<McpSchema.ProgressNotification> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
         sandbox.switches().echoSecretsInErrors(true);
@@ -51,7 +54,10 @@ class SecretsPropertyE2ETest extends DemoServerTest {
                 "{\"environment_variables\":{\"DB_PASSWORD\":\"" + ENV_SECRET + "\"}}");
         rest("PUT", "/api/v1/tasks/demo/judge", "{\"description\":\"Judge with " + KEY_LIKE + " for "
                 + SandboxSeeds.DEMO_TOKEN + " and " + ENV_SECRET + "\"}");
-        return builder;
+        // a run of this task fails with an error that quotes an env value: "No step registered for '…'"
+        rest("POST", "/api/v1/tasks/demo", "{\"name\":\"leaky\",\"description\":\"fails\",\"workflow\":{\"init_params\":{},"
+                + "\"steps\":[\"boom\"],\"step_configs\":{\"boom\":{\"activity\":\"no_such_" + ENV_SECRET + "\"}}}}");
+        return builder.progress(progress::add);
     }
 
     private void rest(String method, String path, String json) {
@@ -87,7 +93,7 @@ class SecretsPropertyE2ETest extends DemoServerTest {
             args.put("webhook_url", "http://127.0.0.1:9/hook");
             args.put("webhook_secret", WEBHOOK_SECRET);
             args.put("wait_seconds", 30);
-            McpSchema.CallToolResult r = server.call("run-task", args);
+            McpSchema.CallToolResult r = server.callWithProgress("run-task", args, "prop-run");
             covered.add("run-task");
             outputs.add(ServerProcess.text(r));
             JsonNode j = ServerProcess.json(r);
@@ -115,7 +121,16 @@ class SecretsPropertyE2ETest extends DemoServerTest {
         }
         outputs.add(server.client().readResource(new McpSchema.ReadResourceRequest("jetty://tasks/demo/judge")).toString());
 
-        assertThat(covered.size()).as("tools exercised: " + covered).isGreaterThanOrEqualTo((int) (listed.size() * 0.9));
+        // a failed run waited on with a progress token: its error (quoting an env value) ends the progress
+        McpSchema.CallToolResult failed = server.callWithProgress("run-task", Map.of("task", "leaky", "wait_seconds", 30),
+                "prop-fail");
+        outputs.add(ServerProcess.text(failed));
+        assertThat(ServerProcess.text(failed)).as("the run failed with the quoted value").contains("failed", "[REDACTED]");
+        assertThat(progress).as("progress of the failed run")
+                .anySatisfy(n -> assertThat(n.message()).startsWith("failed").contains("[REDACTED]"));
+        progress.forEach(n -> outputs.add(n.message()));
+
+        assertThat(covered).as("every listed tool is exercised").containsAll(listed);
         String all = String.join("\n", outputs);
         assertThat(all).as("the sandbox really echoed secret-bearing text").contains("[REDACTED]");
         String stderr = String.join("\n", server.stderr());
@@ -140,14 +155,16 @@ class SecretsPropertyE2ETest extends DemoServerTest {
                  "list-models", "get-trial-status", "activate-trial", "list-routines" -> Map.of();
             case "create-collection" -> Map.of("name", "prop-collection");
             case "list-tasks" -> Map.of("include_workflows", true);
-            case "get-task", "get-stats", "list-trajectories" -> Map.of("task", "judge".equals(tool) ? "judge" : "text-echo");
+            case "get-task" -> Map.of("task", "judge"); // its description carries a key, the token and an env value
+            case "get-stats", "list-trajectories" -> Map.of("task", "text-echo");
             case "search-tasks" -> Map.of("query", "judge");
             case "create-task" -> Map.of("name", "prop-task", "workflow", wf);
             case "update-task" -> Map.of("task", "prop-task", "description", "still " + KEY_LIKE);
             case "delete-task" -> Map.of("task", "prop-task");
             case "validate-workflow" -> Map.of("task", "judge");
             case "get-step-template" -> Map.of("name", "text_echo");
-            case "get-trajectory", "get-workflow-logs", "wait-for-trajectory" -> Map.of("task", "text-echo", "trajectory_id", trajectory);
+            case "get-trajectory", "get-workflow-logs", "wait-for-trajectory", "diagnose-trajectory" ->
+                    Map.of("task", "text-echo", "trajectory_id", trajectory);
             case "add-label" -> Map.of("task", "text-echo", "trajectory_id", trajectory, "key", "note", "value", KEY_LIKE);
             case "set-trajectory-status" -> Map.of("task", "text-echo", "trajectory_ids", List.of(trajectory), "status", "archived");
             case "check-secrets" -> Map.of("names", List.of("DB_PASSWORD", "PROP_SECRET", "MISSING_ONE"));

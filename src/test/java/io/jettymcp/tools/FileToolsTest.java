@@ -77,7 +77,7 @@ class FileToolsTest {
                 JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(token, "t"),
                         Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
                 ToolCall call = new ToolCall(null, m.createObjectNode(), null,
-                        new Tenant(api, new CollectionScope(Set.of(), api)), null, null);
+                        new Tenant(api, new CollectionScope(Set.of(), api)), ToolCall.Progress.NONE);
                 if (token.equals(SandboxSeeds.USER_TOKEN)) {
                     assertThatThrownBy(() -> tools.list(call).block()).isInstanceOf(ToolError.class)
                             .hasMessageContaining("'prefix'").hasMessageContaining("list-collections");
@@ -107,7 +107,7 @@ class FileToolsTest {
 
             ObjectNode args = m.createObjectNode().put("path", stored);
             tools.precheckDownload(args);
-            ToolCall call = new ToolCall(null, args, null, new Tenant(api, new CollectionScope(Set.of(), api)), null, null);
+            ToolCall call = new ToolCall(null, args, null, new Tenant(api, new CollectionScope(Set.of(), api)), ToolCall.Progress.NONE);
             var out = tools.download(call).block();
             assertThat(out.path("content").asText()).isEqualTo("hello over http");
             assertThat(out.path("saved_to").asText()).startsWith("not saved");

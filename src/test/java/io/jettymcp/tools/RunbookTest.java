@@ -126,7 +126,7 @@ class RunbookTest {
         ObjectNode args = M.createObjectNode().put("task", "t1");
         args.putObject("template_variables").put("language", "fr").put("sample_size", 3);
         args.putArray("file_paths").add("demo/_sandbox_uploads/u1/in.pdf");
-        ToolCall call = new ToolCall(null, args, "demo", null, null, null);
+        ToolCall call = new ToolCall(null, args, "demo", null, ToolCall.Progress.NONE);
         Runbook rb = Runbook.parse(RUNBOOK, M);
         RunbookTools.Plan plan = tools.plan(call, rb);
         assertThat(plan.secrets()).containsExactly("PDF_SERVICE_KEY");
@@ -152,12 +152,12 @@ class RunbookTest {
         assertThatThrownBy(() -> tools.plan(call, badAgent)).hasMessageContaining("'claude'");
 
         ObjectNode missing = M.createObjectNode().put("task", "t1");
-        assertThatThrownBy(() -> tools.plan(new ToolCall(null, missing, "demo", null, null, null), rb))
+        assertThatThrownBy(() -> tools.plan(new ToolCall(null, missing, "demo", null, ToolCall.Progress.NONE), rb))
                 .hasMessageContaining("[language]");
         ObjectNode fileId = M.createObjectNode().put("task", "t1");
         fileId.putObject("template_variables").put("language", "fr");
         fileId.putArray("file_paths").add("file-abc123");
-        assertThatThrownBy(() -> tools.plan(new ToolCall(null, fileId, "demo", null, null, null), rb))
+        assertThatThrownBy(() -> tools.plan(new ToolCall(null, fileId, "demo", null, ToolCall.Progress.NONE), rb))
                 .hasMessageContaining("not a storage path");
     }
 

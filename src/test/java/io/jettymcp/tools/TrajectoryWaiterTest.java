@@ -40,7 +40,7 @@ class TrajectoryWaiterTest {
         sandbox = SandboxServer.start(new SandboxOptions(0, 3L, 0.2));
         JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), RetryPolicy.NONE, M, "test");
-        call = new ToolCall(null, M.createObjectNode(), "demo", new Tenant(api, new CollectionScope(Set.of(), api)), null, null);
+        call = new ToolCall(null, M.createObjectNode(), "demo", new Tenant(api, new CollectionScope(Set.of(), api)), ToolCall.Progress.NONE);
     }
 
     @AfterAll
