@@ -3,6 +3,7 @@ package io.jettymcp.guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -14,13 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link Redactor}. Jetty returns them in plaintext and may echo them in logs, outputs or error
  * details; a value can only be redacted if it is known. One read per collection, refreshed after
  * a while; a failed read (a key without access, a network error) never fails the call.
+ *
+ * <p>A call that names no collection (search-tasks across collections, list-collections, whoami)
+ * may still return text from any collection the key can see, so it learns those: the scope's
+ * collections, or for a key without one the first {@link #MAX_VISIBLE} that Jetty lists.
  */
 public final class EnvSecrets {
 
     private static final Duration REFRESH = Duration.ofMinutes(10);
+    /** bounds the reads a user token (any number of collections) costs, once per {@link #REFRESH} */
+    static final int MAX_VISIBLE = 20;
 
     private final Redactor redactor;
     private final Map<String, Mono<Void>> byCollection = new ConcurrentHashMap<>();
+    private final Map<Integer, Mono<Void>> visibleByToken = new ConcurrentHashMap<>();
 
     public EnvSecrets(Redactor redactor) {
         this.redactor = redactor;
@@ -35,6 +43,24 @@ public final class EnvSecrets {
                         .then()
                         .cache(v -> REFRESH, e -> Duration.ZERO, () -> REFRESH))
                 .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Learns every collection a call without a collection may read from (see the class comment). */
+    public Mono<Void> learnVisible(JettyApi api, CollectionScope scope) {
+        return visibleByToken.computeIfAbsent(System.identityHashCode(api.token()), k -> scope.allowed()
+                        .flatMapMany(a -> a.names() != null ? Flux.fromIterable(a.names()) : listed(api))
+                        .take(MAX_VISIBLE)
+                        .concatMap(c -> learn(api, c))
+                        .then()
+                        .cache(v -> REFRESH, e -> Duration.ZERO, () -> REFRESH))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    private static Flux<String> listed(JettyApi api) {
+        return api.json(ApiRequest.get("/api/v1/collections/").withQuery("limit", MAX_VISIBLE))
+                .flatMapMany(Flux::fromIterable)
+                .map(row -> row.path("name").asText(""))
+                .filter(name -> !name.isEmpty());
     }
 
     /** Registers every value of an environment answer ({@code environment_variables: {K: v}}). */

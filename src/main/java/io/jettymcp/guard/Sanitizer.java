@@ -3,7 +3,9 @@ package io.jettymcp.guard;
 /**
  * Output from Jetty is untrusted: run outputs, descriptions, labels and logs are written by users
  * and LLMs. Invisible and bidirectional control characters can hide instructions from the person
- * reading a transcript, so they are removed before any text reaches the model.
+ * reading a transcript, so they are removed before any text reaches the model. Whole code points
+ * are checked, so the invisible "tag" characters beyond the basic plane (U+E0000–E007F, a known way
+ * to smuggle text past a reader) go too.
  */
 public final class Sanitizer {
 
@@ -15,28 +17,32 @@ public final class Sanitizer {
             return null;
         }
         StringBuilder sb = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (isHidden(c)) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            if (isHidden(cp)) {
                 if (sb == null) {
                     sb = new StringBuilder(text.length()).append(text, 0, i);
                 }
             } else if (sb != null) {
-                sb.append(c);
+                sb.append(text, i, next);
             }
+            i = next;
         }
         return sb == null ? text : sb.toString();
     }
 
-    static boolean isHidden(char c) {
-        return (c >= '\u200B' && c <= '\u200F')     // zero-width space/joiners, LRM, RLM
-                || (c >= '\u202A' && c <= '\u202E') // bidi embeddings and overrides
-                || (c >= '\u2060' && c <= '\u2064') // word joiner, invisible operators
-                || (c >= '\u2066' && c <= '\u2069') // bidi isolates
-                || c == '\uFEFF'                    // BOM / zero-width no-break space
-                || c == '\u00AD'                    // soft hyphen
-                || c == '\u180E'
-                || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-                || c == 0x7F;
+    static boolean isHidden(int cp) {
+        if (cp == '\n' || cp == '\r' || cp == '\t') {
+            return false;
+        }
+        int type = Character.getType(cp);
+        return type == Character.CONTROL                 // C0, DEL and C1 controls
+                || type == Character.FORMAT              // zero-width, bidi marks/embeddings/isolates, BOM, soft hyphen, tags
+                || (cp >= 0xFE00 && cp <= 0xFE0F)        // variation selectors
+                || (cp >= 0xE0100 && cp <= 0xE01EF)      // variation selectors supplement
+                || cp == 0x034F                          // combining grapheme joiner
+                || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 // Hangul fillers (blank "letters")
+                || cp == 0x180E;                         // Mongolian vowel separator (Cf in older Unicode)
     }
 }

@@ -77,8 +77,9 @@ public final class GuardChain {
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
                                 ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, progress(exchange, progressToken));
-                                Mono<Void> learn = c.isPresent() && spec.auth()
-                                        ? envSecrets.learn(tenant.api(), c.get()) : Mono.empty();
+                                Mono<Void> learn = !spec.auth() ? Mono.empty() : c.isPresent()
+                                        ? envSecrets.learn(tenant.api(), c.get())
+                                        : envSecrets.learnVisible(tenant.api(), tenant.scope());
                                 return learn.then(policy.check(spec, args, exchange))
                                         .then(Mono.defer(() -> tool.handler().handle(call)))
                                         .map(payload -> success(spec, args, payload));
@@ -95,7 +96,7 @@ public final class GuardChain {
             return ToolCall.Progress.NONE;
         }
         return (progress, total, message) -> exchange.progressNotification(new McpSchema.ProgressNotification(token,
-                        progress, total, message == null ? null : Sanitizer.clean(redactor.redact(message)), null))
+                        progress, total, message == null ? null : redactor.redact(Sanitizer.clean(message)), null))
                 .onErrorResume(e -> Mono.empty());
     }
 
@@ -179,18 +180,21 @@ public final class GuardChain {
                     ? "" : ": " + e.getMessage()) + "). The server is still running; try again, and report it if it repeats.";
             log.warn("tool {} failed: {}", spec.name(), redactor.redact(String.valueOf(e)));
         }
-        String text = Sanitizer.clean(redactor.redact(message));
+        String text = redactor.redact(Sanitizer.clean(message));
         return McpSchema.CallToolResult.builder().addTextContent(text).isError(true).build();
     }
 
-    /** Sanitizes and redacts every string (and key) in a tree; returns a new tree. */
+    /**
+     * Sanitizes, then redacts, every string (and key) in a tree; returns a new tree. In that order:
+     * a secret split by an invisible character is whole again once cleaned, and only then found.
+     */
     JsonNode clean(JsonNode n) {
         if (n.isTextual()) {
-            return TextNode.valueOf(Sanitizer.clean(redactor.redact(n.asText())));
+            return TextNode.valueOf(redactor.redact(Sanitizer.clean(n.asText())));
         }
         if (n.isObject()) {
             ObjectNode o = mapper.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(Sanitizer.clean(redactor.redact(e.getKey())), clean(e.getValue())));
+            n.fields().forEachRemaining(e -> o.set(redactor.redact(Sanitizer.clean(e.getKey())), clean(e.getValue())));
             return o;
         }
         if (n.isArray()) {
