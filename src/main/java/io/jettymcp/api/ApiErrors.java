@@ -39,7 +39,8 @@ public final class ApiErrors {
                         + "check for a proxy rewriting it.", res);
             }
             return new JettyApiException(s, "Jetty answered " + what + " with HTTP " + s
-                    + " and an HTML page instead of JSON (an edge or proxy error). Try again shortly.", res);
+                    + " and an HTML page instead of JSON (an edge or proxy error)." + (req.retryable() ? " Try again shortly."
+                    : " It was not retried, as it may have taken effect before the error."), res);
         }
         String detail = detail(text);
         String d = detail.isEmpty() ? "" : ": " + detail;

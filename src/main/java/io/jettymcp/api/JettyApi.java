@@ -283,8 +283,9 @@ public final class JettyApi {
             String head = res.text();
             head = head.length() > 200 ? head.substring(0, 200) + "…" : head;
             throw new JettyApiException(res.status(), "Jetty answered " + req.method() + " " + req.path()
-                    + " with malformed JSON (starts: " + head.replaceAll("\\s+", " ") + "). Try again; if it persists, "
-                    + "the Jetty API may be degraded.", res);
+                    + " with malformed JSON (starts: " + head.replaceAll("\\s+", " ") + ")." + (req.retryable()
+                    ? " Try again; if it persists, the Jetty API may be degraded."
+                    : " It was not retried, as it may have taken effect."), res);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -128,7 +129,12 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> runNow(ToolCall call) {
-        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/run-now", null)).map(answer -> {
+        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/run-now", null))
+                .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2
+                        ? ToolError.outcomeUnknown("The run-now request failed: " + e.getMessage(),
+                        "The routine's run may or may not have started", "check list-routine-runs before firing it again")
+                        : e)
+                .map(answer -> {
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("routine", call.str("name"));
             JsonNode clean = scrub(answer);

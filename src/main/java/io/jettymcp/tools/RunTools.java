@@ -89,14 +89,18 @@ public final class RunTools {
             String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
             return call.api().json(ApiRequest.multipart(path, form, parts))
                     .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e) : e)
-                    .flatMap(answer -> started(call, c, task, answer, tk, local, wait));
+                    .flatMap(answer -> started(call, c, task, answer, tk, local, wait)
+                            // past the POST the run exists: an unexpected failure here must not invite a second run
+                            .onErrorMap(e -> !(e instanceof ToolError || e instanceof JettyApiException), e -> new ToolError(
+                                    "The run was started, but reading Jetty's answer failed (" + e.getClass().getSimpleName()
+                                            + "). Find it with list-trajectories; do not run the task again.")));
         });
     }
 
     /** 5xx, network failures and a 2xx whose body could not be read: the run may be going. */
-    private static ToolError unknownOutcome(JettyApiException e) {
-        return new ToolError("The run request failed: " + e.getMessage() + " The run may or may not have started: "
-                + "check list-trajectories before running again (a repeated run-task is a second run). It was not retried.");
+    private static ToolError unknownOutcome(Throwable e) {
+        return ToolError.outcomeUnknown("The run request failed: " + e.getMessage(), "The run may or may not have started",
+                "check list-trajectories before running again (a repeated run-task is a second run)");
     }
 
     private Mono<JsonNode> started(ToolCall call, String c, String task, JsonNode answer, TrialKeys tk,
@@ -191,10 +195,15 @@ public final class RunTools {
 
     TrialKeys decide(JsonNode trial, JsonNode env) {
         JsonNode vars = env.path("environment_variables");
+        // a fresh read: every value in it is registered, not just the provider keys looked at here
+        vars.forEach(v -> {
+            if (v.isTextual()) {
+                ctx.redactor().register(v.asText());
+            }
+        });
         for (String k : EnvTools.PROVIDER_KEYS) {
             JsonNode v = vars.get(k);
             if (v != null && v.isTextual() && !v.asText().isBlank()) {
-                ctx.redactor().register(v.asText());
                 return new TrialKeys(null, "not sent (auto: the collection has " + k + ")");
             }
         }

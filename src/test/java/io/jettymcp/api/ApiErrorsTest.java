@@ -42,6 +42,15 @@ class ApiErrorsTest {
     }
 
     @Test
+    void anHtmlErrorPageInvitesARetryOnlyWhereOneIsSafe() {
+        String page = "<html><body>502 Bad Gateway</body></html>";
+        assertThat(errors.map(get, res(502, "text/html", page)).getMessage()).contains("502").contains("Try again shortly");
+        JettyApiException post = errors.map(ApiRequest.json("POST", "/api/v1/routines/demo/x/r/run-now", null),
+                res(502, "text/html", page));
+        assertThat(post.getMessage()).contains("502").contains("not retried").doesNotContain("Try again");
+    }
+
+    @Test
     void longDetailsAreCapped() {
         String body = "{\"detail\":\"" + "x".repeat(5000) + "\"}";
         assertThat(errors.map(get, res(400, "application/json", body)).getMessage().length()).isLessThan(900);

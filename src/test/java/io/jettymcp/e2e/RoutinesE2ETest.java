@@ -3,6 +3,7 @@ package io.jettymcp.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +94,24 @@ class RoutinesE2ETest extends DemoServerTest {
         assertThat(deleted.path("deleted").asText()).isEqualTo("daily-echo");
         assertThat(sandbox.requests().matching("DELETE", "/api/v1/routines/demo/text-echo/daily-echo")).hasSize(1);
         assertThat(server.error("get-routine", args("task", "text-echo", "name", "daily-echo"))).contains("404");
+    }
+
+    @Test
+    void aRunNowThatFailsWithAnUnknownOutcomeSaysSoAndIsNeverRepeated() {
+        server.ok("create-routine", args("task", "text-echo", "name", "on-demand", "cadence", Map.of("type", "manual")));
+        String path = "/api/v1/routines/demo/text-echo/on-demand/run-now";
+        for (FaultRule fault : List.of(FaultRule.status("POST", path, 502), FaultRule.malformedJson("POST", path))) {
+            sandbox.requests().clear();
+            sandbox.faults().add(fault);
+            try {
+                String err = server.error("run-routine-now", args("task", "text-echo", "name", "on-demand"));
+                assertThat(err).contains("may or may not have started").contains("list-routine-runs")
+                        .doesNotContain("Try again");
+            } finally {
+                sandbox.faults().clear();
+            }
+            assertThat(sandbox.requests().matching("POST", path)).as("never retried").hasSize(1);
+        }
     }
 
     @Test
