@@ -4,6 +4,7 @@ import io.jettymcp.config.ConfigException;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.SettingsLoader;
 import io.jettymcp.config.Token;
+import io.jettymcp.guard.RedactingOutputStream;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -93,6 +94,13 @@ public final class Main {
     }
 
     private static int serve(CliOptions pr, PrintStream protocolOut) {
+        Redactor redactor = new Redactor();
+        // every stderr line (our logs, libraries', stack traces) passes the redactor on its way out;
+        // System.out already points at stderr, so it follows
+        PrintStream err = new PrintStream(new RedactingOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+                redactor), true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setErr(err);
+        System.setOut(err);
         if (!pr.hasMatchedOption("--http")) {
             HttpMode.refuseWithoutHttp(pr);
         }
@@ -117,7 +125,6 @@ public final class Main {
             System.err.println("jetty-mcp: no Jetty API token found (JETTY_API_TOKEN, --token-file or "
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
-        Redactor redactor = new Redactor();
         if (pr.hasMatchedOption("--http")) {
             return HttpMode.serve(pr, settings, redactor, System.getenv(), sim);
         }

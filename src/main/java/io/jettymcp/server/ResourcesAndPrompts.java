@@ -188,7 +188,7 @@ final class ResourcesAndPrompts {
         for (Template t : templates) {
             if (tools.containsKey(t.tool())) {
                 out.add(new McpServerFeatures.AsyncCompletionSpecification(
-                        new McpSchema.ResourceReference("ref/resource", t.uri()), this::complete));
+                        new McpSchema.ResourceReference(t.uri()), this::complete));
             }
         }
         return out;
