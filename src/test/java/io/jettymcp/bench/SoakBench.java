@@ -90,6 +90,14 @@ public final class SoakBench {
         sb.append("\nStart → end: RSS ").append(first[2]).append(" → ").append(last[2]).append(" MB, fds ")
                 .append(first[3]).append(" → ").append(last[3]).append(", threads ").append(first[4]).append(" → ")
                 .append(last[4]).append(".\n");
+        if (samples.size() > 2) {
+            // the heap grows to its working size in the first interval (JIT, caches, Jackson's serializers);
+            // growth is what happens after that
+            String[] warm = samples.get(1);
+            sb.append("After warm-up (").append(warm[0]).append(" s) → end: RSS ").append(warm[2]).append(" → ")
+                    .append(last[2]).append(" MB. The first interval is the JVM reaching its working size ")
+                    .append("(JIT, caches, a heap sized by the JVM defaults of `java -jar`); only growth after it would be a leak.\n");
+        }
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, sb.toString());
     }
