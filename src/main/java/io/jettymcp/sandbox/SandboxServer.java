@@ -120,6 +120,11 @@ public final class SandboxServer implements AutoCloseable {
         return sim.clock;
     }
 
+    /** Connections a HANG fault is holding open: one drops out when its client gives up on it. */
+    public int heldConnections() {
+        return held.size();
+    }
+
     /** Back to the seeded state; clears recorded requests, faults and switches. The clock keeps going. */
     public void reset() {
         sim.reset();

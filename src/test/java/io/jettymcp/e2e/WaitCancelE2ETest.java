@@ -112,6 +112,28 @@ class WaitCancelE2ETest {
     }
 
     @Test
+    void cancellingACallAbortsItsUpstreamRequest() throws Exception {
+        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
+        try {
+            raw.send(call(30, "get-task", "{\"task\":\"judge\"}", null));
+            awaitHeld(1);
+            assertThat(sandbox.heldConnections()).as("the request reached Jetty and hangs there").isEqualTo(1);
+            cancel(30);
+            awaitHeld(0); // the upstream timeout is far longer: only the abort closes the connection this soon
+            assertThat(sandbox.heldConnections()).as("the server closed its upstream connection").isZero();
+            assertThat(answer(30, 1)).as("no answer for the cancelled call").isNull();
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    private static void awaitHeld(int count) throws InterruptedException {
+        for (int i = 0; i < 100 && sandbox.heldConnections() != count; i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void cancellingRunTaskWhileItWaitsLeavesExactlyOneRun() throws Exception {
         int before = sandbox.requests().matching("POST", "/api/v1/run/demo/pdf-amber-hawk").size();
         raw.send(call(20, "run-task", "{\"task\":\"pdf-amber-hawk\",\"wait_seconds\":120}", null));
