@@ -46,10 +46,17 @@ public final class RunbookTools {
 
     private final ToolContext ctx;
     private final ApiErrors errors;
+    private final LocalFiles files;
 
     public RunbookTools(ToolContext ctx) {
+        // no upload size limit here: a runbook has its own, smaller one (MAX_RUNBOOK_BYTES)
+        this(ctx, new LocalFiles(ctx.settings().filesRoots(), Long.MAX_VALUE, Path.of(""), LocalFiles.userHome()));
+    }
+
+    RunbookTools(ToolContext ctx, LocalFiles files) {
         this.ctx = ctx;
         this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl());
+        this.files = files;
     }
 
     /** The launch plan: what will be sent, derived from the arguments and the frontmatter. */
@@ -101,45 +108,18 @@ public final class RunbookTools {
         return text;
     }
 
-    /** Reads a local runbook; only files under the allowed roots (symlinks resolved) are read. */
+    /** Reads a local runbook, resolved and checked exactly like the local files of upload-file and run-task. */
     String read(String given) {
-        List<Path> roots = ctx.settings().filesRoots();
-        Path p;
+        LocalFiles.Checked f = files.check("runbook_path", given);
+        if (f.size() > MAX_RUNBOOK_BYTES) {
+            throw ToolError.argument("runbook_path", "is larger than 1 MB; a runbook that large makes agents "
+                    + "chat instead of work. Shorten it.");
+        }
         try {
-            p = Path.of(given);
-        } catch (RuntimeException e) {
-            throw ToolError.argument("runbook_path", "is not a valid path");
+            return Files.readString(f.real(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ToolError.argument("runbook_path", "cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        List<Path> candidates = p.isAbsolute() ? List.of(p) : roots.stream().map(r -> r.resolve(p)).toList();
-        for (Path cand : candidates) {
-            if (!Files.exists(cand)) {
-                continue;
-            }
-            try {
-                Path real = cand.toRealPath();
-                boolean inside = false;
-                for (Path r : roots) {
-                    if (Files.exists(r) && real.startsWith(r.toRealPath())) {
-                        inside = true;
-                    }
-                }
-                if (!inside) {
-                    throw ToolError.argument("runbook_path", "is outside the directories this server may read " + roots
-                            + " (set with --files-root). Move the file there or pass its text as runbook.");
-                }
-                if (!Files.isRegularFile(real)) {
-                    throw ToolError.argument("runbook_path", "is not a regular file");
-                }
-                if (Files.size(real) > MAX_RUNBOOK_BYTES) {
-                    throw ToolError.argument("runbook_path", "is larger than 1 MB; a runbook that large makes agents "
-                            + "chat instead of work. Shorten it.");
-                }
-                return Files.readString(real, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw ToolError.argument("runbook_path", "cannot be read (" + e.getClass().getSimpleName() + ")");
-            }
-        }
-        throw ToolError.argument("runbook_path", "no such file" + (p.isAbsolute() ? "" : " under " + roots));
     }
 
     Plan plan(ToolCall call, Runbook rb) {

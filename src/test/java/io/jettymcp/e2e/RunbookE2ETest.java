@@ -86,7 +86,7 @@ class RunbookE2ETest extends DemoServerTest {
 
     @Test
     void runbookFileStartsAndReturnsIdsWithVariablesInTheJettyBlock() {
-        JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-e2e", "runbook_path", "RUNBOOK.md",
+        JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-e2e", "runbook_path", "~/RUNBOOK.md",
                 "template_variables", Map.of("sample_size", "7")));
         String id = out.path("trajectory_id").asText();
         assertThat(out.path("started").asBoolean()).isTrue();
@@ -136,8 +136,11 @@ class RunbookE2ETest extends DemoServerTest {
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK, "model", " ")))
                 .contains("empty");
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t"))).contains("runbook_path");
-        assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/hostname")))
-                .contains("outside");
+        // outside the allowed folders an existing and a missing file are refused alike, as for upload-file
+        String existing = server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/hostname"));
+        String missing = server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/no-such-rb.md"));
+        assertThat(existing).contains("outside the folders");
+        assertThat(missing.replace("/etc/no-such-rb.md", "/etc/hostname")).isEqualTo(existing);
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK,
                 "file_paths", List.of("file-abc123")))).contains("not a storage path");
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK,
