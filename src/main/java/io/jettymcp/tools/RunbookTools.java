@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -86,7 +85,7 @@ public final class RunbookTools {
                                     + "shown back), then run it again. Nothing was started."));
                         }
                         return trialKeys(call, env).flatMap(trial -> newest(call, plan)
-                                .flatMap(before -> start(call, rb, plan, trial, before.orElse(null))));
+                                .flatMap(before -> start(call, rb, plan, trial, before)));
                     });
         });
     }
@@ -247,16 +246,23 @@ public final class RunbookTools {
                 .onErrorResume(e -> Mono.just(false));
     }
 
-    /** The id of the task's newest trajectory (empty when none or unknown), to recognise a new run later. */
-    private Mono<Optional<String>> newest(ToolCall call, Plan plan) {
+    /**
+     * The task's newest trajectory at one moment: {@code id} null when it has none. {@code known} is false
+     * when the look-up failed, so "no trajectory" and "could not tell" are never confused.
+     */
+    record Newest(boolean known, String id) {
+        static final Newest UNKNOWN = new Newest(false, null);
+    }
+
+    /** The task's newest trajectory, to recognise a new run later. */
+    private Mono<Newest> newest(ToolCall call, Plan plan) {
         ApiRequest req = ApiRequest.get("/api/v1/db/trajectories/" + ApiRequest.segment(plan.collection()) + "/"
                 + ApiRequest.segment(plan.task())).withQuery("limit", 1).withQuery("page", 1);
         return call.api().json(req).map(list -> {
             JsonNode rows = list.isArray() ? list : list.path("trajectories");
-            JsonNode first = rows.path(0);
-            String id = first.path("trajectory_id").asText("");
-            return id.isEmpty() ? Optional.<String>empty() : Optional.of(id);
-        }).onErrorResume(e -> Mono.just(Optional.empty()));
+            String id = rows.path(0).path("trajectory_id").asText("");
+            return new Newest(true, id.isEmpty() ? null : id);
+        }).onErrorResume(e -> Mono.just(Newest.UNKNOWN));
     }
 
     // ---- the request ---------------------------------------------------------------------------
@@ -292,7 +298,7 @@ public final class RunbookTools {
         return b;
     }
 
-    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, boolean trial, String before) {
+    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, boolean trial, Newest before) {
         ApiRequest req = ApiRequest.json("POST", CHAT_PATH, body(rb.text(), plan, trial));
         Duration bound = startBound();
         return call.api().readUntil(req, "text/event-stream, application/json", t -> metadata(t) != null)
@@ -396,23 +402,42 @@ public final class RunbookTools {
         return o;
     }
 
-    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, boolean trial, String before, String why) {
+    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, boolean trial, Newest before, String why) {
         return newest(call, plan).map(now -> {
             ObjectNode o = summary(plan, trial);
             o.put("started", "unconfirmed");
-            String id = now.orElse(null);
-            boolean fresh = id != null && !id.equals(before);
-            if (fresh) {
-                o.put("trajectory_id", id);
-                o.put("link", TrajectoryIds.link(plan.collection(), plan.task(), id));
-            }
-            o.put("note", why + ". The run may have started" + (fresh
-                    ? ": trajectory " + id + " is the task's newest and appeared after the request. "
-                    : ", but no new trajectory is listed yet. ")
-                    + "Do not run the runbook again: check list-trajectories for task '" + plan.task() + "' in a minute"
-                    + (fresh ? ", or follow " + id + " with wait-for-trajectory." : "."));
+            o.put("note", why + ". The run may have started" + unconfirmedDetail(o, plan, before, now)
+                    + "Do not run the runbook again.");
             return (JsonNode) o;
         });
+    }
+
+    /**
+     * What the newest trajectory after the request says, adding its id to {@code o}. A run counts as new only
+     * when it differs from one seen before the request: if that look-up failed, the newest may be an old run.
+     */
+    private static String unconfirmedDetail(ObjectNode o, Plan plan, Newest before, Newest now) {
+        String task = plan.task();
+        String id = now.id();
+        if (!now.known()) {
+            return ", but the task's trajectories could not be listed to look for it. Check list-trajectories for "
+                    + "task '" + task + "' in a minute. ";
+        }
+        if (id == null || (before.known() && id.equals(before.id()))) {
+            return ", but no new trajectory is listed yet. Check list-trajectories for task '" + task
+                    + "' in a minute. ";
+        }
+        if (!before.known()) {
+            o.put("newest_trajectory_id", id);
+            return ", but it cannot be told whether the task's newest trajectory " + id + " is this run or an earlier "
+                    + "one: listing the trajectories before the request failed. Check with get-trajectory(task='" + task
+                    + "', trajectory_id='" + id + "') that it was created just now and carries this runbook's "
+                    + "instruction in init_params, or check list-trajectories for task '" + task + "' in a minute. ";
+        }
+        o.put("trajectory_id", id);
+        o.put("link", TrajectoryIds.link(plan.collection(), task, id));
+        return ": trajectory " + id + " is the task's newest and appeared after the request. Follow it with "
+                + "wait-for-trajectory, or check list-trajectories for task '" + task + "' in a minute. ";
     }
 
     private ObjectNode summary(Plan plan, boolean trial) {
