@@ -225,8 +225,10 @@ final class ChatApi {
         }
         ObjectNode trial = null;
         boolean trialKeys = false;
+        // as on the run endpoints: only an explicit use_trial_keys=false opts out of the trial keys
+        boolean optedOut = j.path("use_trial_keys").isBoolean() && !j.get("use_trial_keys").asBoolean();
         if (c.trial.active) {
-            if (c.trial.remaining() > 0) {
+            if (!optedOut && c.trial.remaining() > 0) {
                 c.trial.runsUsed++;
                 trialKeys = true;
             }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -45,6 +46,7 @@ final class RunsApi {
         }
         JsonNode given = form.jsonObject("init_params");
         JsonNode secrets = form.jsonObject("secret_params"); // validated, used for key detection, never stored
+        Boolean useTrialKeys = formBool(form, "use_trial_keys");
         String sub = blankToNull(form.text("subscription_credential"));
         if (sub != null && !SUBSCRIPTIONS.contains(sub)) {
             throw ApiError.validation(List.of("body", "subscription_credential"),
@@ -80,7 +82,9 @@ final class RunsApi {
         ObjectNode trialJson = null;
         boolean trialKeys = false;
         if (c.trial.active) {
-            if (c.trial.remaining() > 0) {
+            // absent or true: eligible runs get the trial keys (§2.3 accepts both); an explicit false opts out,
+            // so the run needs its own provider key and does not count against the trial
+            if (!Boolean.FALSE.equals(useTrialKeys) && c.trial.remaining() > 0) {
                 c.trial.runsUsed++;
                 trialKeys = true;
             }
@@ -185,6 +189,20 @@ final class RunsApi {
             }
         }
         return false;
+    }
+
+    /** A bool form field as FastAPI/pydantic parse it: null when absent or blank, 422 for unreadable text. */
+    static Boolean formBool(Form form, String name) {
+        String v = blankToNull(form.text(name));
+        if (v == null) {
+            return null;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "t", "yes", "y", "on", "1" -> true;
+            case "false", "f", "no", "n", "off", "0" -> false;
+            default -> throw ApiError.validation(List.of("body", name),
+                    "Input should be a valid boolean, unable to interpret input", "bool_parsing");
+        };
     }
 
     static String blankToNull(String s) {

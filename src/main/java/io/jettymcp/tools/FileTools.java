@@ -90,25 +90,39 @@ public final class FileTools {
     }
 
     public Mono<JsonNode> list(ToolCall call) {
-        Mono<String> prefix = call.has("prefix") ? Mono.just(call.str("prefix"))
-                : call.tenant().scope().resolve(ctx.settings().pinnedCollection())
+        Mono<String> prefix = call.has("prefix") ? Mono.just(withinCollection(call.str("prefix")))
+                : call.tenant().scope().resolve(ctx.settings().pinnedCollection()).map(c -> c + "/")
                 .onErrorMap(e -> e instanceof ToolError && e.getMessage().startsWith("Invalid argument 'collection'"),
                         e -> ToolError.argument("prefix", "is needed: this token may use several collections, so start "
                                 + "the prefix with one (list-collections shows them)."));
         return prefix.flatMap(p -> call.api().json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", p)).map(answer -> {
             JsonNode list = answer.isArray() ? answer : answer.path("files");
+            List<JsonNode> own = new ArrayList<>();
+            String collection = p.substring(0, p.indexOf('/') + 1);
+            list.forEach(f -> {
+                String path = f.isTextual() ? f.asText() : f.path("path").asText(null);
+                if (path == null || path.startsWith(collection)) {
+                    own.add(f); // a second line of defence: never another collection's file, whatever Jetty matched
+                }
+            });
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("prefix", p);
             ArrayNode out = o.putArray("files");
-            for (int i = 0; i < list.size() && i < LIST_CAP; i++) {
-                out.add(list.get(i));
-            }
-            o.put("count", list.size());
-            if (list.size() > LIST_CAP) {
-                o.put("more", (list.size() - LIST_CAP) + " more files; narrow the prefix.");
+            own.stream().limit(LIST_CAP).forEach(out::add);
+            o.put("count", own.size());
+            if (own.size() > LIST_CAP) {
+                o.put("more", (own.size() - LIST_CAP) + " more files; narrow the prefix.");
             }
             return o;
         }));
+    }
+
+    /**
+     * Jetty matches the prefix with a plain startsWith, so a bare collection name ("demo") would also list
+     * collections whose names start with it ("demo-other/…"): a prefix without '/' is the collection itself.
+     */
+    static String withinCollection(String prefix) {
+        return prefix.contains("/") ? prefix : prefix + "/";
     }
 
     public Mono<JsonNode> download(ToolCall call) {

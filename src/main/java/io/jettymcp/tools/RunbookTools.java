@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -46,10 +45,17 @@ public final class RunbookTools {
 
     private final ToolContext ctx;
     private final ApiErrors errors;
+    private final LocalFiles files;
 
     public RunbookTools(ToolContext ctx) {
+        // no upload size limit here: a runbook has its own, smaller one (MAX_RUNBOOK_BYTES)
+        this(ctx, new LocalFiles(ctx.settings().filesRoots(), Long.MAX_VALUE, Path.of(""), LocalFiles.userHome()));
+    }
+
+    RunbookTools(ToolContext ctx, LocalFiles files) {
         this.ctx = ctx;
         this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl());
+        this.files = files;
     }
 
     /** The launch plan: what will be sent, derived from the arguments and the frontmatter. */
@@ -79,7 +85,7 @@ public final class RunbookTools {
                                     + "shown back), then run it again. Nothing was started."));
                         }
                         return trialKeys(call, env).flatMap(trial -> newest(call, plan)
-                                .flatMap(before -> start(call, rb, plan, trial, before.orElse(null))));
+                                .flatMap(before -> start(call, rb, plan, trial, before)));
                     });
         });
     }
@@ -101,45 +107,18 @@ public final class RunbookTools {
         return text;
     }
 
-    /** Reads a local runbook; only files under the allowed roots (symlinks resolved) are read. */
+    /** Reads a local runbook, resolved and checked exactly like the local files of upload-file and run-task. */
     String read(String given) {
-        List<Path> roots = ctx.settings().filesRoots();
-        Path p;
+        LocalFiles.Checked f = files.check("runbook_path", given);
+        if (f.size() > MAX_RUNBOOK_BYTES) {
+            throw ToolError.argument("runbook_path", "is larger than 1 MB; a runbook that large makes agents "
+                    + "chat instead of work. Shorten it.");
+        }
         try {
-            p = Path.of(given);
-        } catch (RuntimeException e) {
-            throw ToolError.argument("runbook_path", "is not a valid path");
+            return Files.readString(f.real(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ToolError.argument("runbook_path", "cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        List<Path> candidates = p.isAbsolute() ? List.of(p) : roots.stream().map(r -> r.resolve(p)).toList();
-        for (Path cand : candidates) {
-            if (!Files.exists(cand)) {
-                continue;
-            }
-            try {
-                Path real = cand.toRealPath();
-                boolean inside = false;
-                for (Path r : roots) {
-                    if (Files.exists(r) && real.startsWith(r.toRealPath())) {
-                        inside = true;
-                    }
-                }
-                if (!inside) {
-                    throw ToolError.argument("runbook_path", "is outside the directories this server may read " + roots
-                            + " (set with --files-root). Move the file there or pass its text as runbook.");
-                }
-                if (!Files.isRegularFile(real)) {
-                    throw ToolError.argument("runbook_path", "is not a regular file");
-                }
-                if (Files.size(real) > MAX_RUNBOOK_BYTES) {
-                    throw ToolError.argument("runbook_path", "is larger than 1 MB; a runbook that large makes agents "
-                            + "chat instead of work. Shorten it.");
-                }
-                return Files.readString(real, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw ToolError.argument("runbook_path", "cannot be read (" + e.getClass().getSimpleName() + ")");
-            }
-        }
-        throw ToolError.argument("runbook_path", "no such file" + (p.isAbsolute() ? "" : " under " + roots));
     }
 
     Plan plan(ToolCall call, Runbook rb) {
@@ -267,16 +246,23 @@ public final class RunbookTools {
                 .onErrorResume(e -> Mono.just(false));
     }
 
-    /** The id of the task's newest trajectory (empty when none or unknown), to recognise a new run later. */
-    private Mono<Optional<String>> newest(ToolCall call, Plan plan) {
+    /**
+     * The task's newest trajectory at one moment: {@code id} null when it has none. {@code known} is false
+     * when the look-up failed, so "no trajectory" and "could not tell" are never confused.
+     */
+    record Newest(boolean known, String id) {
+        static final Newest UNKNOWN = new Newest(false, null);
+    }
+
+    /** The task's newest trajectory, to recognise a new run later. */
+    private Mono<Newest> newest(ToolCall call, Plan plan) {
         ApiRequest req = ApiRequest.get("/api/v1/db/trajectories/" + ApiRequest.segment(plan.collection()) + "/"
                 + ApiRequest.segment(plan.task())).withQuery("limit", 1).withQuery("page", 1);
         return call.api().json(req).map(list -> {
             JsonNode rows = list.isArray() ? list : list.path("trajectories");
-            JsonNode first = rows.path(0);
-            String id = first.path("trajectory_id").asText("");
-            return id.isEmpty() ? Optional.<String>empty() : Optional.of(id);
-        }).onErrorResume(e -> Mono.just(Optional.empty()));
+            String id = rows.path(0).path("trajectory_id").asText("");
+            return new Newest(true, id.isEmpty() ? null : id);
+        }).onErrorResume(e -> Mono.just(Newest.UNKNOWN));
     }
 
     // ---- the request ---------------------------------------------------------------------------
@@ -312,7 +298,7 @@ public final class RunbookTools {
         return b;
     }
 
-    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, boolean trial, String before) {
+    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, boolean trial, Newest before) {
         ApiRequest req = ApiRequest.json("POST", CHAT_PATH, body(rb.text(), plan, trial));
         Duration bound = startBound();
         return call.api().readUntil(req, "text/event-stream, application/json", t -> metadata(t) != null)
@@ -416,23 +402,42 @@ public final class RunbookTools {
         return o;
     }
 
-    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, boolean trial, String before, String why) {
+    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, boolean trial, Newest before, String why) {
         return newest(call, plan).map(now -> {
             ObjectNode o = summary(plan, trial);
             o.put("started", "unconfirmed");
-            String id = now.orElse(null);
-            boolean fresh = id != null && !id.equals(before);
-            if (fresh) {
-                o.put("trajectory_id", id);
-                o.put("link", TrajectoryIds.link(plan.collection(), plan.task(), id));
-            }
-            o.put("note", why + ". The run may have started" + (fresh
-                    ? ": trajectory " + id + " is the task's newest and appeared after the request. "
-                    : ", but no new trajectory is listed yet. ")
-                    + "Do not run the runbook again: check list-trajectories for task '" + plan.task() + "' in a minute"
-                    + (fresh ? ", or follow " + id + " with wait-for-trajectory." : "."));
+            o.put("note", why + ". The run may have started" + unconfirmedDetail(o, plan, before, now)
+                    + "Do not run the runbook again.");
             return (JsonNode) o;
         });
+    }
+
+    /**
+     * What the newest trajectory after the request says, adding its id to {@code o}. A run counts as new only
+     * when it differs from one seen before the request: if that look-up failed, the newest may be an old run.
+     */
+    private static String unconfirmedDetail(ObjectNode o, Plan plan, Newest before, Newest now) {
+        String task = plan.task();
+        String id = now.id();
+        if (!now.known()) {
+            return ", but the task's trajectories could not be listed to look for it. Check list-trajectories for "
+                    + "task '" + task + "' in a minute. ";
+        }
+        if (id == null || (before.known() && id.equals(before.id()))) {
+            return ", but no new trajectory is listed yet. Check list-trajectories for task '" + task
+                    + "' in a minute. ";
+        }
+        if (!before.known()) {
+            o.put("newest_trajectory_id", id);
+            return ", but it cannot be told whether the task's newest trajectory " + id + " is this run or an earlier "
+                    + "one: listing the trajectories before the request failed. Check with get-trajectory(task='" + task
+                    + "', trajectory_id='" + id + "') that it was created just now and carries this runbook's "
+                    + "instruction in init_params, or check list-trajectories for task '" + task + "' in a minute. ";
+        }
+        o.put("trajectory_id", id);
+        o.put("link", TrajectoryIds.link(plan.collection(), task, id));
+        return ": trajectory " + id + " is the task's newest and appeared after the request. Follow it with "
+                + "wait-for-trajectory, or check list-trajectories for task '" + task + "' in a minute. ";
     }
 
     private ObjectNode summary(Plan plan, boolean trial) {

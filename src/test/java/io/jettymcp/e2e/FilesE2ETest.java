@@ -1,6 +1,11 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.config.Token;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
@@ -88,13 +93,34 @@ class FilesE2ETest {
         JsonNode t = server.ok("wait-for-trajectory", Map.of("task", "image-gen", "trajectory_id", id, "timeout_seconds", 10));
         String image = t.path("steps").path("generate").path("outputs").path("images").get(0).path("path").asText();
         JsonNode listed = server.ok("list-files", Map.of());
-        assertThat(listed.path("prefix").asText()).isEqualTo("demo");
+        assertThat(listed.path("prefix").asText()).isEqualTo("demo/");
         assertThat(listed.path("files").toString()).contains(image);
 
         JsonNode down = server.ok("download-file", Map.of("path", image, "save_as", "pics/lighthouse.png"));
         assertThat(down.path("saved_to").asText()).isEqualTo(downloads.resolve("pics/lighthouse.png").toString());
         assertThat(down.has("content")).isFalse();
         assertThat(down.path("bytes").asInt()).isGreaterThan(0);
+    }
+
+    @Test
+    void listingTheOwnCollectionNeverShowsOneWhoseNameStartsWithIt() throws Exception {
+        // a collection the demo key cannot use, named so that Jetty's startsWith matches "demo" against it
+        ObjectMapper m = new ObjectMapper();
+        JettyApi user = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.USER_TOKEN, "t"),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "e2e");
+        user.json(ApiRequest.json("POST", "/api/v1/collections/", m.createObjectNode().put("name", "demo-other"))).block();
+        Path note = Files.writeString(outside.resolve("other-note.txt"), "not demo's");
+        user.json(ApiRequest.multipart("/api/v1/sandbox/upload", Map.of("collection", "demo-other"),
+                List.of(new ApiRequest.FilePart("files", note, "other-note.txt")))).block();
+        sandbox.requests().clear();
+
+        for (Map<String, Object> args : List.<Map<String, Object>>of(Map.of(), Map.of("prefix", "demo"))) {
+            JsonNode listed = server.ok("list-files", args);
+            assertThat(listed.path("prefix").asText()).as(args.toString()).isEqualTo("demo/");
+            assertThat(listed.toString()).as(args.toString()).doesNotContain("demo-other").doesNotContain("other-note");
+        }
+        assertThat(sandbox.requests().matching("GET", "/api/v1/list-files"))
+                .allSatisfy(r -> assertThat(r.query()).isEqualTo("prefix=demo%2F"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunbookE2ETest extends DemoServerTest {
 
+    private static final ObjectMapper M = new ObjectMapper();
 
     static final String RUNBOOK = """
             ---
@@ -86,7 +88,7 @@ class RunbookE2ETest extends DemoServerTest {
 
     @Test
     void runbookFileStartsAndReturnsIdsWithVariablesInTheJettyBlock() {
-        JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-e2e", "runbook_path", "RUNBOOK.md",
+        JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-e2e", "runbook_path", "~/RUNBOOK.md",
                 "template_variables", Map.of("sample_size", "7")));
         String id = out.path("trajectory_id").asText();
         assertThat(out.path("started").asBoolean()).isTrue();
@@ -136,8 +138,11 @@ class RunbookE2ETest extends DemoServerTest {
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK, "model", " ")))
                 .contains("empty");
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t"))).contains("runbook_path");
-        assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/hostname")))
-                .contains("outside");
+        // outside the allowed folders an existing and a missing file are refused alike, as for upload-file
+        String existing = server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/hostname"));
+        String missing = server.error("run-runbook", args("collection", "demo", "task", "t", "runbook_path", "/etc/no-such-rb.md"));
+        assertThat(existing).contains("outside the folders");
+        assertThat(missing.replace("/etc/no-such-rb.md", "/etc/hostname")).isEqualTo(existing);
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK,
                 "file_paths", List.of("file-abc123")))).contains("not a storage path");
         assertThat(server.error("run-runbook", args("collection", "demo", "task", "t", "runbook", RUNBOOK,
@@ -189,7 +194,7 @@ class RunbookE2ETest extends DemoServerTest {
         CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
             try {
                 Thread.sleep(800);
-                return startRunDirectly("demo", "text-echo");
+                return startRunDirectly("demo", "text-echo").statusCode();
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -206,7 +211,27 @@ class RunbookE2ETest extends DemoServerTest {
         assertThat(lists).hasSize(2); // the newest before the start, and again after the bound
     }
 
-    private int startRunDirectly(String c, String t) throws Exception {
+    @Test
+    void whenTheNewestCouldNotBeListedBeforeTheStartAnOlderRunIsNotCalledNew() throws Exception {
+        HttpResponse<String> earlier = startRunDirectly("demo", "text-echo");
+        assertThat(earlier.statusCode()).isEqualTo(200);
+        String wf = M.readTree(earlier.body()).path("workflow_id").asText();
+        String old = wf.substring(wf.lastIndexOf("--") + 2);
+        // the look-up before the start fails, then the start is never confirmed
+        sandbox.faults().add(FaultRule.status("GET", "/api/v1/db/trajectories/demo/text-echo", 403).withTimes(1));
+        sandbox.faults().add(FaultRule.hang("POST", "/v1/chat/completions"));
+        JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "text-echo", "runbook", RUNBOOK));
+        assertThat(out.path("started").asText()).isEqualTo("unconfirmed");
+        assertThat(out.has("trajectory_id")).as("the earlier run must not be offered as this one").isFalse();
+        assertThat(out.has("link")).isFalse();
+        assertThat(out.path("newest_trajectory_id").asText()).isEqualTo(old);
+        assertThat(out.path("note").asText()).doesNotContain("appeared after the request")
+                .contains("cannot be told").contains(old).contains("get-trajectory").contains("Do not run");
+        chat();
+        assertThat(sandbox.requests().matching("GET", "/api/v1/db/trajectories/demo/text-echo")).hasSize(2);
+    }
+
+    private HttpResponse<String> startRunDirectly(String c, String t) throws Exception {
         String boundary = "e2eBoundary7";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"init_params\"\r\n\r\n{}\r\n--" + boundary + "--\r\n";
         HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/api/v1/run/" + c + "/" + t))
@@ -214,6 +239,6 @@ class RunbookE2ETest extends DemoServerTest {
                 .header("User-Agent", "jetty-mcp-e2e/1.0")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 }

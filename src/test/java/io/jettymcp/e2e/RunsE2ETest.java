@@ -8,6 +8,7 @@ import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.sandbox.SandboxSwitches;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -59,13 +60,18 @@ class RunsE2ETest {
     @BeforeEach
     void clean() {
         sandbox.requests().clear();
+        // every test meets the sandbox's default quirks, as a fresh SandboxSwitches holds them
+        SandboxSwitches defaults = new SandboxSwitches();
+        assertThat(sandbox.switches().nullStatusForWorkflowId()).as("nullStatusForWorkflowId left changed by a test")
+                .isEqualTo(defaults.nullStatusForWorkflowId());
+        assertThat(sandbox.switches().labelRaceMillis()).as("labelRaceMillis left changed by a test")
+                .isEqualTo(defaults.labelRaceMillis());
     }
 
     @AfterEach
     void noFaults() {
         sandbox.faults().clear();
-        sandbox.switches().labelRaceMillis(0);
-        sandbox.switches().nullStatusForWorkflowId(false);
+        sandbox.switches().reset(); // the defaults, not "off": e.g. the null-status quirk is on by default
     }
 
     private static String run(String task, Map<String, Object> args) {

@@ -117,6 +117,24 @@ class ChatTest extends SandboxTestBase {
     }
 
     @Test
+    void runbookUseTrialKeysFalseOptsOutOfTheTrial() {
+        sandbox.switches().chat500WithMetadata(true); // answer at once; the run still starts
+        String body = runbookBody("rb-own-keys", ",\"use_trial_keys\":false", false)
+                .replace("\"collection\":\"demo\"", "\"collection\":\"acme\"");
+        Http.Resp r = http.post("/v1/chat/completions", ACME, body);
+        assertThat(r.json().at("/jetty_metadata/trial/runs_used").asInt()).isZero();
+        String tid = r.json().at("/jetty_metadata/trajectory_id").asText();
+        sandbox.clock().advance(Duration.ofSeconds(40));
+        JsonNode t = http.get("/api/v1/db/trajectory/acme/rb-own-keys/" + tid, ACME).json();
+        assertThat(t.at("/steps/run/outputs/success").asBoolean(true)).isFalse();
+        assertThat(t.toString()).contains("no credentials for provider");
+        assertThat(http.get("/api/v1/trial/acme", ACME).json().get("runs_used").asInt()).isZero();
+
+        Http.Resp trial = http.post("/v1/chat/completions", ACME, body.replace("\"use_trial_keys\":false", "\"use_trial_keys\":true"));
+        assertThat(trial.json().at("/jetty_metadata/trial/runs_used").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void webhookIsSignedAndDelivered() throws Exception {
         BlockingQueue<Map<String, String>> got = new LinkedBlockingQueue<>();
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

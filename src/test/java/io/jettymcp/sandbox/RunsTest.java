@@ -359,6 +359,32 @@ class RunsTest extends SandboxTestBase {
     }
 
     @Test
+    void useTrialKeysFalseOptsOutOfAnActiveTrial() {
+        Http.Resp r = http.multipart("/api/v1/run/acme/triage", ACME, form("init_params", "{}", "use_trial_keys", "false"));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().at("/trial/runs_used").asInt()).as("an opted-out run is not a trial run").isZero();
+        assertThat(r.json().at("/trial/runs_remaining").asInt()).isEqualTo(10);
+        advance(2);
+        // acme has no provider key of its own: the run fails the way any run without keys does
+        JsonNode t = traj(ACME, "acme", "triage", idOf(r.json()));
+        assertThat(t.get("status").asText()).isEqualTo("failed");
+        assertThat(t.get("error").asText()).contains("OPENROUTER_API_KEY").contains("API key missing");
+        assertThat(http.get("/api/v1/trial/acme", ACME).json().get("runs_used").asInt()).isZero();
+
+        // "true" and an absent field keep using the trial
+        Http.Resp yes = http.multipart("/api/v1/run/acme/triage", ACME, form("init_params", "{}", "use_trial_keys", "true"));
+        assertThat(yes.json().at("/trial/runs_used").asInt()).isEqualTo(1);
+        assertThat(run(ACME, "acme", "triage", "{}").at("/trial/runs_used").asInt()).isEqualTo(2);
+        advance(2);
+        assertThat(traj(ACME, "acme", "triage", idOf(yes.json())).get("status").asText()).isEqualTo("completed");
+
+        Http.Resp bad = http.multipart("/api/v1/run/acme/triage", ACME, form("init_params", "{}", "use_trial_keys", "maybe"));
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().at("/detail/0/loc/1").asText()).isEqualTo("use_trial_keys");
+        assertThat(http.get("/api/v1/trial/acme", ACME).json().get("runs_used").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void noProviderKeyAndNoTrialFailsLlmSteps() {
         http.json("PATCH", "/api/v1/collections/demo/environment", DEMO, "{\"environment_variables\":{\"OPENROUTER_API_KEY\":null}}");
         String id = idOf(run(DEMO, "demo", "simple-chat", "{}"));

@@ -1,5 +1,6 @@
 package io.jettymcp.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
@@ -10,6 +11,7 @@ import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
@@ -82,12 +84,55 @@ class FileToolsTest {
                     assertThatThrownBy(() -> tools.list(call).block()).isInstanceOf(ToolError.class)
                             .hasMessageContaining("'prefix'").hasMessageContaining("list-collections");
                 } else {
-                    assertThat(tools.list(call).block().path("prefix").asText()).isEqualTo("demo");
+                    assertThat(tools.list(call).block().path("prefix").asText()).isEqualTo("demo/");
                 }
             }
         } finally {
             sandbox.close();
         }
+    }
+
+    @Test
+    void listFilesNeverReachesACollectionWhoseNameStartsWithTheOwnOne() throws Exception {
+        SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
+        try {
+            ObjectMapper m = new ObjectMapper();
+            JettyApi user = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.USER_TOKEN, "t"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
+            JettyApi demo = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
+            user.json(ApiRequest.json("POST", "/api/v1/collections/", m.createObjectNode().put("name", "demo-other"))).block();
+            Path local = Files.writeString(tmp.resolve("note.txt"), "n");
+            String theirs = upload(user, "demo-other", local);
+            String ours = upload(demo, "demo", local);
+            // Jetty itself matches "demo" against "demo-other/…": the listing must not rely on it
+            assertThat(demo.json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", "demo")).block().toString())
+                    .contains(theirs);
+
+            FileTools tools = new FileTools(RunToolsTest.context(new Redactor()));
+            Tenant tenant = new Tenant(demo, new CollectionScope(Set.of(), demo));
+            for (ObjectNode args : List.of(m.createObjectNode(), m.createObjectNode().put("prefix", "demo"))) {
+                JsonNode out = tools.list(new ToolCall(null, args, null, tenant, ToolCall.Progress.NONE)).block();
+                assertThat(out.path("prefix").asText()).as(args.toString()).isEqualTo("demo/");
+                assertThat(out.path("files").toString()).contains(ours).doesNotContain("demo-other");
+            }
+
+            // and whatever Jetty answers, paths of another collection are left out
+            sandbox.faults().add(FaultRule.status("GET", "/api/v1/list-files", 200).withBody(
+                    "{\"files\":[{\"path\":\"demo-other/x/a.txt\"},\"demo-other/y.txt\",{\"path\":\"demo/x/b.txt\"}]}"));
+            JsonNode out = tools.list(new ToolCall(null, m.createObjectNode().put("prefix", "demo/x"), null, tenant,
+                    ToolCall.Progress.NONE)).block();
+            assertThat(out.path("files").toString()).isEqualTo("[{\"path\":\"demo/x/b.txt\"}]");
+            assertThat(out.path("count").asInt()).isEqualTo(1);
+        } finally {
+            sandbox.close();
+        }
+    }
+
+    private static String upload(JettyApi api, String collection, Path file) {
+        return api.json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of("collection", collection),
+                List.of(new ApiRequest.FilePart("files", file, file.getFileName().toString())))).block()
+                .path("file_paths").get(0).asText();
     }
 
     @Test

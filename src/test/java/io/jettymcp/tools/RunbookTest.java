@@ -174,18 +174,38 @@ class RunbookTest {
     }
 
     @Test
-    void localRunbooksOnlyUnderTheAllowedRoots(@TempDir Path dir) throws Exception {
+    void localRunbooksAreResolvedAndCheckedLikeOtherLocalFiles(@TempDir Path dir) throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
+        Path home = Files.createDirectories(root.resolve("home"));
         Files.writeString(root.resolve("RUNBOOK.md"), "hello");
+        Files.writeString(home.resolve("HOME.md"), "from home");
         Path outside = Files.writeString(dir.resolve("secret.md"), "nope");
         Files.createSymbolicLink(root.resolve("link.md"), outside);
-        RunbookTools tools = new RunbookTools(ctx(root));
+        Files.writeString(root.resolve("huge.md"), "x".repeat(1024 * 1024 + 1));
+        // the working directory and home are the root and a folder in it, as LocalFilesTest sets them up
+        RunbookTools tools = new RunbookTools(ctx(root), new LocalFiles(List.of(root), Long.MAX_VALUE, root, home));
         assertThat(tools.read("RUNBOOK.md")).isEqualTo("hello");
         assertThat(tools.read(root.resolve("RUNBOOK.md").toString())).isEqualTo("hello");
-        assertThatThrownBy(() -> tools.read(outside.toString())).hasMessageContaining("outside");
-        assertThatThrownBy(() -> tools.read("link.md")).hasMessageContaining("outside");
-        assertThatThrownBy(() -> tools.read("../secret.md")).hasMessageContaining("outside");
-        assertThatThrownBy(() -> tools.read("missing.md")).hasMessageContaining("no such file");
+        assertThat(tools.read("~/HOME.md")).as("~/ is the home directory, as for upload-file").isEqualTo("from home");
+        assertThatThrownBy(() -> tools.read("link.md")).hasMessageContaining("link to a file outside");
+        assertThatThrownBy(() -> tools.read("../secret.md")).hasMessageContaining("outside the folders");
+        assertThatThrownBy(() -> tools.read("missing.md")).hasMessageContaining("'runbook_path'")
+                .hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> tools.read("huge.md")).hasMessageContaining("larger than 1 MB");
+        // outside the roots, an existing and a missing file get the same answer: it must not reveal which exists
+        String existing = errorOf(() -> tools.read(outside.toString()));
+        String missing = errorOf(() -> tools.read(dir.resolve("no-such.md").toString()));
+        assertThat(existing).contains("outside the folders").contains("'runbook_path'");
+        assertThat(missing.replace("no-such.md", "secret.md")).isEqualTo(existing);
+    }
+
+    private static String errorOf(Runnable r) {
+        try {
+            r.run();
+        } catch (ToolError e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a ToolError");
     }
 
     static ToolContext ctx(Path root) {
