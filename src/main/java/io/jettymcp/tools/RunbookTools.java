@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -233,17 +234,22 @@ public final class RunbookTools {
         return model.replaceFirst("-(\\d+)-(\\d+)$", "-$1.$2");
     }
 
-    /** use_trial_keys as given; by default only when the trial is active and the collection has no provider key. */
-    private Mono<Boolean> trialKeys(ToolCall call, Map<String, Boolean> env) {
+    /**
+     * use_trial_keys to send: as given (false included, so Jetty does not apply trial keys on its own);
+     * by default true only when the trial is active and the collection has no provider key, and
+     * otherwise nothing, as run-task does.
+     */
+    private Mono<Optional<Boolean>> trialKeys(ToolCall call, Map<String, Boolean> env) {
         if (call.has("use_trial_keys")) {
-            return Mono.just(call.bool("use_trial_keys", false));
+            return Mono.just(Optional.of(call.bool("use_trial_keys", false)));
         }
         if (EnvTools.anyProviderKey(env)) {
-            return Mono.just(false);
+            return Mono.just(Optional.empty());
         }
         return call.api().json(ApiRequest.get("/api/v1/trial/" + ApiRequest.segment(call.collection())))
-                .map(t -> EnvTools.trialActive(t) && t.path("runs_remaining").asInt(1) > 0)
-                .onErrorResume(e -> Mono.just(false));
+                .map(t -> EnvTools.trialActive(t) && t.path("runs_remaining").asInt(1) > 0
+                        ? Optional.of(true) : Optional.<Boolean>empty())
+                .onErrorResume(e -> Mono.just(Optional.empty()));
     }
 
     /**
@@ -267,7 +273,7 @@ public final class RunbookTools {
 
     // ---- the request ---------------------------------------------------------------------------
 
-    ObjectNode body(String text, Plan plan, boolean trial) {
+    ObjectNode body(String text, Plan plan, Optional<Boolean> trial) {
         ObjectNode b = ctx.mapper().createObjectNode();
         b.put("model", plan.model());
         ArrayNode messages = b.putArray("messages");
@@ -292,13 +298,11 @@ public final class RunbookTools {
         if (!plan.files().isEmpty()) {
             plan.files().forEach(j.putArray("file_paths")::add);
         }
-        if (trial) {
-            j.put("use_trial_keys", true);
-        }
+        trial.ifPresent(v -> j.put("use_trial_keys", v));
         return b;
     }
 
-    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, boolean trial, Newest before) {
+    private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, Optional<Boolean> trial, Newest before) {
         ApiRequest req = ApiRequest.json("POST", CHAT_PATH, body(rb.text(), plan, trial));
         Duration bound = startBound();
         return call.api().readUntil(req, "text/event-stream, application/json", t -> metadata(t) != null)
@@ -383,7 +387,7 @@ public final class RunbookTools {
         }
     }
 
-    private ObjectNode started(Plan plan, boolean trial, JsonNode meta, ApiResponse res) {
+    private ObjectNode started(Plan plan, Optional<Boolean> trial, JsonNode meta, ApiResponse res) {
         ObjectNode o = summary(plan, trial);
         o.put("started", true);
         if (!TrajectoryIds.describe(o, meta, plan.collection(), plan.task())) {
@@ -402,7 +406,7 @@ public final class RunbookTools {
         return o;
     }
 
-    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, boolean trial, Newest before, String why) {
+    private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, Optional<Boolean> trial, Newest before, String why) {
         return newest(call, plan).map(now -> {
             ObjectNode o = summary(plan, trial);
             o.put("started", "unconfirmed");
@@ -440,7 +444,7 @@ public final class RunbookTools {
                 + "wait-for-trajectory, or check list-trajectories for task '" + task + "' in a minute. ";
     }
 
-    private ObjectNode summary(Plan plan, boolean trial) {
+    private ObjectNode summary(Plan plan, Optional<Boolean> trial) {
         ObjectNode o = ctx.mapper().createObjectNode();
         o.put("collection", plan.collection());
         o.put("task", plan.task());
@@ -461,7 +465,7 @@ public final class RunbookTools {
         if (!plan.secrets().isEmpty()) {
             plan.secrets().forEach(o.putArray("secrets_checked")::add);
         }
-        o.put("use_trial_keys", trial);
+        o.put("use_trial_keys", trial.orElse(false));
         if (!plan.warnings().isEmpty()) {
             plan.warnings().forEach(o.putArray("warnings")::add);
         }

@@ -161,6 +161,18 @@ class RunbookE2ETest extends DemoServerTest {
     }
 
     @Test
+    void anExplicitNoToTrialKeysIsSentSoJettyDoesNotApplyThemItself() {
+        String rb = RUNBOOK.replace("secrets:\n  OPENROUTER:\n    env: OPENROUTER_API_KEY\n    required: true\n", "");
+        JsonNode out = server.ok("run-runbook", args("collection", "acme", "task", "rb-trial", "runbook", rb,
+                "use_trial_keys", false));
+        assertThat(out.path("use_trial_keys").asBoolean()).isFalse();
+        JsonNode jetty = chat().bodyJson().path("jetty");
+        assertThat(jetty.has("use_trial_keys")).isTrue();
+        assertThat(jetty.path("use_trial_keys").asBoolean(true)).isFalse();
+        assertThat(sandbox.requests().matching("GET", "/api/v1/trial/acme")).as("no look-up for an explicit value").isEmpty();
+    }
+
+    @Test
     void a500CarryingJettyMetadataCountsAsStarted() {
         sandbox.switches().chat500WithMetadata(true);
         JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-500", "runbook", RUNBOOK));

@@ -131,7 +131,7 @@ class RunbookTest {
         RunbookTools.Plan plan = tools.plan(call, rb);
         assertThat(plan.secrets()).containsExactly("PDF_SERVICE_KEY");
         assertThat(plan.warnings()).anyMatch(s -> s.contains("audience"));
-        JsonNode body = tools.body(rb.text(), plan, false);
+        JsonNode body = tools.body(rb.text(), plan, java.util.Optional.empty());
         assertThat(body.path("model").asText()).isEqualTo("anthropic/claude-sonnet-4.6");
         assertThat(body.path("stream").asBoolean()).isTrue();
         assertThat(body.path("messages").get(0).path("content").asText()).isEqualTo(RUNBOOK);
