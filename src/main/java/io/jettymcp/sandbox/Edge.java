@@ -36,6 +36,27 @@ final class Edge {
                 """);
     }
 
+    /** Cloudflare's own error page for a 5xx it answers when the origin fails (500, 502, 503, 504; others get 502's text). */
+    static Reply html5xx(int status) {
+        int s = status <= 0 ? 502 : status;
+        String what = switch (s) {
+            case 500 -> "Internal server error";
+            case 503 -> "Service unavailable";
+            case 504 -> "Gateway time-out";
+            default -> "Bad gateway";
+        };
+        return Reply.html(s, what, """
+                <!DOCTYPE html>
+                <html lang="en-US"><head><title>flows-api.jetty.io | %d: %s</title>
+                <meta charset="UTF-8" /></head>
+                <body><div id="cf-wrapper"><div id="cf-error-details">
+                <h1><span class="cf-error-type">%s</span> <span class="cf-error-code">Error code %d</span></h1>
+                <p>The web server reported a %s error.</p>
+                <span>Cloudflare Ray ID: <strong>8f0c0ffee0dec0de</strong></span>
+                </div></div></body></html>
+                """.formatted(s, what, what, s, what.toLowerCase(java.util.Locale.ROOT)));
+    }
+
     static Reply rateLimited(int retryAfterSeconds, String body) {
         String b = body != null ? body : "{\"detail\":\"Rate limit exceeded. Please retry later.\"}";
         return Reply.raw(429, null, contentTypeOf(b), b.getBytes(StandardCharsets.UTF_8))

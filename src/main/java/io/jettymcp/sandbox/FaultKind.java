@@ -14,6 +14,8 @@ public enum FaultKind {
     HTML_524,
     /** Cloudflare 403 HTML page ("error code: 1010"). */
     HTML_1010,
+    /** Cloudflare's HTML error page with {@code status} (default 502): the edge's own 502/503/504 answer. */
+    HTML_5XX,
     /** 429 with a {@code Retry-After} header. */
     RATE_LIMIT_429,
     /** 200 {@code application/json} whose body is not valid JSON. */

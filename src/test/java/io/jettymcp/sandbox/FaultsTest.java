@@ -43,6 +43,12 @@ class FaultsTest extends SandboxTestBase {
         Http.Resp b = http.get("/api/v1/health", null);
         assertThat(b.status()).isEqualTo(403);
         assertThat(b.text()).contains("error code: 1010");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.html5xx("GET", "/api/v1/health", 503));
+        Http.Resp u = http.get("/api/v1/health", null);
+        assertThat(u.status()).isEqualTo(503);
+        assertThat(u.header("content-type")).startsWith("text/html");
+        assertThat(u.text()).contains("Error code 503").doesNotContain("524").doesNotContain("1010");
     }
 
     @Test
