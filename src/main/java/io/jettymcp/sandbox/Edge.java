@@ -76,14 +76,26 @@ final class Edge {
 
     /** A syntactically valid JSON object just over 5 MB (5 MiB + 1 KiB of payload). */
     static Reply oversized() {
-        int n = 5 * 1024 * 1024 + 1024;
-        byte[] b = new byte[n + 12];
+        return Reply.raw(200, null, "application/json", jsonOf(5 * 1024 * 1024 + 1024));
+    }
+
+    /** {@code {"data":"xxx…"}} with {@code n} bytes of payload. */
+    private static byte[] jsonOf(int n) {
         byte[] head = "{\"data\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[head.length + n + tail.length];
         System.arraycopy(head, 0, b, 0, head.length);
         java.util.Arrays.fill(b, head.length, head.length + n, (byte) 'x');
-        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(tail, 0, b, head.length + n, tail.length);
-        return Reply.raw(200, null, "application/json", java.util.Arrays.copyOf(b, head.length + n + tail.length));
+        return b;
+    }
+
+    /**
+     * A syntactically valid JSON object of 9 MiB: above the 8 MiB the MCP server's client reads, so its
+     * too-large path is taken (the 5 MB {@link #oversized} is read and then capped instead).
+     */
+    static Reply huge() {
+        return Reply.raw(200, null, "application/json", jsonOf(9 * 1024 * 1024));
     }
 
     private static String contentTypeOf(String body) {

@@ -21,5 +21,7 @@ public enum FaultKind {
     /** 200 {@code application/json} whose body is not valid JSON. */
     MALFORMED_JSON,
     /** 200 JSON body larger than 5 MB. */
-    OVERSIZED_BODY
+    OVERSIZED_BODY,
+    /** 200 JSON body of 9 MiB: more than the MCP server's client reads (8 MiB). */
+    HUGE_BODY
 }

@@ -67,6 +67,10 @@ public record FaultRule(String method, String pathRegex, FaultKind kind, int sta
         return of(method, pathRegex, FaultKind.OVERSIZED_BODY);
     }
 
+    public static FaultRule hugeBody(String method, String pathRegex) {
+        return of(method, pathRegex, FaultKind.HUGE_BODY);
+    }
+
     public FaultRule withTimes(int n) {
         return new FaultRule(method, pathRegex, kind, status, body, delayMillis, retryAfterSeconds, n, skip);
     }

@@ -187,6 +187,7 @@ public final class SandboxServer implements AutoCloseable {
             case RATE_LIMIT_429 -> Edge.rateLimited(f.retryAfterSeconds(), f.body());
             case MALFORMED_JSON -> Edge.malformedJson();
             case OVERSIZED_BODY -> Edge.oversized();
+            case HUGE_BODY -> Edge.huge();
         };
     }
 

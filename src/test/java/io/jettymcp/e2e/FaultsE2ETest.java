@@ -163,6 +163,15 @@ class FaultsE2ETest extends DemoServerTest {
     }
 
     @Test
+    void anAnswerOverTheReadLimitIsAClearErrorAndNotRetried() {
+        sandbox.faults().add(FaultRule.hugeBody("GET", TASK));
+        String err = server.error("get-task", Map.of("task", "text-echo"));
+        assertThat(err).contains("larger than 8 MB").contains("was not read").contains("Narrow the request")
+                .doesNotContain("xxxx");
+        assertThat(calls("GET", TASK)).as("a too-large answer is not a transient failure").isEqualTo(1);
+    }
+
+    @Test
     void hangIsBoundedByTheTimeout() {
         sandbox.faults().add(FaultRule.hang("GET", TASK));
         long t0 = System.nanoTime();

@@ -62,6 +62,11 @@ class FaultsTest extends SandboxTestBase {
         Http.Resp big = http.get("/api/v1/step-templates", null);
         assertThat(big.body().length).isGreaterThan(5 * 1024 * 1024);
         assertThat(big.json().get("data").asText()).startsWith("xxx");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.hugeBody("GET", "/api/v1/step-templates"));
+        Http.Resp huge = http.get("/api/v1/step-templates", null);
+        assertThat(huge.body().length).isGreaterThan(9 * 1024 * 1024);
+        assertThat(huge.json().get("data").asText()).startsWith("xxx");
     }
 
     @Test
