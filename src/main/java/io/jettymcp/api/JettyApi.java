@@ -115,7 +115,9 @@ public final class JettyApi {
                 return Mono.just(res);
             }
             JettyApiException err = errors.map(req, res);
-            if (RetryPolicy.retryableStatus(res.status()) && !res.html()) {
+            // HTML bodies too: Cloudflare's own 502/503/504 pages are HTML. Decided on the mapped status, so a
+            // page that says it is Cloudflare's 524 (the operation may still be running) is never retried.
+            if (RetryPolicy.retryableStatus(err.status())) {
                 return retryOrFail(req, policy, n, start, res.retryAfter(), err);
             }
             return Mono.error(err);

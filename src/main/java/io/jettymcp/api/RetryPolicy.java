@@ -1,6 +1,10 @@
 package io.jettymcp.api;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
  * Retries for idempotent calls only (GET, PUT, DELETE): on 429, 500, 502, 503, 504 and connection
@@ -19,13 +23,18 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
 
     /** Delay before attempt {@code attempt + 1} (1-based), or null to stop. */
     public Duration delay(int attempt, String retryAfter, long elapsedMillis, java.util.function.DoubleSupplier random) {
+        return delay(attempt, retryAfter, elapsedMillis, random, Instant.now());
+    }
+
+    /** As {@link #delay(int, String, long, java.util.function.DoubleSupplier)}, with a Retry-After date read against {@code now}. */
+    Duration delay(int attempt, String retryAfter, long elapsedMillis, java.util.function.DoubleSupplier random, Instant now) {
         if (attempt >= maxAttempts) {
             return null;
         }
         long ms;
-        Long ra = parseRetryAfter(retryAfter);
+        Long ra = retryAfterMillis(retryAfter, now);
         if (ra != null) {
-            ms = ra * 1000;
+            ms = ra;
         } else {
             long exp = baseDelay.toMillis() * (1L << Math.min(attempt - 1, 10));
             ms = (long) (Math.min(exp, maxDelay.toMillis()) * (0.5 + random.getAsDouble() / 2));
@@ -36,14 +45,26 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
         return Duration.ofMillis(ms);
     }
 
-    static Long parseRetryAfter(String v) {
-        if (v == null) {
+    /**
+     * The wait a {@code Retry-After} value asks for, in milliseconds (never negative), or null when absent
+     * or unreadable. RFC 7231 §7.1.3 allows delta-seconds ({@code 120}) or an HTTP-date
+     * ({@code Wed, 21 Oct 2026 07:28:00 GMT}); a date already past means "now".
+     */
+    static Long retryAfterMillis(String v, Instant now) {
+        if (v == null || v.isBlank()) {
             return null;
         }
+        String s = v.strip();
         try {
-            return Math.max(0, Long.parseLong(v.strip()));
-        } catch (NumberFormatException e) {
-            return null;
+            // capped before scaling: a huge number must not overflow into a negative wait
+            return Math.min(Math.max(0, Long.parseLong(s)), Integer.MAX_VALUE) * 1000L;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return Math.max(0, Duration.between(now, at).toMillis());
+            } catch (DateTimeParseException | ArithmeticException notADate) {
+                return null;
+            }
         }
     }
 }

@@ -36,6 +36,27 @@ final class Edge {
                 """);
     }
 
+    /** Cloudflare's own error page for a 5xx it answers when the origin fails (500, 502, 503, 504; others get 502's text). */
+    static Reply html5xx(int status) {
+        int s = status <= 0 ? 502 : status;
+        String what = switch (s) {
+            case 500 -> "Internal server error";
+            case 503 -> "Service unavailable";
+            case 504 -> "Gateway time-out";
+            default -> "Bad gateway";
+        };
+        return Reply.html(s, what, """
+                <!DOCTYPE html>
+                <html lang="en-US"><head><title>flows-api.jetty.io | %d: %s</title>
+                <meta charset="UTF-8" /></head>
+                <body><div id="cf-wrapper"><div id="cf-error-details">
+                <h1><span class="cf-error-type">%s</span> <span class="cf-error-code">Error code %d</span></h1>
+                <p>The web server reported a %s error.</p>
+                <span>Cloudflare Ray ID: <strong>8f0c0ffee0dec0de</strong></span>
+                </div></div></body></html>
+                """.formatted(s, what, what, s, what.toLowerCase(java.util.Locale.ROOT)));
+    }
+
     static Reply rateLimited(int retryAfterSeconds, String body) {
         String b = body != null ? body : "{\"detail\":\"Rate limit exceeded. Please retry later.\"}";
         return Reply.raw(429, null, contentTypeOf(b), b.getBytes(StandardCharsets.UTF_8))
@@ -55,14 +76,26 @@ final class Edge {
 
     /** A syntactically valid JSON object just over 5 MB (5 MiB + 1 KiB of payload). */
     static Reply oversized() {
-        int n = 5 * 1024 * 1024 + 1024;
-        byte[] b = new byte[n + 12];
+        return Reply.raw(200, null, "application/json", jsonOf(5 * 1024 * 1024 + 1024));
+    }
+
+    /** {@code {"data":"xxx…"}} with {@code n} bytes of payload. */
+    private static byte[] jsonOf(int n) {
         byte[] head = "{\"data\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[head.length + n + tail.length];
         System.arraycopy(head, 0, b, 0, head.length);
         java.util.Arrays.fill(b, head.length, head.length + n, (byte) 'x');
-        byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(tail, 0, b, head.length + n, tail.length);
-        return Reply.raw(200, null, "application/json", java.util.Arrays.copyOf(b, head.length + n + tail.length));
+        return b;
+    }
+
+    /**
+     * A syntactically valid JSON object of 9 MiB: above the 8 MiB the MCP server's client reads, so its
+     * too-large path is taken (the 5 MB {@link #oversized} is read and then capped instead).
+     */
+    static Reply huge() {
+        return Reply.raw(200, null, "application/json", jsonOf(9 * 1024 * 1024));
     }
 
     private static String contentTypeOf(String body) {

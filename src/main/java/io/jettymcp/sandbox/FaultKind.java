@@ -14,10 +14,14 @@ public enum FaultKind {
     HTML_524,
     /** Cloudflare 403 HTML page ("error code: 1010"). */
     HTML_1010,
+    /** Cloudflare's HTML error page with {@code status} (default 502): the edge's own 502/503/504 answer. */
+    HTML_5XX,
     /** 429 with a {@code Retry-After} header. */
     RATE_LIMIT_429,
     /** 200 {@code application/json} whose body is not valid JSON. */
     MALFORMED_JSON,
     /** 200 JSON body larger than 5 MB. */
-    OVERSIZED_BODY
+    OVERSIZED_BODY,
+    /** 200 JSON body of 9 MiB: more than the MCP server's client reads (8 MiB). */
+    HUGE_BODY
 }

@@ -50,6 +50,11 @@ public record FaultRule(String method, String pathRegex, FaultKind kind, int sta
         return of(method, pathRegex, FaultKind.HTML_1010);
     }
 
+    /** Cloudflare's HTML page for {@code status} (502, 503, 504...), where Jetty itself would answer JSON. */
+    public static FaultRule html5xx(String method, String pathRegex, int status) {
+        return new FaultRule(method, pathRegex, FaultKind.HTML_5XX, status, null, 0, 0, -1, 0);
+    }
+
     public static FaultRule rateLimit(String method, String pathRegex, int retryAfterSeconds) {
         return new FaultRule(method, pathRegex, FaultKind.RATE_LIMIT_429, 429, null, 0, retryAfterSeconds, -1, 0);
     }
@@ -60,6 +65,10 @@ public record FaultRule(String method, String pathRegex, FaultKind kind, int sta
 
     public static FaultRule oversizedBody(String method, String pathRegex) {
         return of(method, pathRegex, FaultKind.OVERSIZED_BODY);
+    }
+
+    public static FaultRule hugeBody(String method, String pathRegex) {
+        return of(method, pathRegex, FaultKind.HUGE_BODY);
     }
 
     public FaultRule withTimes(int n) {

@@ -188,9 +188,11 @@ public final class SandboxServer implements AutoCloseable {
             case RESET -> Reply.reset();
             case HTML_524 -> Edge.html524();
             case HTML_1010 -> Edge.html1010();
+            case HTML_5XX -> Edge.html5xx(f.status());
             case RATE_LIMIT_429 -> Edge.rateLimited(f.retryAfterSeconds(), f.body());
             case MALFORMED_JSON -> Edge.malformedJson();
             case OVERSIZED_BODY -> Edge.oversized();
+            case HUGE_BODY -> Edge.huge();
         };
     }
 

@@ -33,7 +33,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StdioTransport implements McpServerTransportProvider {
 
     private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
-    public static final int MAX_LINE_CHARS = 16 * 1024 * 1024;
+    /**
+     * The longest message line read; a longer one is dropped, answered with a parse error, and reading goes
+     * on. 4 Mi characters, as the HTTP body limit: parsing one fits the launcher's 128 MB heap.
+     */
+    public static final int MAX_LINE_CHARS = 4 * 1024 * 1024;
+    private static final int KEEP_BUFFER_CHARS = 64 * 1024;
+    /** What {@link #next} returns at the end of input. */
+    private static final JsonRpcLines.Parsed END = new JsonRpcLines.Bad("end of input");
 
     private final McpJsonMapper mcpMapper;
     private final JsonRpcLines lines;
@@ -64,32 +71,10 @@ public final class StdioTransport implements McpServerTransportProvider {
     private void readLoop() {
         try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             StringBuilder line = new StringBuilder();
-            boolean overflow = false;
-            int c;
-            while ((c = r.read()) != -1 && !closing.get()) {
-                if (c == '\n') {
-                    if (overflow) {
-                        write(lines.error(null, -32700, "Parse error: message longer than " + MAX_LINE_CHARS + " characters"));
-                    } else {
-                        String text = line.toString();
-                        if (!text.endsWith("\r") || !text.strip().isEmpty()) {
-                            dispatch(text.strip());
-                        }
-                    }
-                    line.setLength(0);
-                    overflow = false;
-                } else if (!overflow) {
-                    if (line.length() >= MAX_LINE_CHARS) {
-                        overflow = true;
-                        line.setLength(0);
-                        line.trimToSize();
-                    } else {
-                        line.append((char) c);
-                    }
+            for (JsonRpcLines.Parsed p; !closing.get() && (p = next(r, line)) != END; ) {
+                if (p != null) {
+                    handle(p);
                 }
-            }
-            if (line.length() > 0 && !overflow) {
-                dispatch(line.toString().strip());
             }
         } catch (IOException e) {
             log.debug("stdin closed: {}", e.getMessage());
@@ -98,8 +83,67 @@ public final class StdioTransport implements McpServerTransportProvider {
         }
     }
 
-    private void dispatch(String text) {
-        JsonRpcLines.Parsed parsed = lines.parse(text);
+    /**
+     * Reads the next line: its message or the error to answer, null for a blank CRLF line, {@link #END} at
+     * the end of input. A line over the limit is skipped to its end; so is one the heap cannot hold or parse
+     * (an OutOfMemoryError while reading it): one message must not stop the reader and with it the session.
+     */
+    private JsonRpcLines.Parsed next(Reader r, StringBuilder line) throws IOException {
+        int c = 0;
+        long length = 0;
+        boolean over = false;
+        try {
+            while ((c = r.read()) != '\n' && c != -1) {
+                length++;
+                if (over) {
+                    continue;
+                }
+                if (line.length() < MAX_LINE_CHARS) {
+                    line.append((char) c);
+                } else {
+                    over = true;
+                    clear(line);
+                }
+            }
+            if (c == -1 && (over || line.length() == 0)) {
+                return END;
+            }
+            return over ? parseError("message longer than " + MAX_LINE_CHARS + " characters (the limit); it was dropped")
+                    : parse(line);
+        } catch (OutOfMemoryError e) {
+            clear(line);
+            while (c != '\n' && c != -1) {
+                c = r.read(); // the rest of the line, read without keeping it
+            }
+            log.warn("dropped a stdin line: out of memory after reading {} characters of it", length);
+            return parseError("message too large for the server's memory (the limit is " + MAX_LINE_CHARS
+                    + " characters); it was dropped");
+        }
+    }
+
+    /** The finished line as a message or the error to answer; null for a blank CRLF line. Empties {@code line}. */
+    private JsonRpcLines.Parsed parse(StringBuilder line) {
+        String text = line.toString();
+        clear(line); // as large as the text: not kept while parsing
+        if (text.endsWith("\r") && text.strip().isEmpty()) {
+            return null;
+        }
+        return lines.parse(text.strip());
+    }
+
+    private JsonRpcLines.Bad parseError(String why) {
+        return new JsonRpcLines.Bad(lines.error(null, -32700, "Parse error: " + why));
+    }
+
+    /** Empties the buffer; a large one gives its memory back. */
+    private static void clear(StringBuilder line) {
+        line.setLength(0);
+        if (line.capacity() > KEEP_BUFFER_CHARS) {
+            line.trimToSize();
+        }
+    }
+
+    private void handle(JsonRpcLines.Parsed parsed) {
         if (parsed instanceof JsonRpcLines.Bad bad) {
             write(bad.error());
             return;

@@ -309,6 +309,63 @@ class HttpE2ETest {
         }
     }
 
+    /** Malformed JSON-RPC bodies and the JSON-RPC error code each must get. */
+    static final Map<String, Integer> MALFORMED = Map.of(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", -32700, // bad JSON
+            "", -32700, // no body at all
+            "42", -32600, // valid JSON, not an object
+            "\"ping\"", -32600,
+            "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}", -32600, // wrong version
+            "{\"id\":1,\"method\":\"ping\"}", -32600, // no version
+            "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", -32600); // a batch: not in MCP since 2025-06-18
+
+    private static void assertJsonRpcError(RawHttp.Response r, String body, int code) throws Exception {
+        assertThat(r.status()).as("status for %s", body).isBetween(400, 499);
+        assertThat(r.header("content-type")).as("type for %s", body).startsWith("application/json");
+        JsonNode err = M.readTree(r.body());
+        assertThat(err.path("jsonrpc").asText()).as(r.body()).isEqualTo("2.0");
+        assertThat(err.path("error").path("code").asInt()).as("code for %s: %s", body, r.body()).isEqualTo(code);
+        assertThat(err.path("error").path("message").asText()).as(r.body()).isNotBlank();
+    }
+
+    @Test
+    void malformedJsonRpcOnMcpGetsJsonRpcErrorsAndTheSessionGoesOn() throws Exception {
+        String session = initialize("2025-06-18");
+        Map<String, String> h = Map.of("Mcp-Session-Id", session);
+        for (Map.Entry<String, Integer> m : MALFORMED.entrySet()) {
+            assertJsonRpcError(RawHttp.send(server.port(), "POST", "/mcp", h, m.getKey()), m.getKey(), m.getValue());
+            // without a session too: the body is judged first
+            assertJsonRpcError(RawHttp.send(server.port(), "POST", "/mcp", Map.of(), m.getKey()), m.getKey(), m.getValue());
+        }
+        RawHttp.Response ping = RawHttp.send(server.port(), "POST", "/mcp", h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        assertThat(ping.status()).isEqualTo(200);
+        assertThat(events(ping.body())).anySatisfy(e -> assertThat(e.path("id").asInt()).isEqualTo(2));
+        RawHttp.Response call = RawHttp.send(server.port(), "POST", "/mcp", h, callBody(3, "whoami", "{}"));
+        assertThat(events(call.body())).anySatisfy(e -> assertThat(e.path("result").path("isError").asBoolean(true)).isFalse());
+    }
+
+    @Test
+    void malformedJsonRpcOnLegacyMessageGetsJsonRpcErrorsAndTheSessionGoesOn() throws Exception {
+        try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
+            String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
+            assertThat(endpoint).isNotNull();
+            String path = endpoint.substring("data: ".length());
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
+                    + "\"version\":\"1\"}}}");
+            assertThat(sse.next(l -> l.contains("\"id\":1"), Duration.ofSeconds(10))).contains("protocolVersion");
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            for (Map.Entry<String, Integer> m : MALFORMED.entrySet()) {
+                assertJsonRpcError(RawHttp.send(server.port(), "POST", path, Map.of(), m.getKey()), m.getKey(), m.getValue());
+            }
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            // the stream carried nothing for the malformed bodies: the next answer on it is the ping's
+            String next = sse.next(l -> l.startsWith("data: {"), Duration.ofSeconds(10));
+            assertThat(next).as("the session still answers").isNotNull();
+            assertThat(M.readTree(next.substring("data: ".length())).path("id").asInt(-1)).as(next).isEqualTo(2);
+        }
+    }
+
     @Test
     void healthEndpointAnswersWithoutASession() throws Exception {
         JsonNode h = health();

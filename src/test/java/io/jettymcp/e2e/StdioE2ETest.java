@@ -3,6 +3,7 @@ package io.jettymcp.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.RawStdio;
+import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -40,9 +41,10 @@ class StdioE2ETest {
         sandbox.close();
     }
 
+    /** A server with the launcher's heap (128 MB), the one stdio users get from {@code ./jetty-mcp}. */
     private RawStdio raw() throws Exception {
-        RawStdio r = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN,
-                "JETTY_TIMEOUT_SECONDS", "2"), home);
+        RawStdio r = new RawStdio(ServerProcess.LAUNCHER_HEAP, Map.of("JETTY_API_URL", sandbox.baseUrl(),
+                "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN, "JETTY_TIMEOUT_SECONDS", "2"), home);
         r.initialize();
         return r;
     }
@@ -70,7 +72,7 @@ class StdioE2ETest {
     }
 
     @Test
-    void blankAndMalformedLinesGetParseErrorsAndReadingGoesOn() throws Exception {
+    void blankMalformedAndOverLongLinesGetParseErrorsAndReadingGoesOn() throws Exception {
         try (RawStdio r = raw()) {
             r.send("");
             assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32700);
@@ -84,7 +86,32 @@ class StdioE2ETest {
             JsonNode ok = answer(r, 7, 20);
             assertThat(ok).isNotNull();
             assertThat(ok.path("result").path("isError").asBoolean()).isFalse();
+
+            int limit = 4 * 1024 * 1024; // characters per line, as the HTTP body limit
+            // the longest line allowed is read and answered within the launcher's 128 MB heap
+            r.send(paddedPing(8, limit));
+            JsonNode longest = answer(r, 8, 30);
+            assertThat(longest).as("answer to a line of exactly the limit; stderr: %s", r.stderr()).isNotNull();
+            assertThat(longest.has("result")).as(longest.toString()).isTrue();
+            // one character more: dropped with a parse error that names the limit, and reading goes on
+            r.send(paddedPing(9, limit + 1));
+            JsonNode dropped = M.readTree(r.next(30));
+            assertThat(dropped.path("id").isNull()).as(dropped.toString()).isTrue();
+            assertThat(dropped.path("error").path("code").asInt()).isEqualTo(-32700);
+            assertThat(dropped.path("error").path("message").asText()).contains("longer than " + limit + " characters");
+            r.send("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}");
+            assertThat(answer(r, 10, 10)).as("ping after the dropped line").isNotNull();
         }
+    }
+
+    /**
+     * A ping whose line is exactly {@code chars} characters long, padded with a character outside Latin-1:
+     * the costliest text to hold (two bytes a character in a Java string).
+     */
+    private static String paddedPing(int id, int chars) {
+        String head = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\",\"params\":{\"pad\":\"";
+        String tail = "\"}}";
+        return head + "\u4e2d".repeat(chars - head.length() - tail.length()) + tail;
     }
 
     @Test
@@ -110,15 +137,20 @@ class StdioE2ETest {
         try (RawStdio r = raw()) {
             r.send(call(1, "whoami", "{}"));
             assertThat(answer(r, 1, 20)).isNotNull();
+            int before = sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge").size();
             long t0 = System.nanoTime();
             r.send(call(2, "get-task", "{\"task\":\"judge\"}"));
             JsonNode res = answer(r, 2, 20);
-            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(res).isNotNull();
             assertThat(res.path("result").path("isError").asBoolean()).isTrue();
             assertThat(res.path("result").path("content").get(0).path("text").asText())
                     .contains("No answer from Jetty within 2 s").contains("JETTY_TIMEOUT_SECONDS");
-            assertThat(seconds).isLessThan(15); // GET retries stay inside the bound, far from a hang
+            // a timeout is never retried: one attempt, cut at 2 s (the whole exchange at 3 s at most); 2 s of
+            // slack for a loaded machine. Retrying it (3 x 2 s + backoff) would take over 6 s.
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge").size() - before)
+                    .as("a timed-out read is not retried").isEqualTo(1);
+            assertThat(ms).as("elapsed ms").isBetween(1_900L, 5_000L);
         } finally {
             sandbox.faults().clear();
         }

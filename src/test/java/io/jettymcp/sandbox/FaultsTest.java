@@ -43,6 +43,12 @@ class FaultsTest extends SandboxTestBase {
         Http.Resp b = http.get("/api/v1/health", null);
         assertThat(b.status()).isEqualTo(403);
         assertThat(b.text()).contains("error code: 1010");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.html5xx("GET", "/api/v1/health", 503));
+        Http.Resp u = http.get("/api/v1/health", null);
+        assertThat(u.status()).isEqualTo(503);
+        assertThat(u.header("content-type")).startsWith("text/html");
+        assertThat(u.text()).contains("Error code 503").doesNotContain("524").doesNotContain("1010");
     }
 
     @Test
@@ -56,6 +62,11 @@ class FaultsTest extends SandboxTestBase {
         Http.Resp big = http.get("/api/v1/step-templates", null);
         assertThat(big.body().length).isGreaterThan(5 * 1024 * 1024);
         assertThat(big.json().get("data").asText()).startsWith("xxx");
+        sandbox.faults().clear();
+        sandbox.faults().add(FaultRule.hugeBody("GET", "/api/v1/step-templates"));
+        Http.Resp huge = http.get("/api/v1/step-templates", null);
+        assertThat(huge.body().length).isGreaterThan(9 * 1024 * 1024);
+        assertThat(huge.json().get("data").asText()).startsWith("xxx");
     }
 
     @Test

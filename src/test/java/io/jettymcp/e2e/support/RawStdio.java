@@ -25,9 +25,15 @@ public final class RawStdio implements AutoCloseable {
     private final List<String> stderr = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public RawStdio(Map<String, String> env, Path home, String... args) throws IOException {
+        this(List.of(), env, home, args);
+    }
+
+    /** @param jvmArgs JVM flags added to the usual ones, such as {@link ServerProcess#LAUNCHER_HEAP} */
+    public RawStdio(List<String> jvmArgs, Map<String, String> env, Path home, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ServerProcess.javaBin());
         cmd.addAll(ServerProcess.jvmArgs());
+        cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(ServerProcess.jar().toString());
         cmd.addAll(List.of(args));

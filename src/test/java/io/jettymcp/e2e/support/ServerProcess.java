@@ -147,6 +147,9 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The heap the {@code jetty-mcp} launcher gives a stdio server: for tests of what fits in it. */
+    public static final List<String> LAUNCHER_HEAP = List.of("-Xms16m", "-Xmx128m");
+
     /** Short-lived stdio servers start fastest with C1 only and the serial collector. */
     static List<String> jvmArgs() {
         return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");

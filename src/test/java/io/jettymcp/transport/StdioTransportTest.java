@@ -1,0 +1,134 @@
+package io.jettymcp.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The stdio read loop in process, fed chunk by chunk, so failures a real pipe rarely shows can be injected. */
+class StdioTransportTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static final Object EOF = new Object();
+
+    private final BlockingQueue<Object> input = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> output = new LinkedBlockingQueue<>();
+    private McpAsyncServer server;
+
+    @AfterEach
+    void stop() {
+        input.add(EOF);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start() throws Exception {
+        JacksonMcpJsonMapper mcp = new JacksonMcpJsonMapper(M);
+        StdioTransport t = new StdioTransport(mcp, new JsonRpcLines(M, mcp), new Chunks(), new Lines(), () -> { });
+        server = McpServer.async(t).serverInfo("test", "1").jsonMapper(mcp).build();
+        send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n");
+        assertThat(next().path("id").asInt(-1)).isZero();
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+    }
+
+    private void send(String text) {
+        input.add(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode next() throws Exception {
+        String line = output.poll(10, TimeUnit.SECONDS);
+        assertThat(line).as("an answer within 10 s").isNotNull();
+        return M.readTree(line);
+    }
+
+    @Test
+    void anOutOfMemoryErrorOnOneLineDropsThatLineAndReadingGoesOn() throws Exception {
+        start();
+        send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"xxxxxxxx");
+        input.add(new OutOfMemoryError("Java heap space (injected)"));
+        send("xxxxxxxx\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
+        JsonNode dropped = next();
+        assertThat(dropped.path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(dropped.path("error").path("message").asText()).contains(String.valueOf(StdioTransport.MAX_LINE_CHARS));
+        JsonNode ping = next();
+        assertThat(ping.path("id").asInt()).as(ping.toString()).isEqualTo(2);
+        assertThat(ping.has("result")).isTrue();
+    }
+
+    @Test
+    void aLineOverTheLimitGetsAParseErrorNamingItAndReadingGoesOn() throws Exception {
+        start();
+        send("\"" + "x".repeat(StdioTransport.MAX_LINE_CHARS) + "\"\n{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}\n");
+        JsonNode dropped = next();
+        assertThat(dropped.path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(dropped.path("error").path("message").asText()).contains("longer than " + StdioTransport.MAX_LINE_CHARS);
+        assertThat(next().path("id").asInt()).isEqualTo(3);
+    }
+
+    /** stdin as queued chunks; a queued Error is thrown from read, as a failed allocation would be. */
+    private final class Chunks extends InputStream {
+        private byte[] chunk = new byte[0];
+        private int pos;
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            while (pos == chunk.length) {
+                Object next;
+                try {
+                    next = input.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return -1;
+                }
+                if (next == EOF) {
+                    return -1;
+                }
+                if (next instanceof Error e) {
+                    throw e;
+                }
+                chunk = (byte[]) next;
+                pos = 0;
+            }
+            int n = Math.min(len, chunk.length - pos);
+            System.arraycopy(chunk, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    /** stdout split into lines. */
+    private final class Lines extends OutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            if (b == '\n') {
+                output.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+    }
+}
