@@ -58,14 +58,23 @@ public final class ApiErrors {
                     + "Read it again, then retry.", res);
             case 422 -> new JettyApiException(s, "Jetty rejected the input (422" + d + "). Fix the listed fields.", res);
             case 429 -> new JettyApiException(s, "Jetty is rate limiting (429" + d + ")."
-                    + (res.retryAfter() != null ? " Retry after " + res.retryAfter() + " s." : " Wait a little, then retry."), res);
+                    + retryAfter(res.retryAfter()), res);
             default -> s >= 500
                     ? new JettyApiException(s, "Jetty had a server error (" + s + d + ") on " + what + ".", res)
                     : new JettyApiException(s, "Jetty answered " + what + " with HTTP " + s + d + ".", res);
         };
     }
 
-    /** Jetty's FastAPI {@code detail}: a string, or a list of {loc, msg} for validation errors. */
+    /** Retry-After is seconds or an HTTP date (RFC 9110); shown as given, with the unit only for seconds. */
+    private static String retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return " Wait a little, then retry.";
+        }
+        String v = value.strip().replaceAll("[^\\x20-\\x7e]", "?");
+        return v.chars().allMatch(Character::isDigit) ? " Retry after " + v + " s." : " Retry after " + v + ".";
+    }
+
+        /** Jetty's FastAPI {@code detail}: a string, or a list of {loc, msg} for validation errors. */
     String detail(String body) {
         String out;
         try {

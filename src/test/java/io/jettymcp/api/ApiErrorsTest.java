@@ -51,6 +51,14 @@ class ApiErrorsTest {
     }
 
     @Test
+    void retryAfterIsShownInItsOwnForm() {
+        assertThat(errors.map(get, new ApiResponse(429, "application/json", "{}".getBytes(StandardCharsets.UTF_8), "7"))
+                .getMessage()).contains("Retry after 7 s.");
+        assertThat(errors.map(get, new ApiResponse(429, "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+                "Wed, 25 Nov 2026 07:28:00 GMT")).getMessage()).contains("Retry after Wed, 25 Nov 2026 07:28:00 GMT.");
+    }
+
+    @Test
     void longDetailsAreCapped() {
         String body = "{\"detail\":\"" + "x".repeat(5000) + "\"}";
         assertThat(errors.map(get, res(400, "application/json", body)).getMessage().length()).isLessThan(900);
