@@ -104,31 +104,31 @@ public final class JettyApi {
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
-        RetryPolicy policy = req.retryable() ? retry : RetryPolicy.NONE;
-        long start = System.nanoTime();
-        return attempt(req, policy, 1, start);
+        return withRetries(req, () -> exchange(req).flatMap(res -> res.ok() ? Mono.just(res) : Mono.error(errors.map(req, res))));
     }
 
-    private Mono<ApiResponse> attempt(ApiRequest req, RetryPolicy policy, int n, long start) {
-        return exchange(req).flatMap(res -> {
-            if (res.ok()) {
-                return Mono.just(res);
+    /** Runs {@code once} again as the request's policy allows (reads only): after a retryable answer or a broken connection. */
+    private <T> Mono<T> withRetries(ApiRequest req, java.util.function.Supplier<Mono<T>> once) {
+        RetryPolicy policy = req.retryable() ? retry : RetryPolicy.NONE;
+        return attempt(req, policy, once, 1, System.nanoTime());
+    }
+
+    private <T> Mono<T> attempt(ApiRequest req, RetryPolicy policy, java.util.function.Supplier<Mono<T>> once, int n, long start) {
+        return Mono.defer(once).onErrorResume(e -> {
+            if (e instanceof JettyApiException err) {
+                // an answer (HTML bodies too: Cloudflare's own 502/503/504 pages are HTML), decided on the mapped
+                // status so a page that says it is Cloudflare's 524 (the operation may still be running) is never
+                // retried; failures of our own (no answer behind them) are final
+                boolean again = err.response() != null && RetryPolicy.retryableStatus(err.status());
+                return again ? retryOrFail(req, policy, once, n, start, err.response().retryAfter(), err) : Mono.error(err);
             }
-            JettyApiException err = errors.map(req, res);
-            // HTML bodies too: Cloudflare's own 502/503/504 pages are HTML. Decided on the mapped status, so a
-            // page that says it is Cloudflare's 524 (the operation may still be running) is never retried.
-            if (RetryPolicy.retryableStatus(err.status())) {
-                return retryOrFail(req, policy, n, start, res.retryAfter(), err);
-            }
-            return Mono.error(err);
-        }).onErrorResume(e -> !(e instanceof JettyApiException), e -> {
             JettyApiException err = transportError(req, e);
-            return connectionLevel(e) ? retryOrFail(req, policy, n, start, null, err) : Mono.error(err);
+            return connectionLevel(e) ? retryOrFail(req, policy, once, n, start, null, err) : Mono.error(err);
         });
     }
 
-    private Mono<ApiResponse> retryOrFail(ApiRequest req, RetryPolicy policy, int n, long start, String retryAfter,
-                                          JettyApiException err) {
+    private <T> Mono<T> retryOrFail(ApiRequest req, RetryPolicy policy, java.util.function.Supplier<Mono<T>> once, int n,
+                                    long start, String retryAfter, JettyApiException err) {
         long elapsed = (System.nanoTime() - start) / 1_000_000;
         Duration d = policy.delay(n, retryAfter, elapsed, () -> ThreadLocalRandom.current().nextDouble());
         if (d == null) {
@@ -136,7 +136,7 @@ public final class JettyApi {
         }
         log.info("{} {} failed ({}); retry {} of {} in {} ms", req.method(), req.path(), err.status(), n,
                 policy.maxAttempts() - 1, d.toMillis());
-        return Mono.delay(d).then(attempt(req, policy, n + 1, start));
+        return Mono.delay(d).then(attempt(req, policy, once, n + 1, start));
     }
 
     /** One HTTP exchange, any status; bounded in time and in body size. */
@@ -185,12 +185,17 @@ public final class JettyApi {
     /**
      * Streams a GET answer into {@code file} (created or truncated) without holding it in memory, for
      * files larger than {@link #MAX_RESPONSE_BYTES}. A non-2xx answer becomes a {@link JettyApiException};
-     * more than {@code maxBytes} stops the transfer. Not retried: the caller can simply ask again.
+     * more than {@code maxBytes} stops the transfer. Retried like any read (a retry writes the file
+     * from the start); a full disk or an oversized file is final.
      */
     public Mono<Download> download(ApiRequest req, Path file, long maxBytes) {
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
+        return withRetries(req, () -> downloadOnce(req, file, maxBytes));
+    }
+
+    private Mono<Download> downloadOnce(ApiRequest req, Path file, long maxBytes) {
         HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value())) : client.get();
         return c.get().uri(req.uri()).response((res, content) -> {
                     int code = res.status().code();
@@ -224,17 +229,12 @@ public final class JettyApi {
                             });
                 })
                 .next()
-                .onErrorMap(e -> !(e instanceof JettyApiException), e -> {
-                    if (e instanceof ResponseTooLarge) {
-                        return new JettyApiException(0, req.path() + " is larger than " + maxBytes / (1024 * 1024)
-                                + " MB, the most this server downloads; fetch it from the Jetty web app instead.", null);
-                    }
-                    if (e instanceof UncheckedIOException io) {
-                        return new JettyApiException(0, "Could not write the download to " + file + " ("
-                                + io.getCause().getMessage() + ").", null);
-                    }
-                    return transportError(req, e);
-                });
+                // our own limits are final; anything else is the transport's, judged by withRetries
+                .onErrorMap(e -> e instanceof ResponseTooLarge, e -> new JettyApiException(0, req.path() + " is larger than "
+                        + maxBytes / (1024 * 1024) + " MB, the most this server downloads; fetch it from the Jetty web app "
+                        + "instead.", null))
+                .onErrorMap(e -> e instanceof UncheckedIOException, e -> new JettyApiException(0, "Could not write the "
+                        + "download to " + file + " (" + e.getCause().getMessage() + ").", null));
     }
 
     /**

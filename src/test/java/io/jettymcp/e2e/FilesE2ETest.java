@@ -177,6 +177,22 @@ class FilesE2ETest {
     }
 
     @Test
+    void aDownloadIsRetriedLikeAnyReadAndStartsTheFileOver() throws Exception {
+        Path file = Files.writeString(home.resolve("data/retry.txt"), "second time lucky");
+        String stored = server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
+        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.status("GET", "/api/v1/file/.*", 503).withTimes(1));
+        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.reset("GET", "/api/v1/file/.*").onlyCall(2));
+        try {
+            JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "retry-copy.txt"));
+            assertThat(down.path("bytes").asLong()).isEqualTo(17);
+        } finally {
+            sandbox.faults().clear();
+        }
+        assertThat(Files.readString(downloads.resolve("retry-copy.txt"))).isEqualTo("second time lucky");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/file/" + stored)).as("a 503, a reset, then the file").hasSize(3);
+    }
+
+    @Test
     void aMissingStorageFileIsA404() throws Exception {
         String err = server.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
         assertThat(err).contains("404");
