@@ -94,6 +94,20 @@ class HttpStatelessE2ETest {
     }
 
     @Test
+    void malformedJsonRpcGetsAProtocolErrorAndTheReplicaKeepsServing() throws Exception {
+        Map<String, String> v = Map.of("MCP-Protocol-Version", "2025-06-18");
+        for (String bad : new String[]{"{not json", "", "42", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
+                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}"}) {
+            RawHttp.Response r = RawHttp.send(a.port(), "POST", "/mcp", v, bad);
+            assertThat(r.status()).as(bad).isBetween(400, 499);
+            assertThat(M.readTree(r.body()).path("error").path("code").asInt()).as(bad).isIn(-32700, -32600);
+        }
+        RawHttp.Response ping = RawHttp.send(a.port(), "POST", "/mcp", v, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        assertThat(ping.status()).isEqualTo(200);
+        assertThat(M.readTree(ping.body()).path("id").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void withoutASessionTheServerCannotAskSoApprovalIsRefusedClearly() {
         // the client offers elicitation, but a stateless server has no stream to ask on
         McpSyncClient c = a.streamable(Map.of(), req -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.ACCEPT,
