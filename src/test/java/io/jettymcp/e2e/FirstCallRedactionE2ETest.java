@@ -5,10 +5,6 @@ import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.SandboxSeeds;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,18 +34,6 @@ class FirstCallRedactionE2ETest extends DemoServerTest {
         rest("POST", "/api/v1/tasks/demo", "{\"name\":\"leaky-notes\",\"description\":\"Notes: " + ENV_SECRET + " "
                 + SPLIT_TOKEN + " " + TAGGED + "\",\"workflow\":{\"init_params\":{},\"steps\":[]}}");
         return builder;
-    }
-
-    private void rest(String method, String path, String json) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
-                    .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
-                    .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isLessThan(300);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

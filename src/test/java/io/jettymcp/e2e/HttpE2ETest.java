@@ -69,6 +69,19 @@ class HttpE2ETest {
                 + "\",\"arguments\":" + args + "}}";
     }
 
+    /** Initializes a legacy SSE session over an open /sse stream; returns the endpoint to POST messages to. */
+    private static String initializeLegacy(RawHttp.EventStream sse) throws Exception {
+        String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
+        assertThat(endpoint).isNotNull();
+        String path = endpoint.substring("data: ".length());
+        RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
+                + "\"version\":\"1\"}}}");
+        assertThat(sse.next(l -> l.contains("\"id\":1"), Duration.ofSeconds(10))).contains("protocolVersion");
+        RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return path;
+    }
+
     /** The JSON-RPC messages in an SSE body. */
     private static List<JsonNode> events(String body) throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
@@ -276,14 +289,7 @@ class HttpE2ETest {
     @Test
     void cancellationOverLegacySseStopsTheCallAndSendsNoAnswer() throws Exception {
         try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
-            String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
-            assertThat(endpoint).isNotNull();
-            String path = endpoint.substring("data: ".length());
-            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
-                    + "\"version\":\"1\"}}}");
-            assertThat(sse.next(l -> l.contains("\"id\":1"), Duration.ofSeconds(10))).contains("protocolVersion");
-            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            String path = initializeLegacy(sse);
             RawHttp.send(server.port(), "POST", path, Map.of(), callBody(2, "whoami", "{}")); // scope learned first
             assertThat(sse.next(l -> l.contains("\"id\":2"), Duration.ofSeconds(10))).isNotNull();
 
@@ -347,14 +353,7 @@ class HttpE2ETest {
     @Test
     void malformedJsonRpcOnLegacyMessageGetsJsonRpcErrorsAndTheSessionGoesOn() throws Exception {
         try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
-            String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
-            assertThat(endpoint).isNotNull();
-            String path = endpoint.substring("data: ".length());
-            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-                    + "\"params\":{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
-                    + "\"version\":\"1\"}}}");
-            assertThat(sse.next(l -> l.contains("\"id\":1"), Duration.ofSeconds(10))).contains("protocolVersion");
-            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            String path = initializeLegacy(sse);
             for (Map.Entry<String, Integer> m : MALFORMED.entrySet()) {
                 assertJsonRpcError(RawHttp.send(server.port(), "POST", path, Map.of(), m.getKey()), m.getKey(), m.getValue());
             }

@@ -17,11 +17,7 @@ class RedactionE2ETest extends DemoServerTest {
     @Override
     protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
         sandbox.switches().echoSecretsInErrors(true);
-        try {
-            seedEnv("DB_PASSWORD", ENV_SECRET);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        seedEnv("DB_PASSWORD", ENV_SECRET);
         return builder;
     }
 
@@ -29,17 +25,8 @@ class RedactionE2ETest extends DemoServerTest {
     static final String ENV_SECRET = "correct-horse-battery-staple-42";
 
     /** Seeds a secret env value straight through the sandbox's REST API (not through the MCP server). */
-    void seedEnv(String name, String value) throws Exception {
-        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(sandbox.baseUrl() + "/api/v1/collections/demo/environment"))
-                .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
-                .header("Content-Type", "application/json")
-                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"environment_variables\":{\"" + name + "\":\"" + value + "\"}}"))
-                .build();
-        java.net.http.HttpResponse<String> res = java.net.http.HttpClient.newHttpClient()
-                .send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
+    void seedEnv(String name, String value) {
+        rest("PATCH", "/api/v1/collections/demo/environment", "{\"environment_variables\":{\"" + name + "\":\"" + value + "\"}}");
     }
 
     @Test

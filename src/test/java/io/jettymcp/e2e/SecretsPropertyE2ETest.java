@@ -7,10 +7,6 @@ import io.jettymcp.sandbox.SandboxSeeds;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,18 +54,6 @@ class SecretsPropertyE2ETest extends DemoServerTest {
         rest("POST", "/api/v1/tasks/demo", "{\"name\":\"leaky\",\"description\":\"fails\",\"workflow\":{\"init_params\":{},"
                 + "\"steps\":[\"boom\"],\"step_configs\":{\"boom\":{\"activity\":\"no_such_" + ENV_SECRET + "\"}}}}");
         return builder.progress(progress::add);
-    }
-
-    private void rest(String method, String path, String json) {
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
-                    .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
-                    .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isLessThan(300);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

@@ -39,4 +39,24 @@ public abstract class SandboxTest {
     protected ServerProcess.Builder demoServer() {
         return serverFor(SandboxSeeds.DEMO_TOKEN);
     }
+
+    /** Seeds state straight through the sandbox's REST API with the demo key (not through the MCP server). */
+    protected void rest(String method, String path, String json) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + path))
+                            .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "test")
+                            .header("Content-Type", "application/json")
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
