@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,7 +44,7 @@ final class SseStream implements McpStreamableServerTransport {
     /** one per open delivery; completing it ends that delivery (server-side close) */
     private final Set<Sinks.One<String>> deliveries = new HashSet<>();
     private long seq;
-    private boolean closed;
+    private volatile boolean closed;
     private boolean hangUpPending;
     private volatile long closedAt;
 
@@ -77,11 +78,15 @@ final class SseStream implements McpStreamableServerTransport {
 
     /** The events from the start: the HTTP response that opened the stream. */
     Flux<String> events() {
-        return events(-1);
+        return events(-1, () -> { });
     }
 
-    /** The events numbered above {@code after} (already sent ones are replayed), then the rest live. */
-    Flux<String> events(long after) {
+    /**
+     * The events numbered above {@code after} (already sent ones are replayed), then the rest live.
+     * {@code whole} runs when this delivery has passed on the stream's last event (not when it was
+     * hung up or cancelled), so the caller knows the client may have it all once the write completes.
+     */
+    Flux<String> events(long after, Runnable whole) {
         return Flux.defer(() -> {
             Sinks.One<String> hangUp = Sinks.one();
             synchronized (this) {
@@ -96,6 +101,11 @@ final class SseStream implements McpStreamableServerTransport {
             // ends with the history, or at a hang-up; markers compared by identity, so never an event
             return Flux.merge(history.concatWith(Mono.just(END)), hangUp.asMono())
                     .takeUntil(text -> text == RETRY || text == END)
+                    .doOnNext(text -> {
+                        if (text == END) {
+                            whole.run();
+                        }
+                    })
                     .filter(text -> text != END)
                     .doFinally(sig -> {
                         synchronized (this) {
@@ -116,15 +126,20 @@ final class SseStream implements McpStreamableServerTransport {
      * Server-side polling (SEP-1699). The hint is sent only here because some clients (MCP Java SDK
      * 2.1.0, java-sdk#1047) fail a stream on a {@code retry:} line.
      */
-    synchronized void hangUp() {
-        if (closed) {
-            return;
+    void hangUp() {
+        List<Sinks.One<String>> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (deliveries.isEmpty()) {
+                hangUpPending = true;
+            }
+            open = List.copyOf(deliveries);
+            deliveries.clear();
         }
-        if (deliveries.isEmpty()) {
-            hangUpPending = true;
-        }
-        deliveries.forEach(d -> d.tryEmitValue(RETRY));
-        deliveries.clear();
+        // outside the lock and on a copy: ending a delivery runs its doFinally, which takes the lock
+        open.forEach(d -> d.tryEmitValue(RETRY));
     }
 
     synchronized void event(String type, String data) {
@@ -184,9 +199,5 @@ final class SseStream implements McpStreamableServerTransport {
     /** @return whether the stream ended more than {@code retention} ago */
     boolean endedBefore(long now, Duration retention) {
         return closed && now - closedAt > retention.toNanos();
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
     }
 }

@@ -66,11 +66,17 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             this.primed = primed;
         }
 
-        /** A delivery ended normally: when the stream had ended too, the client has it all. */
-        void delivered(SseStream stream) {
-            if (stream.isClosed()) {
-                resumable.remove(stream.streamId(), stream);
-            }
+        /**
+         * Sends a delivery of {@code stream}'s events after {@code after}; once it was written out whole
+         * (it passed the stream's last event, and the write completed) the stream is forgotten.
+         */
+        Mono<Void> deliver(HttpServerResponse res, SseStream stream, long after) {
+            java.util.concurrent.atomic.AtomicBoolean whole = new java.util.concurrent.atomic.AtomicBoolean();
+            return HttpRuntime.sse(res, stream.events(after, () -> whole.set(true))).doOnSuccess(v -> {
+                if (whole.get()) {
+                    resumable.remove(stream.streamId(), stream);
+                }
+            });
         }
 
         @Override
@@ -220,7 +226,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             rt.running.decrementAndGet();
             stream.close(); // a cancelled request ends its stream without an answer, as the spec asks
         });
-        return HttpRuntime.sse(res, stream.events()).doOnSuccess(v -> s.delivered(stream));
+        return s.deliver(res, stream, -1);
     }
 
     private Mono<Void> get(HttpServerRequest req, HttpServerResponse res) {
@@ -257,7 +263,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         } catch (NumberFormatException e) {
             return null;
         }
-        return HttpRuntime.sse(res, stream.events(after)).doOnSuccess(v -> s.delivered(stream));
+        return s.deliver(res, stream, after);
     }
 
     private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {

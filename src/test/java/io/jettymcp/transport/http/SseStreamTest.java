@@ -21,6 +21,10 @@ class SseStreamTest {
         return new McpSchema.JSONRPCNotification("2.0", "notifications/progress", Map.of("progress", n));
     }
 
+    private static reactor.core.publisher.Flux<String> after(SseStream s, long n) {
+        return s.events(n, () -> { });
+    }
+
     @Test
     void aResumableStreamNumbersItsEventsAndReplaysOnlyWhatFollowsTheLastId() {
         SseStream s = SseStream.resumable(MAPPER, "7", true);
@@ -34,8 +38,8 @@ class SseStreamTest {
         assertThat(all.get(1)).startsWith("id: 7.1\nevent: message\ndata: {");
         assertThat(all.get(2)).startsWith("id: 7.2\n");
 
-        assertThat(s.events(1).collectList().block(T)).containsExactly(all.get(2));
-        assertThat(s.events(2).collectList().block(T)).isEmpty();
+        assertThat(after(s, 1).collectList().block(T)).containsExactly(all.get(2));
+        assertThat(after(s, 2).collectList().block(T)).isEmpty();
     }
 
     @Test
@@ -57,12 +61,33 @@ class SseStreamTest {
         s.hangUp(); // before the HTTP layer subscribed: the first delivery ends after what is buffered
         s.sendMessage(note(1)).block();
         assertThat(s.events().collectList().block(T)).containsExactly("id: 3.0\ndata: \n\n",
-                s.events(0).blockFirst(T), "retry: 1000\n\n");
+                after(s, 0).blockFirst(T), "retry: 1000\n\n");
 
         s.sendMessage(note(2)).block();
         s.close();
-        List<String> resumed = s.events(1).collectList().block(T);
+        List<String> resumed = after(s, 1).collectList().block(T);
         assertThat(resumed).singleElement().asString().startsWith("id: 3.2\n");
+    }
+
+    @Test
+    void aHangUpEndsEveryOpenDeliveryAndOnlyAWholeDeliveryCountsAsWhole() {
+        SseStream s = SseStream.resumable(MAPPER, "5", true);
+        java.util.concurrent.atomic.AtomicInteger whole = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> first = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> second = new java.util.concurrent.CopyOnWriteArrayList<>();
+        reactor.core.Disposable a = s.events(-1, whole::incrementAndGet).subscribe(first::add);
+        reactor.core.Disposable b = s.events(0, whole::incrementAndGet).subscribe(second::add); // a resume, both open
+        s.hangUp();
+        assertThat(a.isDisposed()).isTrue();
+        assertThat(b.isDisposed()).isTrue();
+        assertThat(first).endsWith("retry: 1000\n\n");
+        assertThat(second).containsExactly("retry: 1000\n\n");
+        assertThat(whole).as("a hung-up delivery is not whole").hasValue(0);
+
+        s.sendMessage(note(1)).block();
+        s.close();
+        assertThat(s.events(0, whole::incrementAndGet).collectList().block(T)).hasSize(1);
+        assertThat(whole).hasValue(1);
     }
 
     @Test
@@ -72,7 +97,7 @@ class SseStreamTest {
             s.sendMessage(note(i)).block();
         }
         s.close();
-        List<String> kept = s.events(0).collectList().block(T);
+        List<String> kept = after(s, 0).collectList().block(T);
         assertThat(kept).hasSize(SseStream.HISTORY);
         assertThat(kept.get(kept.size() - 1)).startsWith("id: 9." + (SseStream.HISTORY + 10) + "\n");
     }
