@@ -97,10 +97,18 @@ public final class Main {
         Redactor redactor = new Redactor();
         // every stderr line (our logs, libraries', stack traces) passes the redactor on its way out;
         // System.out already points at stderr, so it follows
-        PrintStream err = new PrintStream(new RedactingOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
-                redactor), true, java.nio.charset.StandardCharsets.UTF_8);
+        RedactingOutputStream redacting = new RedactingOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+                redactor);
+        PrintStream err = new PrintStream(redacting, true, java.nio.charset.StandardCharsets.UTF_8);
         System.setErr(err);
         System.setOut(err);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                redacting.drain(); // a last line without its end is still written, redacted
+            } catch (java.io.IOException e) {
+                // stderr is gone: nothing to tell anyone
+            }
+        }, "stderr-drain"));
         if (!pr.hasMatchedOption("--http")) {
             HttpMode.refuseWithoutHttp(pr);
         }

@@ -9,17 +9,24 @@ import java.nio.charset.StandardCharsets;
  * stderr as the server writes it: every line passes the {@link Redactor} before it leaves, so no
  * log line, stack trace or library message can carry a secret, whoever wrote it. Lines are
  * redacted whole, so a secret split across two writes is still found: a flush does not release a
- * line before its end (logs always end theirs), close does. Only as a last line of defence: call
- * sites still redact what they log.
+ * line before its end (logs always end theirs); {@link #drain()} does, at exit. Only as a last line
+ * of defence: call sites still redact what they log.
  */
 public final class RedactingOutputStream extends OutputStream {
 
-    /** a line longer than this is redacted and written in pieces, so a runaway line cannot hold memory */
-    private static final int MAX_LINE = 64 * 1024;
+    /** a longer line is cut: a runaway line cannot hold memory, and nothing of it passes unredacted */
+    static final int MAX_LINE = 64 * 1024;
+    /**
+     * What is dropped before the cut, after redacting the whole buffer: a secret (up to this size)
+     * that the cut splits has its visible part in here, where the redactor could not recognise it.
+     */
+    static final int CUT_MARGIN = 8 * 1024;
+    private static final String CUT = " …[line cut]\n";
 
     private final OutputStream out;
     private final Redactor redactor;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean skipping; // the rest of a cut line, up to its end
 
     public RedactingOutputStream(OutputStream out, Redactor redactor) {
         this.out = out;
@@ -28,9 +35,19 @@ public final class RedactingOutputStream extends OutputStream {
 
     @Override
     public synchronized void write(int b) throws IOException {
+        if (skipping) {
+            skipping = b != '\n';
+            return;
+        }
         line.write(b);
-        if (b == '\n' || line.size() >= MAX_LINE) {
+        if (b == '\n') {
             emit();
+        } else if (line.size() >= MAX_LINE) {
+            String redacted = redactor.redact(line.toString(StandardCharsets.UTF_8));
+            line.reset();
+            out.write((redacted.substring(0, Math.min(redacted.length(), MAX_LINE - CUT_MARGIN)) + CUT)
+                    .getBytes(StandardCharsets.UTF_8));
+            skipping = true;
         }
     }
 
@@ -46,9 +63,15 @@ public final class RedactingOutputStream extends OutputStream {
         out.flush();
     }
 
+    /** Writes out a line that never got its end (redacted), e.g. a last message before exit. */
+    public synchronized void drain() throws IOException {
+        emit();
+        out.flush();
+    }
+
     @Override
     public synchronized void close() throws IOException {
-        emit();
+        drain();
         out.close();
     }
 
