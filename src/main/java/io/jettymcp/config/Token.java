@@ -18,6 +18,21 @@ public record Token(String value, String source) {
         return value != null && value.startsWith("mlc_");
     }
 
+    /** A stable, one-way name for the value: to key caches by token without keeping the token as a key. */
+    public String fingerprint() {
+        return fingerprint(value);
+    }
+
+    public static String fingerprint(String value) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+
     public String masked() {
         return value == null ? "(none)" : Redactor.mask(value).replace("[REDACTED]", "..." + last4());
     }

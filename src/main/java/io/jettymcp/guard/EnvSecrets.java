@@ -23,36 +23,43 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EnvSecrets {
 
     private static final Duration REFRESH = Duration.ofMinutes(10);
+    /** a failed read is not tried again on every call: an unreachable env endpoint would slow them all */
+    private static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
     /** bounds the reads a user token (any number of collections) costs, once per {@link #REFRESH} */
     static final int MAX_VISIBLE = 20;
+    private static final int PARALLEL_READS = 4;
+    /** per-request keys add entries per key: past this many, start over (learning again is cheap) */
+    private static final int MAX_ENTRIES = 10_000;
 
     private final Redactor redactor;
+    // keyed by the token's fingerprint: per-request keys may see different collections
     private final Map<String, Mono<Void>> byCollection = new ConcurrentHashMap<>();
-    private final Map<Integer, Mono<Void>> visibleByToken = new ConcurrentHashMap<>();
+    private final Map<String, Mono<Void>> visibleByToken = new ConcurrentHashMap<>();
 
     public EnvSecrets(Redactor redactor) {
         this.redactor = redactor;
     }
 
     public Mono<Void> learn(JettyApi api, String collection) {
-        // keyed by token too: per-request keys may see different collections
-        String key = System.identityHashCode(api.token()) + "|" + collection;
-        return byCollection.computeIfAbsent(key, k -> api
-                        .json(ApiRequest.get("/api/v1/collections/" + ApiRequest.segment(collection) + "/environment"))
-                        .doOnNext(this::register)
-                        .then()
-                        .cache(v -> REFRESH, e -> Duration.ZERO, () -> REFRESH))
-                .onErrorResume(e -> Mono.empty());
+        return cached(byCollection, api.token().fingerprint() + "|" + collection, () -> api
+                .json(ApiRequest.get("/api/v1/collections/" + ApiRequest.segment(collection) + "/environment"))
+                .doOnNext(this::register)
+                .then());
     }
 
     /** Learns every collection a call without a collection may read from (see the class comment). */
     public Mono<Void> learnVisible(JettyApi api, CollectionScope scope) {
-        return visibleByToken.computeIfAbsent(System.identityHashCode(api.token()), k -> scope.allowed()
-                        .flatMapMany(a -> a.names() != null ? Flux.fromIterable(a.names()) : listed(api))
-                        .take(MAX_VISIBLE)
-                        .concatMap(c -> learn(api, c))
-                        .then()
-                        .cache(v -> REFRESH, e -> Duration.ZERO, () -> REFRESH))
+        return cached(visibleByToken, api.token().fingerprint(), () -> scope.allowed()
+                .flatMapMany(a -> a.names() != null ? Flux.fromIterable(a.names()) : listed(api).take(MAX_VISIBLE))
+                .flatMap(c -> learn(api, c), PARALLEL_READS)
+                .then());
+    }
+
+    private static Mono<Void> cached(Map<String, Mono<Void>> cache, String key, java.util.function.Supplier<Mono<Void>> read) {
+        if (cache.size() > MAX_ENTRIES) {
+            cache.clear();
+        }
+        return cache.computeIfAbsent(key, k -> read.get().cache(v -> REFRESH, e -> AFTER_FAILURE, () -> REFRESH))
                 .onErrorResume(e -> Mono.empty());
     }
 
