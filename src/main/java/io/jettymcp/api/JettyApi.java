@@ -205,7 +205,13 @@ public final class JettyApi {
                                 .flatMap(b -> Mono.<Download>error(errors.map(req, new ApiResponse(code, type, b,
                                         res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))));
                     }
-                    return Mono.using(() -> Files.newOutputStream(file),
+                    return Mono.using(() -> {
+                                try {
+                                    return Files.newOutputStream(file);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e); // our disk, not the network: never retried
+                                }
+                            },
                             out -> content.asByteArray()
                                     .publishOn(Schedulers.boundedElastic()) // file writes block
                                     .reduce(0L, (n, bytes) -> {
