@@ -58,6 +58,20 @@ class HttpPerRequestKeyE2ETest {
     }
 
     @Test
+    void aRejectedKeyIsNeitherKeptNorMaskedInOtherUsersOutput() throws Exception {
+        // any string can arrive as a key; one Jetty refuses must not join the redactor's secrets
+        assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of("X-Jetty-Api-Key", "text-echo"), INIT).status())
+                .isEqualTo(401);
+        McpSyncClient demo = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
+        try {
+            McpSchema.CallToolResult r = demo.callTool(new McpSchema.CallToolRequest("list-tasks", Map.of()));
+            assertThat(ServerProcess.text(r)).contains("\"text-echo\"");
+        } finally {
+            demo.closeGracefully();
+        }
+    }
+
+    @Test
     void eachSessionActsAsItsOwnKeyAndScope() {
         McpSyncClient demo = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN));
         McpSyncClient acme = server.streamable(Map.of("X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN));

@@ -19,8 +19,9 @@ import java.util.function.Function;
  * Per-user Jetty keys ({@code --per-request-key}): each session (or, stateless, each request) brings
  * its own key in {@value #HEADER}. A key is checked upstream with whoami when first seen; the
  * resulting tenant (client with that key, scope of that key's collection) is kept for 60 s under a
- * hash of the key, then checked again. Keys are held in memory only, registered with the redactor
- * so no output can echo them, and never logged.
+ * hash of the key, then checked again. Keys are held in memory only, never logged, and registered
+ * with the redactor once Jetty accepted them (a rejected string is neither kept nor registered: it
+ * would be masked in every later output, for every user).
  */
 public final class PerRequestKeys implements Function<McpAsyncServerExchange, Tenant> {
 
@@ -64,13 +65,21 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
                     + HEADER + " header (not in Authorization)."));
         }
         String k = key.trim();
-        return tenant(k).scope().allowed()
+        if (fresh(k) != null) {
+            return Mono.just(k);
+        }
+        Tenant candidate = newTenant(k);
+        return candidate.scope().allowed()
+                .doOnNext(accepted -> {
+                    redactor.register(k);
+                    remember(k, candidate);
+                })
                 .thenReturn(k)
                 .onErrorMap(JettyApiException.class, e -> e.status() == 401 || e.status() == 403
                         ? new Refused(401, "Jetty rejected the key in " + HEADER + " (HTTP " + e.status()
                         + "); check it at jetty.io and send a valid key.")
                         : new Refused(502, "Could not check the key in " + HEADER + " with Jetty: "
-                        + redactor.redact(e.getMessage())));
+                        + redactor.redact(e.getMessage()).replace(k, Redactor.mask(k))));
     }
 
     /** The tenant for a call: the key bound to its session (or carried by its request). */
@@ -83,20 +92,33 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
         return tenant(k);
     }
 
+    /** The tenant of an admitted key; after {@link #TTL} a fresh one, whose scope asks whoami again. */
     Tenant tenant(String key) {
-        String h = hash(key);
-        long now = System.nanoTime();
-        Entry e = cache.get(h);
-        if (e == null || now - e.expires > 0) {
-            redactor.register(key);
-            JettyApi api = template.withToken(new Token(key, HEADER));
-            e = new Entry(new Tenant(api, new CollectionScope(configured, api)), now + TTL.toNanos());
-            cache.put(h, e);
-            if (cache.size() > 10_000) {
-                cache.values().removeIf(x -> now - x.expires > 0);
-            }
+        Entry e = fresh(key);
+        if (e != null) {
+            return e.tenant;
         }
-        return e.tenant;
+        Tenant t = newTenant(key);
+        remember(key, t);
+        return t;
+    }
+
+    private Entry fresh(String key) {
+        Entry e = cache.get(hash(key));
+        return e == null || System.nanoTime() - e.expires > 0 ? null : e;
+    }
+
+    private Tenant newTenant(String key) {
+        JettyApi api = template.withToken(new Token(key, HEADER));
+        return new Tenant(api, new CollectionScope(configured, api));
+    }
+
+    private void remember(String key, Tenant t) {
+        long now = System.nanoTime();
+        cache.put(hash(key), new Entry(t, now + TTL.toNanos()));
+        if (cache.size() > 10_000) {
+            cache.values().removeIf(x -> now - x.expires > 0);
+        }
     }
 
     static String hash(String key) {
