@@ -8,11 +8,21 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Caps how many tool calls run at once across all sessions (each makes upstream Jetty requests);
- * the rest wait in arrival order. A waiting call that is cancelled leaves the queue; a running one
- * gives its turn back however it ends.
+ * Caps how many calls that reach Jetty run at once across all sessions; the rest wait in arrival
+ * order. A waiting call that is cancelled leaves the queue; a running one gives its turn back
+ * however it ends.
  */
 final class CallLimiter {
+
+    /** Methods whose handling makes upstream requests: tool calls, and resources and completions read through the tools. */
+    private static final java.util.Set<String> UPSTREAM = java.util.Set.of(
+            io.modelcontextprotocol.spec.McpSchema.METHOD_TOOLS_CALL,
+            io.modelcontextprotocol.spec.McpSchema.METHOD_RESOURCES_READ,
+            io.modelcontextprotocol.spec.McpSchema.METHOD_COMPLETION_COMPLETE);
+
+    static boolean capped(String method) {
+        return UPSTREAM.contains(method);
+    }
 
     private record Waiter(MonoSink<Void> sink, AtomicBoolean held) {
     }

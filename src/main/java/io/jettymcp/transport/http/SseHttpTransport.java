@@ -138,7 +138,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             McpTransportContext ctx = rt.context("sse", s.jettyKey);
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
             if (msg instanceof McpSchema.JSONRPCRequest r) {
-                if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+                if (CallLimiter.capped(r.method())) {
                     handling = rt.limiter.limit(handling);
                 }
                 rt.running.incrementAndGet();

@@ -64,7 +64,7 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                     McpTransportContext ctx = rt.context("stateless-http", k.isEmpty() ? null : k);
                     if (msg instanceof McpSchema.JSONRPCRequest r) {
                         Mono<McpSchema.JSONRPCResponse> answer = handler.handleRequest(ctx, r);
-                        if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+                        if (CallLimiter.capped(r.method())) {
                             answer = rt.limiter.limit(answer);
                         }
                         rt.running.incrementAndGet();

@@ -218,7 +218,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         s.resumable.put(stream.streamId(), stream);
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey, Map.of(HANG_UP, (Runnable) stream::hangUp));
         Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
-        if (McpSchema.METHOD_TOOLS_CALL.equals(r.method())) {
+        if (CallLimiter.capped(r.method())) {
             handling = rt.limiter.limit(handling);
         }
         rt.running.incrementAndGet();

@@ -14,6 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallLimiterTest {
 
     @Test
+    void everyMethodThatReachesJettyIsCappedAndNothingElse() {
+        assertThat(List.of("tools/call", "resources/read", "completion/complete")).allMatch(CallLimiter::capped);
+        assertThat(List.of("initialize", "ping", "tools/list", "resources/list", "prompts/get")).noneMatch(CallLimiter::capped);
+    }
+
+    @Test
     void atMostMaxRunAndTheRestWaitInOrder() {
         CallLimiter limiter = new CallLimiter(2);
         AtomicInteger running = new AtomicInteger();
