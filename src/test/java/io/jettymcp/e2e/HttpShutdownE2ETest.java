@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** SIGTERM while a call is running: the call finishes and is answered, then the process exits. */
+/**
+ * SIGTERM while a call is running: new work is refused with 503, what the session's running call
+ * may still need (a cancellation, an answer) gets through, the call finishes and is answered, then
+ * the process exits.
+ */
 class HttpShutdownE2ETest {
 
     static final ObjectMapper M = new ObjectMapper();
@@ -31,7 +35,7 @@ class HttpShutdownE2ETest {
             Map<String, String> h = Map.of("Mcp-Session-Id", init.header("mcp-session-id"));
             String whoami = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":{}}}";
             assertThat(RawHttp.send(server.port(), "POST", "/mcp", h, whoami).status()).isEqualTo(200);
-            sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/judge", 2000));
+            sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/judge", 4000));
             CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> {
                 try {
                     return RawHttp.send(server.port(), "POST", "/mcp", h, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":"
@@ -45,6 +49,20 @@ class HttpShutdownE2ETest {
                 Thread.sleep(50);
             }
             server.process().destroy(); // SIGTERM
+            int health = 200;
+            for (int i = 0; i < 60 && health != 503; i++) {
+                Thread.sleep(50);
+                health = RawHttp.send(server.port(), "GET", "/healthz", Map.of(), null).status();
+            }
+            assertThat(health).as("shutting down: out of the load balancer").isEqualTo(503);
+            assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                    + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":"
+                    + "{\"name\":\"raw\",\"version\":\"1\"}}}").status()).as("a new session").isEqualTo(503);
+            assertThat(RawHttp.send(server.port(), "POST", "/mcp", h, whoami.replace("\"id\":2", "\"id\":4")).status())
+                    .as("a new call in the session").isEqualTo(503);
+            assertThat(RawHttp.send(server.port(), "POST", "/mcp", h, "{\"jsonrpc\":\"2.0\",\"method\":"
+                    + "\"notifications/cancelled\",\"params\":{\"requestId\":99}}").status())
+                    .as("a notification for the session's calls").isEqualTo(202);
             RawHttp.Response answered = slow.get(30, TimeUnit.SECONDS);
             assertThat(answered.status()).isEqualTo(200);
             JsonNode result = null;

@@ -36,6 +36,8 @@ final class HttpRuntime {
     final PerRequestKeys keys;
     /** requests being handled (not listening streams): graceful shutdown waits for these */
     final AtomicInteger running = new AtomicInteger();
+    /** set at shutdown: new work is refused, what running calls still need (answers, cancels, resumes) is not */
+    final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private final SecureRandom random = new SecureRandom();
 
     HttpRuntime(HttpOptions options, ObjectMapper mapper, McpJsonMapper mcpMapper, PerRequestKeys keys) {
@@ -124,6 +126,11 @@ final class HttpRuntime {
      */
     Mono<Void> reject(HttpServerRequest req, HttpServerResponse res, int status, int code, String message) {
         return req.receive().then().onErrorResume(e -> Mono.empty()).then(error(res, status, code, message));
+    }
+
+    /** 503 for new work during shutdown (the request body has been read already). */
+    Mono<Void> shuttingDown(HttpServerResponse res) {
+        return error(res, 503, -32000, "The server is shutting down; retry against another instance.");
     }
 
     /** An HTTP error with a JSON-RPC error body (id null), which MCP clients show to the user. */

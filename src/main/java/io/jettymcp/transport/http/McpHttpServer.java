@@ -19,7 +19,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP front door on Reactor Netty: one listener for Streamable HTTP ({@code /mcp}), legacy SSE
@@ -35,7 +34,6 @@ public final class McpHttpServer implements AutoCloseable {
     private final HttpGuard guard;
     private final List<HttpEndpoint> endpoints;
     private final List<AutoCloseable> mcpServers = new ArrayList<>();
-    private final AtomicBoolean closing = new AtomicBoolean();
     private final DisposableServer server;
     private final Disposable sweeper;
 
@@ -94,10 +92,10 @@ public final class McpHttpServer implements AutoCloseable {
     }
 
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
-        if (closing.get()) {
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (rt.closing.get() && !continuesASession(req, path)) {
             return rt.reject(req, res, 503, -32000, "The server is shutting down; retry against another instance.");
         }
-        String path = new QueryStringDecoder(req.uri()).path();
         HttpGuard.Refusal refusal = guard.checkOrigin(req.requestHeaders());
         if (refusal != null) {
             log.debug("refused {} {}: {}", req.method(), path, refusal.status());
@@ -137,6 +135,16 @@ public final class McpHttpServer implements AutoCloseable {
                 + ", health at /healthz.");
     }
 
+    /**
+     * During shutdown a session's messages still get through, so the calls it has running can
+     * finish: an answer to an approval question, a cancellation, a resume. The transports refuse
+     * new requests in them.
+     */
+    private boolean continuesASession(HttpServerRequest req, String path) {
+        return !rt.options.stateless()
+                && (req.requestHeaders().contains(HttpRuntime.SESSION_HEADER) || SseHttpTransport.MESSAGE_PATH.equals(path));
+    }
+
     /** Blocks until the server has stopped. */
     public void awaitClosed() {
         server.onDispose().block();
@@ -144,7 +152,7 @@ public final class McpHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closing.compareAndSet(false, true)) {
+        if (!rt.closing.compareAndSet(false, true)) {
             return;
         }
         long end = System.nanoTime() + rt.options.shutdownGrace().toNanos();

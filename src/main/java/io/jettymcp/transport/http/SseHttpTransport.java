@@ -135,6 +135,9 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                 }
                 return HttpRuntime.empty(res, 202);
             }
+            if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {
+                return rt.shuttingDown(res);
+            }
             McpTransportContext ctx = rt.context("sse", s.jettyKey);
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
             if (msg instanceof McpSchema.JSONRPCRequest r) {

@@ -148,7 +148,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     /** A message (not initialize) within an open session. */
     private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg) {
         if (msg instanceof McpSchema.JSONRPCRequest r) {
-            return request(res, s, r);
+            return rt.closing.get() ? rt.shuttingDown(res) : request(res, s, r);
         }
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
         if (msg instanceof McpSchema.JSONRPCNotification n) {
@@ -243,6 +243,9 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                 }
                 // an unknown or expired id: what it named is gone, so the client gets a fresh stream
                 log.debug("nothing to resume after event {}", lastEventId);
+            }
+            if (rt.closing.get()) {
+                return rt.shuttingDown(res);
             }
             SseStream stream = SseStream.live(rt.mcpMapper);
             McpStreamableServerSession.McpStreamableServerSessionStream listening = s.mcp.listeningStream(stream);
