@@ -182,6 +182,26 @@ class HttpE2ETest {
     }
 
     @Test
+    void everyEndpointChecksOriginHostProtocolVersionAndSession() throws Exception {
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+        String[][] endpoints = {{"GET", "/sse", null}, {"POST", "/message?sessionId=nope", ping}, {"GET", "/nowhere", null},
+                {"DELETE", "/mcp", null}};
+        for (String[] e : endpoints) {
+            assertThat(RawHttp.send(server.port(), e[0], e[1], Map.of("Origin", "https://evil.example"), e[2]).status())
+                    .as("Origin on " + e[0] + " " + e[1]).isEqualTo(403);
+            assertThat(RawHttp.send(server.port(), e[0], e[1], Map.of("Host", "evil.example:" + server.port()), e[2]).status())
+                    .as("Host on " + e[0] + " " + e[1]).isEqualTo(403);
+        }
+        Map<String, String> future = Map.of("MCP-Protocol-Version", "2030-01-01", "Accept", "text/event-stream");
+        assertThat(RawHttp.send(server.port(), "GET", "/sse", future, null).status()).isEqualTo(400);
+        assertThat(RawHttp.send(server.port(), "POST", "/message?sessionId=nope", future, ping).status()).isEqualTo(400);
+        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", "no-such-session"), null).status())
+                .isEqualTo(404);
+        assertThat(RawHttp.send(server.port(), "POST", "/message?sessionId=no-such-session", Map.of(), ping).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void protocolVersionIsCheckedAndEverySdkVersionAccepted() throws Exception {
         for (String v : List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")) {
             String session = initialize(v);

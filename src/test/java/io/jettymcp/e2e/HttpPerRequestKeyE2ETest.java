@@ -58,6 +58,23 @@ class HttpPerRequestKeyE2ETest {
     }
 
     @Test
+    void aSessionKeepsTheKeyItWasOpenedWith() throws Exception {
+        RawHttp.Response init = RawHttp.send(server.port(), "POST", "/mcp", Map.of("X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN), INIT);
+        assertThat(init.status()).isEqualTo(200);
+        String session = init.header("mcp-session-id");
+        Map<String, String> other = Map.of("Mcp-Session-Id", session, "X-Jetty-Api-Key", SandboxSeeds.ACME_TOKEN,
+                "Accept", "application/json, text/event-stream");
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list-tasks\",\"arguments\":{}}}";
+        for (String[] m : new String[][]{{"POST", call}, {"GET", null}, {"DELETE", null}}) {
+            RawHttp.Response r = RawHttp.send(server.port(), m[0], "/mcp", other, m[1]);
+            assertThat(r.status()).as(m[0]).isEqualTo(403);
+            assertThat(r.body()).doesNotContain(SandboxSeeds.ACME_TOKEN).doesNotContain(SandboxSeeds.DEMO_TOKEN);
+        }
+        // the session itself is untouched
+        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", session), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void aRejectedKeyIsNeitherKeptNorMaskedInOtherUsersOutput() throws Exception {
         // any string can arrive as a key; one Jetty refuses must not join the redactor's secrets
         assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of("X-Jetty-Api-Key", "text-echo"), INIT).status())
