@@ -94,6 +94,22 @@ class HttpStatelessE2ETest {
     }
 
     @Test
+    void largeArgumentsReachTheValidatorAndOversizedBodiesGet413() throws Exception {
+        Map<String, String> v = Map.of("MCP-Protocol-Version", "2025-06-18");
+        String big = "x".repeat(2 * 1024 * 1024);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"create-task\","
+                + "\"arguments\":{\"name\":\"big\",\"workflow\":{},\"description\":\"%s\"}}}";
+        sandbox.requests().clear();
+        RawHttp.Response r = RawHttp.send(b.port(), "POST", "/mcp", v, String.format(call, big));
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode result = M.readTree(r.body()).path("result");
+        assertThat(result.path("isError").asBoolean()).isTrue();
+        assertThat(result.path("content").get(0).path("text").asText()).contains("description");
+        assertThat(RawHttp.send(b.port(), "POST", "/mcp", v, String.format(call, big + big)).status()).isEqualTo(413);
+        assertThat(sandbox.requests().matching("POST", ".*")).isEmpty();
+    }
+
+    @Test
     void malformedJsonRpcGetsAProtocolErrorAndTheReplicaKeepsServing() throws Exception {
         Map<String, String> v = Map.of("MCP-Protocol-Version", "2025-06-18");
         for (String bad : new String[]{"{not json", "", "42", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]",
