@@ -156,6 +156,26 @@ class HttpE2ETest {
     }
 
     @Test
+    void everyListedToolAnswersOverBothTransports() throws Exception {
+        java.nio.file.Path local = java.nio.file.Files.createTempFile("jetty-mcp-http", ".txt");
+        for (McpSyncClient c : List.of(server.streamable(Map.of()), server.sse(Map.of()))) {
+            try {
+                List<McpSchema.Tool> tools = c.listTools().tools();
+                assertThat(tools).hasSizeGreaterThan(40);
+                for (McpSchema.Tool t : tools) {
+                    Map<String, Object> args = SecretsPropertyE2ETest.fixture(t.name(), "00000000", local);
+                    // a result (an error result included) for every tool: no protocol error, no timeout
+                    McpSchema.CallToolResult r = c.callTool(new McpSchema.CallToolRequest(t.name(),
+                            args != null ? args : Map.of("task", "text-echo")));
+                    assertThat(r.content()).as(t.name()).isNotEmpty();
+                }
+            } finally {
+                c.closeGracefully();
+            }
+        }
+    }
+
+    @Test
     void foreignOriginAndHostAreRefusedWith403() throws Exception {
         String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
