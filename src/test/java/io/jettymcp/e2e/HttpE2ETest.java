@@ -327,6 +327,26 @@ class HttpE2ETest {
     }
 
     @Test
+    void progressReachesALegacySseClient() throws Exception {
+        try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
+            String path = initializeLegacy(sse);
+            RawHttp.send(server.port(), "POST", path, Map.of(), callBody(2, "run-task", "{\"task\":\"pdf-amber-hawk\"}"));
+            String started = sse.next(l -> l.contains("\"id\":2"), Duration.ofSeconds(15));
+            assertThat(started).isNotNull();
+            String id = M.readTree(M.readTree(started.substring("data: ".length())).path("result").path("content").get(0)
+                    .path("text").asText()).path("trajectory_id").asText();
+            assertThat(id).matches("[0-9a-f]{8}");
+            RawHttp.send(server.port(), "POST", path, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"wait-for-trajectory\",\"arguments\":{\"task\":\"pdf-amber-hawk\",\"trajectory_id\":\""
+                    + id + "\",\"timeout_seconds\":3},\"_meta\":{\"progressToken\":\"sse-tok\"}}}");
+            assertThat(sse.next(l -> l.contains("notifications/progress") && l.contains("sse-tok"), Duration.ofSeconds(10)))
+                    .as("a progress notification on the session's stream").isNotNull();
+            String answer = sse.next(l -> l.contains("\"id\":3"), Duration.ofSeconds(15));
+            assertThat(answer).as("the wait returns at its budget").isNotNull().contains("done");
+        }
+    }
+
+    @Test
     void cancellationOverLegacySseStopsTheCallAndSendsNoAnswer() throws Exception {
         try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", Map.of())) {
             String path = initializeLegacy(sse);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,6 +108,27 @@ class HttpStatelessE2ETest {
         assertThat(result.path("content").get(0).path("text").asText()).contains("description");
         assertThat(RawHttp.send(b.port(), "POST", "/mcp", v, String.format(call, big + big)).status()).isEqualTo(413);
         assertThat(sandbox.requests().matching("POST", ".*")).isEmpty();
+    }
+
+    @Test
+    void withoutAStreamAWaitSendsNoProgressAndReturnsAtItsBudget() throws Exception {
+        Map<String, String> v = Map.of("MCP-Protocol-Version", "2025-06-18");
+        RawHttp.Response run = RawHttp.send(a.port(), "POST", "/mcp", v, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                + "\"tools/call\",\"params\":{\"name\":\"run-task\",\"arguments\":{\"task\":\"pdf-amber-hawk\"}}}");
+        String id = M.readTree(M.readTree(run.body()).path("result").path("content").get(0).path("text").asText())
+                .path("trajectory_id").asText();
+        assertThat(id).as(run.body()).matches("[0-9a-f]{8}");
+        long t0 = System.nanoTime();
+        RawHttp.Response wait = RawHttp.send(b.port(), "POST", "/mcp", v, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+                + "\"tools/call\",\"params\":{\"name\":\"wait-for-trajectory\",\"arguments\":{\"task\":\"pdf-amber-hawk\","
+                + "\"trajectory_id\":\"" + id + "\",\"timeout_seconds\":3},\"_meta\":{\"progressToken\":\"tok\"}}}");
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        // one JSON answer: nothing else (no progress) can travel on it
+        assertThat(wait.header("content-type")).startsWith("application/json");
+        assertThat(wait.body()).doesNotContain("notifications/progress");
+        JsonNode out = M.readTree(M.readTree(wait.body()).path("result").path("content").get(0).path("text").asText());
+        assertThat(out.path("done").asBoolean(true)).as(out.toString()).isFalse();
+        assertThat(seconds).as("returned at its 3 s budget").isBetween(2L, 15L);
     }
 
     @Test
