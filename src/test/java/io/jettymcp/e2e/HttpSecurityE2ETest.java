@@ -102,6 +102,25 @@ class HttpSecurityE2ETest {
     }
 
     @Test
+    void idleLegacySseSessionsExpireTooAndThenGet404() throws Exception {
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + HTTP_TOKEN);
+        try (RawHttp.EventStream sse = RawHttp.openEventStream(server.port(), "/sse", auth)) {
+            String endpoint = sse.next(l -> l.startsWith("data: /message"), java.time.Duration.ofSeconds(10));
+            assertThat(endpoint).isNotNull();
+            // the stream stays open, but no message comes: the session is idle
+            boolean gone = false;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!gone && System.nanoTime() < end) {
+                Thread.sleep(500);
+                gone = RawHttp.send(server.port(), "GET", "/healthz", Map.of(), null).body().contains("\"sessions\":0");
+            }
+            assertThat(gone).as("idle legacy session expired").isTrue();
+            assertThat(RawHttp.send(server.port(), "POST", endpoint.substring("data: ".length()), auth,
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void aNetworkBindWithoutATokenRefusesToStart() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.javaBin(), "-jar", Path.jar(), "--http", "0.0.0.0:0");
         pb.environment().remove("JETTY_MCP_HTTP_TOKEN");
