@@ -9,8 +9,6 @@ import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -149,22 +147,13 @@ public final class StdioTransport implements McpServerTransportProvider {
             return;
         }
         McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
-        if (msg instanceof McpSchema.JSONRPCNotification n && "notifications/cancelled".equals(n.method())) {
-            Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
-            if (id != null && inFlight.cancel(id)) {
-                log.debug("cancelled request {}", id);
-            }
+        if (inFlight.cancelIfAsked(msg)) {
             return;
         }
         Mono<Void> handling = session.handle(msg)
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.create(Map.of("transport", "stdio"))));
         if (msg instanceof McpSchema.JSONRPCRequest req) {
-            Object id = req.id();
-            // registered before it starts, so a call that ends at once cannot leave a stale entry behind
-            Disposable.Swap slot = Disposables.swap();
-            inFlight.put(id, slot);
-            slot.update(handling.doFinally(s -> inFlight.done(id))
-                    .subscribe(v -> { }, e -> log.warn("request failed: {}", e.toString())));
+            inFlight.run(req.id(), req.method(), handling, () -> { });
         } else {
             handling.subscribe(v -> { }, e -> log.warn("message failed: {}", e.toString()));
         }

@@ -69,6 +69,28 @@ final class HttpRuntime {
         return McpTransportContext.create(m);
     }
 
+    /**
+     * Admits the request's per-request Jetty key (when that mode is on) and continues with it, or
+     * with null when the mode is off; a refused key is answered here.
+     */
+    Mono<Void> withKey(HttpServerRequest req, HttpServerResponse res, java.util.function.Function<String, Mono<Void>> next) {
+        if (keys == null) {
+            return next.apply(null);
+        }
+        return keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER))
+                .flatMap(next)
+                .onErrorResume(PerRequestKeys.Refused.class, e -> reject(req, res, e.status(), -32600, e.getMessage()));
+    }
+
+    /** @return why the request's Jetty key may not use this session (it names another key), or null */
+    String keyMismatch(HttpServerRequest req, HttpSessions.Session s) {
+        String given = keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
+        if (given == null || given.trim().equals(s.jettyKey)) {
+            return null;
+        }
+        return PerRequestKeys.HEADER + " differs from the key this session was opened with; start a new session.";
+    }
+
     /** @return null when the header is absent (the spec's default applies) or supported */
     static String unsupportedVersion(HttpServerRequest req) {
         String v = null;
@@ -128,9 +150,11 @@ final class HttpRuntime {
         return req.receive().then().onErrorResume(e -> Mono.empty()).then(error(res, status, code, message));
     }
 
-    /** 503 for new work during shutdown (the request body has been read already). */
+    static final String SHUTTING_DOWN = "The server is shutting down; retry against another instance.";
+
+    /** 503 for new work during shutdown, once the request body has been read. */
     Mono<Void> shuttingDown(HttpServerResponse res) {
-        return error(res, 503, -32000, "The server is shutting down; retry against another instance.");
+        return error(res, 503, -32000, SHUTTING_DOWN);
     }
 
     /** An HTTP error with a JSON-RPC error body (id null), which MCP clients show to the user. */

@@ -3,8 +3,6 @@ package io.jettymcp.transport.http;
 import io.jettymcp.transport.InFlight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -77,14 +75,11 @@ final class HttpSessions<S extends HttpSessions.Session> {
      */
     void run(S s, Object id, String method, Mono<Void> handling, Runnable onEnd) {
         s.active.incrementAndGet();
-        Disposable.Swap slot = Disposables.swap();
-        s.inFlight.put(id, slot);
-        slot.update(handling.doFinally(sig -> {
-            s.inFlight.done(id);
+        s.inFlight.run(id, method, handling, () -> {
             s.active.decrementAndGet();
             s.touch();
             onEnd.run();
-        }).subscribe(v -> { }, e -> log.warn("request {} failed: {}", method, e.toString())));
+        });
     }
 
     /** Ends sessions with no running call that have been idle longer than {@code idle}. */

@@ -94,7 +94,7 @@ public final class McpHttpServer implements AutoCloseable {
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         String path = new QueryStringDecoder(req.uri()).path();
         if (rt.closing.get() && !continuesASession(req, path)) {
-            return rt.reject(req, res, 503, -32000, "The server is shutting down; retry against another instance.");
+            return rt.reject(req, res, 503, -32000, HttpRuntime.SHUTTING_DOWN);
         }
         HttpGuard.Refusal refusal = guard.checkOrigin(req.requestHeaders());
         if (refusal != null) {

@@ -16,7 +16,6 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The legacy HTTP+SSE transport (protocol 2024-11-05) for older clients: {@code GET /sse} opens the
@@ -98,14 +97,13 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     }
 
     private Mono<Void> open(HttpServerRequest req, HttpServerResponse res) {
-        Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
-        return key.flatMap(k -> {
-            Session s = new Session(rt.newSessionId(), SseStream.live(rt.mcpMapper), k.isEmpty() ? null : k);
+        return rt.withKey(req, res, k -> {
+            Session s = new Session(rt.newSessionId(), SseStream.live(rt.mcpMapper), k);
             s.mcp = factory.create(s.stream);
             sessions.add(s);
             s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id);
             return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> sessions.end(s).subscribe()));
-        }).onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
+        });
     }
 
     private Mono<Void> message(HttpServerRequest req, HttpServerResponse res) {
@@ -117,9 +115,9 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
         if (s == null) {
             return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
         }
-        String given = rt.keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
-        if (given != null && !given.trim().equals(s.jettyKey)) {
-            return rt.reject(req, res, 403, -32600, PerRequestKeys.HEADER + " differs from the key this session was opened with.");
+        String keyProblem = rt.keyMismatch(req, s);
+        if (keyProblem != null) {
+            return rt.reject(req, res, 403, -32600, keyProblem);
         }
         return rt.body(req).flatMap(bytes -> {
             JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
@@ -128,11 +126,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             }
             s.touch();
             McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
-            if (msg instanceof McpSchema.JSONRPCNotification n && "notifications/cancelled".equals(n.method())) {
-                Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
-                if (id != null) {
-                    s.inFlight.cancel(id);
-                }
+            if (s.inFlight.cancelIfAsked(msg)) {
                 return HttpRuntime.empty(res, 202);
             }
             if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {

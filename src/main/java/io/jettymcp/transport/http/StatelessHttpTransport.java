@@ -54,14 +54,13 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
             res.header(HttpHeaderNames.ALLOW, "POST");
             return rt.reject(req, res, 405, -32600, "This server is stateless: only POST /mcp is served (no event stream, no sessions).");
         }
-        Mono<String> key = rt.keys == null ? Mono.just("") : rt.keys.admit(req.requestHeaders().get(PerRequestKeys.HEADER));
-        return key.flatMap(k -> rt.body(req).flatMap(bytes -> {
+        return rt.withKey(req, res, k -> rt.body(req).flatMap(bytes -> {
                     JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
                     if (parsed instanceof JsonRpcLines.Bad b) {
                         return HttpRuntime.json(res, 400, b.error());
                     }
                     McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
-                    McpTransportContext ctx = rt.context("stateless-http", k.isEmpty() ? null : k);
+                    McpTransportContext ctx = rt.context("stateless-http", k);
                     if (msg instanceof McpSchema.JSONRPCRequest r) {
                         Mono<McpSchema.JSONRPCResponse> answer = handler.handleRequest(ctx, r);
                         if (CallLimiter.capped(r.method())) {
@@ -86,9 +85,7 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                                 .then(HttpRuntime.empty(res, 202));
                     }
                     return HttpRuntime.empty(res, 202); // nothing to match a response to without sessions
-                }))
-                .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res))
-                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
+                }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res)));
     }
 
     @Override

@@ -150,15 +150,11 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (msg instanceof McpSchema.JSONRPCRequest r) {
             return rt.closing.get() ? rt.shuttingDown(res) : request(res, s, r);
         }
+        if (s.inFlight.cancelIfAsked(msg)) {
+            return HttpRuntime.empty(res, 202);
+        }
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
         if (msg instanceof McpSchema.JSONRPCNotification n) {
-            if ("notifications/cancelled".equals(n.method())) {
-                Object id = n.params() instanceof Map<?, ?> p ? p.get("requestId") : null;
-                if (id != null && s.inFlight.cancel(id)) {
-                    log.debug("cancelled request {}", id);
-                }
-                return HttpRuntime.empty(res, 202);
-            }
             return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
                     .onErrorResume(e -> Mono.empty())
                     .then(HttpRuntime.empty(res, 202));
@@ -174,7 +170,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             // re-initializing inside a session is a client bug; a fresh session needs no header
             return rt.reject(req, res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.");
         }
-        return admitKey(req, res, key -> {
+        return rt.withKey(req, res, key -> {
             McpSchema.InitializeRequest init;
             try {
                 init = rt.mcpMapper.convertValue(r.params(), new TypeRef<McpSchema.InitializeRequest>() {
@@ -279,7 +275,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (s == null) {
             return missingSession(req, res);
         }
-        String keyProblem = keyMismatch(req, s);
+        String keyProblem = rt.keyMismatch(req, s);
         if (keyProblem != null) {
             return rt.reject(req, res, 403, -32600, keyProblem);
         }
@@ -293,30 +289,6 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     + "session id it returns on every request.");
         }
         return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Start a new session with initialize.");
-    }
-
-    /** @return why the request's Jetty key may not use this session, or null */
-    private String keyMismatch(HttpServerRequest req, Session s) {
-        if (rt.keys == null) {
-            return null;
-        }
-        String given = req.requestHeaders().get(PerRequestKeys.HEADER);
-        if (given == null || given.trim().equals(s.jettyKey)) {
-            return null;
-        }
-        return PerRequestKeys.HEADER + " differs from the key this session was initialized with; start a new session.";
-    }
-
-    /** Validates the per-request key (when that mode is on) and continues with it (or with null). */
-    private Mono<Void> admitKey(HttpServerRequest req, HttpServerResponse res,
-                                java.util.function.Function<String, Mono<Void>> next) {
-        if (rt.keys == null) {
-            return next.apply(null);
-        }
-        String key = req.requestHeaders().get(PerRequestKeys.HEADER);
-        return rt.keys.admit(key)
-                .flatMap(k -> next.apply(k))
-                .onErrorResume(PerRequestKeys.Refused.class, e -> rt.reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
     @Override
