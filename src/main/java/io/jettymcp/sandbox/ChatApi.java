@@ -223,17 +223,9 @@ final class ChatApi {
                 }
             }
         }
-        ObjectNode trial = null;
-        boolean trialKeys = false;
         // as on the run endpoints: only an explicit use_trial_keys=false opts out of the trial keys
-        boolean optedOut = j.path("use_trial_keys").isBoolean() && !j.get("use_trial_keys").asBoolean();
-        if (c.trial.active) {
-            if (!optedOut && c.trial.remaining() > 0) {
-                c.trial.runsUsed++;
-                trialKeys = true;
-            }
-            trial = c.trial.toJson();
-        }
+        boolean trialKeys = c.trial.charge(j.path("use_trial_keys").isBoolean() && !j.get("use_trial_keys").asBoolean());
+        ObjectNode trial = c.trial.active ? c.trial.toJson() : null;
         ObjectNode ip = Engine.defaults(task);
         ip.put("agent", j.path("agent").asText("claude-code"));
         ip.put("model", b.get("model").asText());

@@ -79,6 +79,33 @@ final class CollectionRec {
             return Math.max(0, runsLimit - runsUsed);
         }
 
+        /**
+         * A run starting on this collection takes one trial run when the trial is active and has runs
+         * left, unless the request opted out (an explicit use_trial_keys=false).
+         *
+         * @return whether the run gets the trial's keys
+         */
+        boolean charge(boolean optedOut) {
+            if (!active || optedOut || remaining() <= 0) {
+                return false;
+            }
+            runsUsed++;
+            return true;
+        }
+
+        /** The trial counts a run's answer carries (WorkflowResponse.trial), or null without an active trial. */
+        ObjectNode runJson() {
+            if (!active) {
+                return null;
+            }
+            ObjectNode o = Json.obj();
+            o.put("runs_used", runsUsed);
+            o.put("runs_limit", runsLimit);
+            o.put("runs_remaining", remaining());
+            o.putNull("minutes_remaining");
+            return o;
+        }
+
         ObjectNode toJson() {
             ObjectNode o = Json.obj();
             o.put("active", active);

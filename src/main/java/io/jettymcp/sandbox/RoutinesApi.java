@@ -281,19 +281,8 @@ final class RoutinesApi {
         }
         ObjectNode ip = Engine.defaults(task);
         ip.setAll(r.overrides.deepCopy());
-        ObjectNode trial = null;
-        boolean trialKeys = false;
-        if (c.trial.active) {
-            if (c.trial.remaining() > 0) {
-                c.trial.runsUsed++;
-                trialKeys = true;
-            }
-            trial = Json.obj();
-            trial.put("runs_used", c.trial.runsUsed);
-            trial.put("runs_limit", c.trial.runsLimit);
-            trial.put("runs_remaining", c.trial.remaining());
-            trial.putNull("minutes_remaining");
-        }
+        boolean trialKeys = c.trial.charge(false);
+        ObjectNode trial = c.trial.runJson();
         boolean keys = c.hasProviderKey() || trialKeys || r.secretParams.keySet().stream()
                 .anyMatch(CollectionRec.PROVIDER_KEYS::contains);
         Engine.Launch l = new Engine.Launch("routine:" + r.name, keys, trialKeys, r.id, r.webhookUrl, r.webhookSecret);

@@ -79,21 +79,10 @@ final class RunsApi {
             }
             ip.set("file_paths", paths);
         }
-        ObjectNode trialJson = null;
-        boolean trialKeys = false;
-        if (c.trial.active) {
-            // absent or true: eligible runs get the trial keys (§2.3 accepts both); an explicit false opts out,
-            // so the run needs its own provider key and does not count against the trial
-            if (!Boolean.FALSE.equals(useTrialKeys) && c.trial.remaining() > 0) {
-                c.trial.runsUsed++;
-                trialKeys = true;
-            }
-            trialJson = Json.obj();
-            trialJson.put("runs_used", c.trial.runsUsed);
-            trialJson.put("runs_limit", c.trial.runsLimit);
-            trialJson.put("runs_remaining", c.trial.remaining());
-            trialJson.putNull("minutes_remaining");
-        }
+        // absent or true: eligible runs get the trial keys (§2.3 accepts both); an explicit false opts out,
+        // so the run needs its own provider key and does not count against the trial
+        boolean trialKeys = c.trial.charge(Boolean.FALSE.equals(useTrialKeys));
+        ObjectNode trialJson = c.trial.runJson();
         boolean keys = c.hasProviderKey() || trialKeys || sub != null || hasProviderKey(secrets);
         Engine.Launch l = new Engine.Launch(p.identifier(), keys, trialKeys, null,
                 blankToNull(form.text("webhook_url")), blankToNull(form.text("webhook_secret")));
