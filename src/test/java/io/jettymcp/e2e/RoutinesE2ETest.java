@@ -10,10 +10,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.jettymcp.e2e.support.ServerProcess.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The routines toolset over stdio against the sandbox: lifecycle, runs, and checks made before any request. */
@@ -38,14 +38,6 @@ class RoutinesE2ETest extends DemoServerTest {
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static Map<String, Object> args(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     @Test

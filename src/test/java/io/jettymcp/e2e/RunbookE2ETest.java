@@ -16,11 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static io.jettymcp.e2e.support.ServerProcess.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -70,14 +70,6 @@ class RunbookE2ETest extends DemoServerTest {
     @BeforeEach
     void clean() {
         sandbox.reset();
-    }
-
-    private static Map<String, Object> args(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     private RecordedRequest chat() {

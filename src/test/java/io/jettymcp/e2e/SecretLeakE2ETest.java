@@ -15,12 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.jettymcp.e2e.support.ServerProcess.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,14 +58,6 @@ class SecretLeakE2ETest {
     static void stop() {
         server.close();
         sandbox.close();
-    }
-
-    private static Map<String, Object> args(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     @Test

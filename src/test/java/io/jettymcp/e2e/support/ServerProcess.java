@@ -102,6 +102,15 @@ public final class ServerProcess implements AutoCloseable {
         return text(r);
     }
 
+    /** Tool arguments in the order given: name, value, name, value, … */
+    public static Map<String, Object> args(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     public static String text(McpSchema.CallToolResult r) {
         StringBuilder sb = new StringBuilder();
         for (McpSchema.Content c : r.content()) {
