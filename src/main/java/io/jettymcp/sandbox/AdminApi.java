@@ -170,6 +170,12 @@ final class AdminApi {
             String k = e.getKey().replace("_", "").toLowerCase(Locale.ROOT);
             JsonNode v = e.getValue();
             switch (k) {
+                case "profile" -> {
+                    if (!v.asText().equals("production")) {
+                        throw ApiError.validation(List.of("body", e.getKey()), "Unknown profile (known: production)", "value_error");
+                    }
+                    sw.production();
+                }
                 case "envstorenull" -> sw.envStoreNull(v.asBoolean());
                 case "nullstatusforworkflowid" -> sw.nullStatusForWorkflowId(v.asBoolean());
                 case "labelracemillis" -> sw.labelRaceMillis(v.asLong());

@@ -35,6 +35,14 @@ public final class SandboxSwitches {
         echoSecretsInErrors = false;
     }
 
+    /**
+     * The {@code production} profile: every evidence switch of jetty-api.md §7 on, so the sandbox answers
+     * as production is known to. Where the evidence conflicts (E5) the profile takes the less convenient side.
+     */
+    public synchronized SandboxSwitches production() {
+        return this;
+    }
+
     /** false: a null in an env PATCH deletes the key; true: stores null like the old bakery did. */
     public boolean envStoreNull() {
         return envStoreNull;
