@@ -158,7 +158,7 @@ public final class SpecLoader {
         OutputSpec output = parseOutput(c, root.path("output"));
         boolean auth = !root.has("auth") || c.bool(root, "auth");
         return new ToolSpec(name, title, toolset, description, annotations, input, outputSchema, http, handler,
-                output, auth);
+                output, auth, parseReads(c, root.path("reads")));
     }
 
     private void checkSchema(Checker c, String where, ObjectNode schema, boolean top) {
@@ -224,6 +224,26 @@ public final class SpecLoader {
         return new OutputSpec(list, o.path("key").asText("items"), strings(o.path("fields")), strings(o.path("carry")),
                 o.path("fullArg").isTextual() ? o.get("fullArg").asText() : null,
                 o.path("more").isTextual() ? o.get("more").asText() : null);
+    }
+
+    /** {@code "reads": {"<route id>": ["field.path", ...]}}: every route known, every path well formed. */
+    private static Map<String, List<String>> parseReads(Checker c, JsonNode n) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (n.isMissingNode()) {
+            return out;
+        }
+        c.require(n.isObject(), "reads must map route ids to lists of field paths");
+        n.fields().forEachRemaining(e -> {
+            c.require(io.jettymcp.api.Routes.byId(e.getKey()).isPresent(), "reads: unknown route id '" + e.getKey() + "'");
+            c.require(e.getValue().isArray() && !e.getValue().isEmpty(), "reads." + e.getKey() + " must be a non-empty list");
+            List<String> paths = strings(e.getValue());
+            for (String p : paths) {
+                String problem = io.jettymcp.shape.AnswerShape.problem(p);
+                c.require(problem == null, "reads." + e.getKey() + ": " + problem);
+            }
+            out.put(e.getKey(), paths);
+        });
+        return out;
     }
 
     private static List<String> strings(JsonNode arr) {

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param http    how the generic REST handler calls Jetty; null when {@link #handler} names a Java handler
  * @param handler name of a Java handler, or null for the generic REST handler
  * @param auth    whether the tool needs a Jetty token (step templates do not)
+ * @param reads   per route id ({@link io.jettymcp.api.Routes}), the answer fields the tool's reader relies on
+ *                (grammar: {@link io.jettymcp.shape.AnswerShape}); an answer lacking one is reported as drift
  */
 public record ToolSpec(
         String name,
@@ -22,7 +24,12 @@ public record ToolSpec(
         HttpMapping http,
         String handler,
         OutputSpec output,
-        boolean auth) {
+        boolean auth,
+        java.util.Map<String, java.util.List<String>> reads) {
+
+    public ToolSpec {
+        reads = java.util.Map.copyOf(reads);
+    }
 
     /** All four MCP hints, always explicit: clients decide on confirmation prompts from them. */
     public record Annotations(boolean readOnly, boolean destructive, boolean idempotent, boolean openWorld) {

@@ -42,7 +42,7 @@ class LocalFilesOverHttpTest {
                 + "\"files\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"x-kind\":\"local-path\"},\"description\":\"files\"},"
                 + "\"text\":{\"type\":\"string\",\"description\":\"text\"}},\"additionalProperties\":false}");
         ToolSpec spec = new ToolSpec("t", "T", "files", "d", new ToolSpec.Annotations(false, false, false, true), input,
-                null, null, "h", OutputSpec.NONE, false);
+                null, null, "h", OutputSpec.NONE, false, java.util.Map.of());
         ToolHandler h = c -> {
             handled.incrementAndGet();
             return Mono.just(M.createObjectNode().put("ok", true));
