@@ -124,8 +124,12 @@ public final class Main {
                 pr.matchedOptionValue("--download-dir", null),
                 sandbox));
         SandboxServer sim = null;
+        if (!sandbox && pr.hasMatchedOption("--sandbox-profile")) {
+            throw new ConfigException("--sandbox-profile applies to the embedded sandbox only: add --sandbox, or drop it.");
+        }
         if (sandbox) {
             sim = SandboxServer.start(SandboxOptions.defaults());
+            applyProfile(sim, pr.matchedOptionValue("--sandbox-profile", null));
             settings = settings.withBaseUrlAndToken(sim.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "sandbox"));
             System.err.println("jetty-mcp: running on the embedded SANDBOX at " + sim.baseUrl() + " with fake data "
                     + "(collection 'demo'); no Jetty key is needed or used. Drop --sandbox to use your Jetty account.");
@@ -155,6 +159,7 @@ public final class Main {
     private static int runSandbox(ParseResult pr) {
         int port = pr.matchedOptionValue("--port", 8765);
         SandboxServer sim = SandboxServer.start(new SandboxOptions(port, 42, 1.0));
+        applyProfile(sim, pr.matchedOptionValue("--profile", null));
         System.err.println("Jetty sandbox simulator listening on " + sim.baseUrl() + " (loopback only, fake data).");
         System.err.println("  Point a client at it: JETTY_API_URL=" + sim.baseUrl());
         System.err.println("  Keys: demo  " + SandboxSeeds.DEMO_TOKEN);
@@ -174,6 +179,17 @@ public final class Main {
         return 0;
     }
 
+    /** {@code production}: every evidence switch on (jetty-api.md §7). */
+    private static void applyProfile(SandboxServer sim, String profile) {
+        if (profile != null && !profile.equals("production")) {
+            throw new ConfigException("Unknown sandbox profile '" + profile + "': the one profile is 'production'.");
+        }
+        if (profile != null) {
+            sim.switches().production();
+            System.err.println("jetty-mcp: sandbox profile 'production': it answers as production is known to (jetty-api.md §7).");
+        }
+    }
+
     static CommandSpec rootSpec() {
         CommandSpec spec = helpAndVersion(CommandSpec.create().name("jetty-mcp").version("jetty-mcp " + Version.get()));
         spec.usageMessage().description(
@@ -181,6 +197,8 @@ public final class Main {
                 "Token: --token-file, JETTY_API_TOKEN, or ~/.config/jetty/token. API: JETTY_API_URL.",
                 "Scope: JETTY_COLLECTIONS (comma list). Timeouts: JETTY_TIMEOUT_SECONDS, JETTY_CONNECT_TIMEOUT_SECONDS.");
         spec.addOption(flag("--sandbox", "Serve against an embedded Jetty simulator with fake data (no key needed)."));
+        spec.addOption(OptionSpec.builder("--sandbox-profile").paramLabel("NAME").type(String.class)
+                .description("With --sandbox: 'production' makes the simulator answer as production is known to.").build());
         spec.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
         spec.addOption(opt("--toolsets", String.class, "LIST", "Comma list of toolsets to expose (default all; env JETTY_TOOLSETS)."));
         spec.addOption(opt("--tools", String.class, "LIST", "Comma list of tools to expose (overrides --toolsets)."));
@@ -196,6 +214,8 @@ public final class Main {
         CommandSpec sandbox = helpAndVersion(CommandSpec.create().name("sandbox"));
         sandbox.usageMessage().description("Run the Jetty simulator alone on loopback, for any client or server.");
         sandbox.addOption(opt("--port", int.class, "N", "Port to listen on (default 8765; 0 picks a free one)."));
+        sandbox.addOption(OptionSpec.builder("--profile").paramLabel("NAME").type(String.class)
+                .description("'production': answer as production is known to (jetty-api.md §7).").build());
         spec.addSubcommand("sandbox", sandbox);
 
         CommandSpec doctor = helpAndVersion(CommandSpec.create().name("doctor"));
