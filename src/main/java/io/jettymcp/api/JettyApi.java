@@ -21,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +140,16 @@ public final class JettyApi {
 
     /** One HTTP exchange, any status; bounded in time and in body size. */
     public Mono<ApiResponse> exchange(ApiRequest req) {
+        // responseTimeout covers gaps between reads; the second bound covers the whole exchange as well
+        return exchange(req, null, timeout.plusSeconds(1));
+    }
+
+    /** {@code readGap}: per-request gap bound, null for the client's own. */
+    private Mono<ApiResponse> exchange(ApiRequest req, Duration readGap, Duration whole) {
         HttpClient c = client.get();
+        if (readGap != null) {
+            c = c.doOnRequest((r, conn) -> r.responseTimeout(readGap));
+        }
         if (req.auth()) {
             c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
         }
@@ -172,8 +180,7 @@ public final class JettyApi {
                                 res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
                                 res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))))
                 .next()
-                // responseTimeout covers gaps between reads; this bounds the whole exchange as well
-                .timeout(timeout.plusSeconds(1))
+                .timeout(whole)
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
                         (System.nanoTime() - t0) / 1_000_000));
     }
@@ -244,41 +251,17 @@ public final class JettyApi {
     }
 
     /**
-     * Sends a JSON POST and reads the answer only until {@code enough} holds for the text received so far
-     * (or the body ends), then lets the connection go: for endpoints that hold the connection for a whole
-     * run but say what they started early (chat-completions runbook mode). Any status is returned, never
-     * retried; bound the wait with {@code timeout} on the result — cancelling closes the request.
+     * One exchange bounded as a whole by {@code limit} instead of the configured timeout, for a start that
+     * Jetty may hold (chat-completions runbook mode): any status, never retried. A failure without an answer
+     * is passed on as it is ({@link TimeoutException} when the bound ran out) so the caller can say what it
+     * knows about a request that may have taken effect.
      */
-    public Mono<ApiResponse> readUntil(ApiRequest req, String accept, java.util.function.Predicate<String> enough) {
+    public Mono<ApiResponse> exchangeWithin(ApiRequest req, Duration limit) {
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
-        byte[] body = writeJson(req.json());
-        HttpClient c = client.get().headers(h -> {
-            h.set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.ACCEPT, accept);
-            if (req.auth()) {
-                h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value());
-            }
-        });
-        return c.request(HttpMethod.valueOf(req.method())).uri(req.uri())
-                .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                .response((res, content) -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    return content.asByteArray()
-                            .map(bytes -> {
-                                if (out.size() + bytes.length > MAX_RESPONSE_BYTES) {
-                                    throw new ResponseTooLarge();
-                                }
-                                out.write(bytes, 0, bytes.length);
-                                return out.size();
-                            })
-                            .takeUntil(n -> enough.test(utf8(out.toByteArray())))
-                            .then(Mono.fromSupplier(() -> new ApiResponse(res.status().code(),
-                                    res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
-                                    res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
-                })
-                .next()
-                .onErrorMap(e -> !(e instanceof JettyApiException), e -> transportError(req, e));
+        // the per-read bound must not fire before the whole-exchange one
+        return exchange(req, limit.plusSeconds(1), limit);
     }
 
     private JsonNode parse(ApiRequest req, ApiResponse res) {
@@ -364,10 +347,6 @@ public final class JettyApi {
         if (f.endsWith(".jpg") || f.endsWith(".jpeg")) return "image/jpeg";
         if (f.endsWith(".zip")) return "application/zip";
         return "application/octet-stream";
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** A value computed once, on first use, by whichever thread gets there first. */

@@ -180,6 +180,8 @@ final class AdminApi {
                 case "nullstatusforworkflowid" -> sw.nullStatusForWorkflowId(v.asBoolean());
                 case "labelracemillis" -> sw.labelRaceMillis(v.asLong());
                 case "chat500withmetadata" -> sw.chat500WithMetadata(v.asBoolean());
+                case "chatholdseconds" -> sw.chatHoldSeconds(v.asDouble());
+                case "chatstreamearlymetadata" -> sw.chatStreamEarlyMetadata(v.asBoolean());
                 case "runsyncholdseconds" -> sw.runSyncHoldSeconds(v.asDouble());
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
                 case "blockeduseragents" -> {
@@ -200,6 +202,8 @@ final class AdminApi {
         o.put("null_status_for_workflow_id", sw.nullStatusForWorkflowId());
         o.put("label_race_millis", sw.labelRaceMillis());
         o.put("chat500_with_metadata", sw.chat500WithMetadata());
+        o.put("chat_hold_seconds", sw.chatHoldSeconds());
+        o.put("chat_stream_early_metadata", sw.chatStreamEarlyMetadata());
         o.put("run_sync_hold_seconds", sw.runSyncHoldSeconds());
         ArrayNode ua = o.putArray("blocked_user_agents");
         sw.blockedUserAgents().forEach(ua::add);

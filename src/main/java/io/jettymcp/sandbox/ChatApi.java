@@ -26,6 +26,8 @@ final class ChatApi {
     static final Set<String> PROVIDERS = Set.of("anthropic", "openrouter", "openai", "google", "bedrock");
     static final Set<String> SNAPSHOTS = Set.of("python312-uv", "prism-playwright", "python312-uv-node");
     static final String CHAT_TASK = "_chat";
+    /** Seconds Jetty holds a non-streaming runbook start when the client gives no {@code timeout_hint}. */
+    static final double DEFAULT_TIMEOUT_HINT = 1200;
 
     private static final String CHAT_WORKFLOW = """
             {"init_params":{},"step_configs":{"chat":{"activity":"litellm_chat","model_path":"init_params.model",
@@ -157,6 +159,11 @@ final class ChatApi {
                 errors.add(ApiError.entry(List.of("body", "jetty", f), "Input should be a valid list", "list_type"));
             }
         }
+        JsonNode hintNode = j.get("timeout_hint");
+        if (hintNode != null && !hintNode.isNull() && !hintNode.isNumber()) {
+            errors.add(ApiError.entry(List.of("body", "jetty", "timeout_hint"),
+                    "Input should be a valid integer, unable to parse string as an integer", "int_parsing"));
+        }
         JsonNode trialFlag = j.get("use_trial_keys");
         if (trialFlag != null && !trialFlag.isNull() && !trialFlag.isBoolean()) {
             errors.add(ApiError.entry(List.of("body", "jetty", "use_trial_keys"), "Input should be a valid boolean",
@@ -242,6 +249,7 @@ final class ChatApi {
             meta.set("trial", trial);
         }
         String model = b.get("model").asText();
+        Reply reply;
         if (sim.switches.chat500WithMetadata()) {
             ObjectNode o = Json.obj();
             o.put("detail", "Internal Server Error");
@@ -249,19 +257,25 @@ final class ChatApi {
             err.put("message", "Upstream error while streaming the run status");
             err.put("type", "server_error");
             o.set("jetty_metadata", meta);
-            return Reply.json(500, o);
+            reply = Reply.json(500, o);
+        } else if (stream) {
+            reply = Reply.sse(200, streamRun(t, model, meta));
+        } else {
+            double hint = hintNode != null && hintNode.isNumber() ? Math.max(0, hintNode.asDouble()) : DEFAULT_TIMEOUT_HINT;
+            reply = Reply.later(awaitRun(t, model, meta, hint));
         }
-        if (stream) {
-            return Reply.sse(200, streamRun(t, model, meta));
-        }
-        return Reply.later(awaitRun(t, model, meta));
+        double hold = sim.switches.chatHoldSeconds();
+        // the run has started; only the answer waits (real time), as when Jetty is slow to confirm a start
+        return hold <= 0 ? reply : Reply.later(Mono.delay(Duration.ofMillis(Math.round(hold * 1000))).thenReturn(reply));
     }
 
-    /** SSE: the first event carries jetty_metadata, then one event per workflow log line until the run ends. */
+    /** SSE: the first event (unless switched off) carries jetty_metadata, then one event per workflow log line until the run ends. */
     private Flux<String> streamRun(Trajectory t, String model, ObjectNode meta) {
         String id = "chatcmpl-" + t.id;
         ObjectNode first = chunk(id, model, delta("assistant", ""), null);
-        first.set("jetty_metadata", meta);
+        if (sim.switches.chatStreamEarlyMetadata()) {
+            first.set("jetty_metadata", meta);
+        }
         AtomicInteger sent = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         Flux<String> progress = Flux.interval(Duration.ofMillis(25))
@@ -289,14 +303,21 @@ final class ChatApi {
         return Flux.concat(Flux.just(sse(first)), progress);
     }
 
-    /** Non-streaming runbook calls hold the connection for the whole run: 524 past the hold time. */
-    private Mono<Reply> awaitRun(Trajectory t, String model, ObjectNode meta) {
-        Instant deadline = t.created.plusMillis(Math.round(sim.switches.runSyncHoldSeconds() * 1000));
+    /**
+     * Non-streaming runbook calls are held until the run ends or {@code timeout_hint} seconds pass (virtual
+     * time): 200 with the trajectory id when the run ended within the hint, else 202 with only the workflow id
+     * (jetty-api.md §7 E2). The edge still cuts a hold longer than its own limit with a 524. The answer
+     * depends only on when the run ended, however far the clock jumps.
+     */
+    private Mono<Reply> awaitRun(Trajectory t, String model, ObjectNode meta, double hintSeconds) {
+        Instant hintEnd = t.created.plusMillis(Math.round(hintSeconds * 1000));
+        Instant edgeEnd = t.created.plusMillis(Math.round(sim.switches.runSyncHoldSeconds() * 1000));
+        Instant deadline = hintEnd.isAfter(edgeEnd) ? edgeEnd : hintEnd;
         return Flux.interval(Duration.ZERO, Duration.ofMillis(20))
                 .map(i -> {
                     synchronized (sim) {
                         sim.engine.tick();
-                        if (t.terminal()) {
+                        if (t.terminal() && (t.endedAt == null || !t.endedAt.isAfter(deadline))) {
                             JsonNode run = t.steps.path("run").path("outputs");
                             String content = "Runbook " + t.status + " (trajectory " + t.id + ")"
                                     + (run.has("success") ? ", success=" + run.get("success").asBoolean() : "")
@@ -307,7 +328,20 @@ final class ChatApi {
                             o.set("jetty_metadata", m);
                             return Reply.json(o);
                         }
-                        return sim.clock.now().isBefore(deadline) ? NOT_YET : Edge.html524();
+                        if (sim.clock.now().isBefore(deadline)) {
+                            return NOT_YET;
+                        }
+                        if (deadline.equals(edgeEnd) && edgeEnd.isBefore(hintEnd)) {
+                            return Edge.html524();
+                        }
+                        ObjectNode o = completion("chatcmpl-" + t.id, model, "Runbook is still running (workflow "
+                                + t.workflowId + ").");
+                        o.put("status", "running");
+                        ObjectNode m = meta.deepCopy();
+                        m.remove("trajectory_id"); // a 202 names the run by its workflow id only
+                        m.put("status", "running");
+                        o.set("jetty_metadata", m);
+                        return Reply.json(202, o);
                     }
                 })
                 .filter(r -> r != NOT_YET)

@@ -16,6 +16,8 @@ public final class SandboxSwitches {
     private volatile boolean nullStatusForWorkflowId;
     private volatile long labelRaceMillis;
     private volatile boolean chat500WithMetadata;
+    private volatile double chatHoldSeconds;
+    private volatile boolean chatStreamEarlyMetadata;
     private volatile double runSyncHoldSeconds;
     private volatile List<String> blockedUserAgents;
     private volatile boolean echoSecretsInErrors;
@@ -30,6 +32,8 @@ public final class SandboxSwitches {
         nullStatusForWorkflowId = true;
         labelRaceMillis = 0;
         chat500WithMetadata = false;
+        chatHoldSeconds = 0;
+        chatStreamEarlyMetadata = true;
         runSyncHoldSeconds = 100;
         blockedUserAgents = DEFAULT_BLOCKED_USER_AGENTS;
         echoSecretsInErrors = false;
@@ -40,6 +44,7 @@ public final class SandboxSwitches {
      * as production is known to. Where the evidence conflicts (E5) the profile takes the less convenient side.
      */
     public synchronized SandboxSwitches production() {
+        chatStreamEarlyMetadata = false; // E2: no evidence of jetty_metadata in an early SSE chunk
         return this;
     }
 
@@ -80,6 +85,29 @@ public final class SandboxSwitches {
 
     public SandboxSwitches chat500WithMetadata(boolean v) {
         chat500WithMetadata = v;
+        return this;
+    }
+
+    /**
+     * Real seconds a runbook start is held before Jetty answers it (the run starts at once): longer than a
+     * client's own abort, it reproduces a start that was sent and never confirmed. 0: off.
+     */
+    public double chatHoldSeconds() {
+        return chatHoldSeconds;
+    }
+
+    public SandboxSwitches chatHoldSeconds(double v) {
+        chatHoldSeconds = Math.max(0, v);
+        return this;
+    }
+
+    /** true: a streamed runbook start names its run in the first SSE event; false: only in the last one. */
+    public boolean chatStreamEarlyMetadata() {
+        return chatStreamEarlyMetadata;
+    }
+
+    public SandboxSwitches chatStreamEarlyMetadata(boolean v) {
+        chatStreamEarlyMetadata = v;
         return this;
     }
 

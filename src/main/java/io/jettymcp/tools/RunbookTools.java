@@ -7,6 +7,7 @@ import io.jettymcp.api.ApiErrors;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.ApiResponse;
 import io.jettymcp.api.JettyApiException;
+import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.ToolError;
 import org.slf4j.Logger;
@@ -26,12 +27,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
- * run-runbook: launches a RUNBOOK.md through chat-completions runbook mode (jetty-api.md §2.9) and
+ * run-runbook: launches a RUNBOOK.md through chat-completions runbook mode (jetty-api.md §2.9, §7 E2) and
  * returns within seconds. Everything checkable is checked first (frontmatter, model slug, required
- * secrets against the collection's env names, file paths); then a streamed request is read only
- * until {@code jetty_metadata} arrives — also from a 500 that carries it — and dropped. If it does
- * not arrive within a short bound the request is closed and the newest trajectory of the task is
- * reported, saying plainly that the run may have started. Never retried: a repeat is a second run.
+ * secrets against the collection's env names, file paths); then the start is sent as real clients send
+ * it, {@code stream:false} with a short {@code jetty.timeout_hint}: Jetty answers 200 with
+ * {@code jetty_metadata.trajectory_id} when the run ended within the hint, else 202 with
+ * {@code jetty_metadata.workflow_id} — and sometimes 500 with the metadata although the run started.
+ * Any of those carrying an id is a start. Anything else (our own abort after {@link #START_ABORT}, a 5xx
+ * without an id, a broken connection) is an unconfirmed start, reported with the task's newest
+ * trajectory. Never retried: a repeat is a second run.
  */
 public final class RunbookTools {
 
@@ -40,13 +44,20 @@ public final class RunbookTools {
     static final String USER_MESSAGE = "Execute the runbook.";
     static final List<String> PROVIDERS = List.of("anthropic", "openrouter", "openai", "google", "bedrock");
     static final List<String> AGENTS = List.of("claude-code", "opencode", "codex", "gemini-cli");
-    private static final Duration MAX_START_WAIT = Duration.ofSeconds(10);
+    /**
+     * Seconds Jetty may hold the start before answering 202 (its default, 1200 s, outlives every HTTP
+     * timeout on the way). Short, so the tool answers in seconds; a run that ends sooner gets a 200.
+     */
+    static final int TIMEOUT_HINT_SECONDS = 5;
+    /** Our own bound on the start: Jetty may hold the connection for the whole hint, or ignore the hint. */
+    static final Duration START_ABORT = Duration.ofSeconds(30);
     private static final long MAX_RUNBOOK_BYTES = 1024 * 1024;
     private static final int LARGE_RUNBOOK_CHARS = 40_000;
 
     private final ToolContext ctx;
     private final ApiErrors errors;
     private final LocalFiles files;
+    private final Duration startAbort;
 
     public RunbookTools(ToolContext ctx) {
         // no upload size limit here: a runbook has its own, smaller one (MAX_RUNBOOK_BYTES)
@@ -54,9 +65,15 @@ public final class RunbookTools {
     }
 
     RunbookTools(ToolContext ctx, LocalFiles files) {
+        this(ctx, files, START_ABORT);
+    }
+
+    /** {@code startAbort}: {@link #START_ABORT}; tests give a shorter one. */
+    RunbookTools(ToolContext ctx, LocalFiles files, Duration startAbort) {
         this.ctx = ctx;
         this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl());
         this.files = files;
+        this.startAbort = startAbort;
     }
 
     /** The launch plan: what will be sent, derived from the arguments and the frontmatter. */
@@ -256,30 +273,39 @@ public final class RunbookTools {
      * The task's newest trajectory at one moment: {@code id} null when it has none. {@code known} is false
      * when the look-up failed, so "no trajectory" and "could not tell" are never confused.
      */
-    record Newest(boolean known, String id) {
-        static final Newest UNKNOWN = new Newest(false, null);
+    record Newest(boolean known, String id, String status, String created) {
+        static final Newest UNKNOWN = new Newest(false, null, null, null);
+
+        String describe() {
+            return id + " (status " + (status == null ? "unknown" : status) + (created == null ? "" : ", created " + created)
+                    + ")";
+        }
     }
 
     /** The task's newest trajectory, to recognise a new run later. */
     private Mono<Newest> newest(ToolCall call, Plan plan) {
-        ApiRequest req = ApiRequest.get("/api/v1/db/trajectories/" + ApiRequest.segment(plan.collection()) + "/"
-                + ApiRequest.segment(plan.task())).withQuery("limit", 1).withQuery("page", 1);
+        ApiRequest req = ApiRequest.get(Routes.TRAJECTORIES_LIST.path(plan.collection(), plan.task()))
+                .withQuery("limit", 1).withQuery("page", 1);
         return call.api().json(req).map(list -> {
             JsonNode rows = list.isArray() ? list : list.path("trajectories");
-            String id = rows.path(0).path("trajectory_id").asText("");
-            return new Newest(true, id.isEmpty() ? null : id);
-        }).onErrorResume(e -> Mono.just(Newest.UNKNOWN));
+            JsonNode row = rows.path(0);
+            String id = row.path("trajectory_id").asText("");
+            return id.isEmpty() ? new Newest(true, null, null, null)
+                    : new Newest(true, id, text(row, "status"), text(row, "created"));
+        }).onErrorResume(e -> Mono.just(e instanceof JettyApiException x && x.status() == 404
+                // a task that does not exist yet (runbook mode creates it on first use) has no runs
+                ? new Newest(true, null, null, null) : Newest.UNKNOWN));
     }
 
     // ---- the request ---------------------------------------------------------------------------
 
-    ObjectNode body(String text, Plan plan, Optional<Boolean> trial) {
+    ObjectNode body(String text, Plan plan, Optional<Boolean> trial, int timeoutHint) {
         ObjectNode b = ctx.mapper().createObjectNode();
         b.put("model", plan.model());
         ArrayNode messages = b.putArray("messages");
         messages.addObject().put("role", "system").put("content", text);
         messages.addObject().put("role", "user").put("content", USER_MESSAGE); // never the variables: see jetty block
-        b.put("stream", true);
+        b.put("stream", false); // as every real client: nothing shows the run's id in an early SSE chunk
         ObjectNode j = b.putObject("jetty");
         j.put("runbook", true);
         j.put("collection", plan.collection());
@@ -299,81 +325,84 @@ public final class RunbookTools {
             plan.files().forEach(j.putArray("file_paths")::add);
         }
         trial.ifPresent(v -> j.put("use_trial_keys", v));
+        j.put("timeout_hint", timeoutHint);
         return b;
     }
 
     private Mono<JsonNode> start(ToolCall call, Runbook rb, Plan plan, Optional<Boolean> trial, Newest before) {
-        ApiRequest req = ApiRequest.json("POST", CHAT_PATH, body(rb.text(), plan, trial));
         Duration bound = startBound();
-        return call.api().readUntil(req, "text/event-stream, application/json", t -> metadata(t) != null)
-                .timeout(bound)
-                .flatMap(res -> {
-                    JsonNode meta = metadata(res.text());
-                    if (meta != null) {
-                        return Mono.just(started(plan, trial, meta, res));
-                    }
-                    if (res.status() >= 400 && res.status() < 500) {
-                        return Mono.error(errors.map(req, res));
-                    }
-                    String why = res.ok() ? "Jetty answered without jetty_metadata"
-                            : errors.map(req, res).getMessage();
-                    return unconfirmed(call, plan, trial, before, why);
-                })
-                .onErrorResume(e -> !(e instanceof ToolError) && !(e instanceof JettyApiException x && x.status() >= 400
-                        && x.status() < 500), e -> {
+        int hint = timeoutHint(bound);
+        ApiRequest req = ApiRequest.json("POST", Routes.CHAT.path(), body(rb.text(), plan, trial, hint));
+        return call.api().exchangeWithin(req, bound)
+                .flatMap(res -> answered(call, req, res, plan, trial, before, hint))
+                .onErrorResume(e -> !(e instanceof ToolError) && !(e instanceof JettyApiException), e -> {
+                    // the request was sent (or may have been): whatever happened, the run may exist
                     String why = e instanceof TimeoutException
-                            ? "Jetty did not confirm the start within " + bound.toSeconds() + " s (the request was closed)"
-                            : e.getMessage();
-                    log.info("run-runbook start unconfirmed for {}/{}: {}", plan.collection(), plan.task(),
-                            ctx.redactor().redact(String.valueOf(why)));
+                            ? "The start was sent but not confirmed within " + bound.toSeconds() + " s; it may be running"
+                            : "The connection to Jetty failed before it answered the start (" + e.getClass().getSimpleName()
+                            + "); the run may have started";
+                    log.info("run-runbook start unconfirmed for {}/{}: {}", plan.collection(), plan.task(), why);
                     return unconfirmed(call, plan, trial, before, why);
                 });
     }
 
-    /** Short: never hold the connection near Cloudflare's ~100 s limit, nor past the configured timeout. */
+    /** Any answer naming a run is a start, whatever its status (500 with metadata is a known quirk). */
+    private Mono<JsonNode> answered(ToolCall call, ApiRequest req, ApiResponse res, Plan plan, Optional<Boolean> trial,
+                                    Newest before, int hint) {
+        JsonNode body = tryJson(res.text().strip());
+        JsonNode ids = ids(body);
+        if (ids != null) {
+            return Mono.just(started(plan, trial, body, ids, res.status(), hint));
+        }
+        if (res.status() >= 400 && res.status() < 500) {
+            return Mono.error(errors.map(req, res)); // refused: nothing started
+        }
+        String why = "Jetty answered HTTP " + res.status() + (res.html() ? " (an error page from its edge)" : "")
+                + " without a trajectory id; the run may have started";
+        log.info("run-runbook start unconfirmed for {}/{}: HTTP {} without an id", plan.collection(), plan.task(),
+                res.status());
+        return unconfirmed(call, plan, trial, before, why);
+    }
+
+    /** Ours: 30 s, or the configured Jetty timeout (JETTY_TIMEOUT_SECONDS) when that is shorter. */
     private Duration startBound() {
         Duration configured = ctx.settings().responseTimeout();
-        return configured.compareTo(MAX_START_WAIT) < 0 ? configured : MAX_START_WAIT;
+        return configured.compareTo(startAbort) < 0 ? configured : startAbort;
     }
 
-    /** {@code jetty_metadata} with a trajectory or workflow id, from a JSON body or any SSE data line; else null. */
-    JsonNode metadata(String text) {
-        if (text == null || !text.contains("jetty_metadata")) {
-            return null;
-        }
-        JsonNode whole = tryJson(text.strip());
-        JsonNode found = whole == null ? null : find(whole, 0);
-        if (found != null) {
-            return found;
-        }
-        for (String line : text.split("\\r?\\n")) {
-            String l = line.strip();
-            if (l.startsWith("data:")) {
-                JsonNode n = tryJson(l.substring(5).strip());
-                found = n == null ? null : find(n, 0);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
+    /** {@link #TIMEOUT_HINT_SECONDS}, but at most half our bound so that Jetty's 202 arrives before we give up. */
+    static int timeoutHint(Duration bound) {
+        return (int) Math.max(1, Math.min(TIMEOUT_HINT_SECONDS, bound.toSeconds() / 2));
     }
 
-    private static JsonNode find(JsonNode n, int depth) {
-        if (n == null || depth > 4 || !n.isContainerNode()) {
+    /**
+     * Where an answer names its run: {@code jetty_metadata} with a {@code trajectory_id} or a
+     * {@code workflow_id} ({@code <c>-<t>--<id>}), else the same fields at the top level; null when none
+     * gives a usable id.
+     */
+    static JsonNode ids(JsonNode body) {
+        if (body == null || !body.isObject()) {
             return null;
         }
-        JsonNode m = n.get("jetty_metadata");
-        if (m != null && m.isObject() && (m.hasNonNull("trajectory_id") || m.hasNonNull("workflow_id"))) {
-            return m;
+        JsonNode meta = body.get("jetty_metadata");
+        if (meta != null && meta.isObject() && idOf(meta) != null) {
+            return meta;
         }
-        for (JsonNode c : n) {
-            JsonNode f = find(c, depth + 1);
-            if (f != null) {
-                return f;
-            }
+        return idOf(body) != null ? body : null;
+    }
+
+    private static String idOf(JsonNode n) {
+        String id = text(n, "trajectory_id");
+        String wf = text(n, "workflow_id");
+        if (id == null && wf != null && wf.contains("--")) {
+            id = wf.substring(wf.lastIndexOf("--") + 2);
         }
-        return null;
+        return id != null && ArgumentValidator.NAME.matcher(id).matches() ? id : null;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
     }
 
     private JsonNode tryJson(String s) {
@@ -387,31 +416,44 @@ public final class RunbookTools {
         }
     }
 
-    private ObjectNode started(Plan plan, Optional<Boolean> trial, JsonNode meta, ApiResponse res) {
+    private ObjectNode started(Plan plan, Optional<Boolean> trial, JsonNode body, JsonNode ids, int http, int hint) {
         ObjectNode o = summary(plan, trial);
         o.put("started", true);
-        if (!TrajectoryIds.describe(o, meta, plan.collection(), plan.task())) {
-            o.put("started", "unconfirmed");
-            o.set("jetty_metadata", meta);
-            o.put("note", "Jetty reported a start but no usable trajectory id. Do not run it again: find the run with "
-                    + "list-trajectories for task '" + plan.task() + "'.");
-            return o;
+        TrajectoryIds.describe(o, ids, plan.collection(), plan.task());
+        String id = o.path("trajectory_id").asText();
+        String status = text(ids, "status") != null ? text(ids, "status") : text(body, "status");
+        if (status == null && http == 202) {
+            status = "running";
         }
-        if (!res.ok()) {
-            o.put("note", "Jetty answered HTTP " + res.status() + " but reported the run it started (a known quirk of "
+        if (status != null) {
+            o.put("status", status);
+        }
+        if (http < 200 || http >= 300) {
+            o.put("note", "Jetty answered HTTP " + http + " but reported the run it started (a known quirk of "
                     + "runbook mode): treat it as started and do not run it again.");
         }
-        o.put("next", "Follow it with wait-for-trajectory(task='" + plan.task() + "', trajectory_id). Runbook runs "
-                + "often take minutes.");
+        boolean ended = status != null ? TERMINAL.contains(status) : http == 200;
+        o.put("next", ended
+                ? "The run ended within the " + hint + " s Jetty held the start: read its result with get-trajectory(task='"
+                + plan.task() + "', trajectory_id='" + id + "')."
+                : "Follow it with wait-for-trajectory(task='" + plan.task() + "', trajectory_id='" + id + "'). Runbook "
+                + "runs often take minutes.");
         return o;
     }
+
+    private static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
 
     private Mono<JsonNode> unconfirmed(ToolCall call, Plan plan, Optional<Boolean> trial, Newest before, String why) {
         return newest(call, plan).map(now -> {
             ObjectNode o = summary(plan, trial);
             o.put("started", "unconfirmed");
-            o.put("note", why + ". The run may have started" + unconfirmedDetail(o, plan, before, now)
-                    + "Do not run the runbook again.");
+            if (now.known() && now.id() != null) {
+                ObjectNode n = o.putObject("newest_trajectory");
+                n.put("trajectory_id", now.id());
+                n.put("status", now.status());
+                n.put("created", now.created());
+            }
+            o.put("note", why + ". " + unconfirmedDetail(o, plan, before, now) + "Do not run the runbook again.");
             return (JsonNode) o;
         });
     }
@@ -424,24 +466,24 @@ public final class RunbookTools {
         String task = plan.task();
         String id = now.id();
         if (!now.known()) {
-            return ", but the task's trajectories could not be listed to look for it. Check list-trajectories for "
-                    + "task '" + task + "' in a minute. ";
+            return "The task's trajectories could not be listed to look for it: check list-trajectories for task '"
+                    + task + "' in a minute. ";
         }
         if (id == null || (before.known() && id.equals(before.id()))) {
-            return ", but no new trajectory is listed yet. Check list-trajectories for task '" + task
-                    + "' in a minute. ";
+            return "No new trajectory is listed yet: check list-trajectories for task '" + task + "' in a minute. ";
         }
         if (!before.known()) {
             o.put("newest_trajectory_id", id);
-            return ", but it cannot be told whether the task's newest trajectory " + id + " is this run or an earlier "
-                    + "one: listing the trajectories before the request failed. Check with get-trajectory(task='" + task
-                    + "', trajectory_id='" + id + "') that it was created just now and carries this runbook's "
+            return "It cannot be told whether the task's newest trajectory " + now.describe() + " is this run or an "
+                    + "earlier one: listing the trajectories before the request failed. Check with get-trajectory(task='"
+                    + task + "', trajectory_id='" + id + "') that it was created just now and carries this runbook's "
                     + "instruction in init_params, or check list-trajectories for task '" + task + "' in a minute. ";
         }
         o.put("trajectory_id", id);
         o.put("link", TrajectoryIds.link(plan.collection(), task, id));
-        return ": trajectory " + id + " is the task's newest and appeared after the request. Follow it with "
-                + "wait-for-trajectory, or check list-trajectories for task '" + task + "' in a minute. ";
+        return "Trajectory " + now.describe() + " is the task's newest and appeared after the request: follow it with "
+                + "wait-for-trajectory(task='" + task + "', trajectory_id='" + id + "'), or check list-trajectories for "
+                + "task '" + task + "' in a minute. ";
     }
 
     private ObjectNode summary(Plan plan, Optional<Boolean> trial) {

@@ -24,10 +24,11 @@ import static io.jettymcp.e2e.support.ServerProcess.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * run-runbook over stdio: chat-completions runbook mode, read only until jetty_metadata, checks made
- * before the start, the 500-with-metadata quirk and the unconfirmed-start fallback. A user token, so
- * both demo (own provider key) and acme (trial, no key) can be used; a 3 s Jetty timeout keeps the
- * start bound short.
+ * run-runbook over stdio: chat-completions runbook mode started with stream:false and a timeout_hint
+ * (answered 202 with the workflow id), checks made before the start, the 500-with-metadata quirk and the
+ * unconfirmed-start fallback, against the sandbox's production profile. A user token, so both demo (own
+ * provider key) and acme (trial, no key) can be used; a 3 s Jetty timeout keeps the start bound short
+ * (and the hint at 1 s).
  */
 class RunbookE2ETest extends DemoServerTest {
 
@@ -70,6 +71,7 @@ class RunbookE2ETest extends DemoServerTest {
     @BeforeEach
     void clean() {
         sandbox.reset();
+        sandbox.switches().production();
     }
 
     private RecordedRequest chat() {
@@ -92,7 +94,10 @@ class RunbookE2ETest extends DemoServerTest {
 
         JsonNode body = chat().bodyJson();
         assertThat(body.path("model").asText()).isEqualTo("anthropic/claude-sonnet-4.6");
-        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("stream").isBoolean()).isTrue();
+        assertThat(body.path("stream").asBoolean(true)).isFalse();
+        assertThat(body.path("jetty").path("timeout_hint").asInt()).as("half the 3 s bound, at least 1").isEqualTo(1);
+        assertThat(out.path("status").asText()).as("a 202: the run goes on").isEqualTo("running");
         assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("system");
         assertThat(body.path("messages").get(0).path("content").asText()).isEqualTo(RUNBOOK);
         assertThat(body.path("messages").get(1).path("content").asText()).isEqualTo("Execute the runbook.");
@@ -192,7 +197,7 @@ class RunbookE2ETest extends DemoServerTest {
     }
 
     @Test
-    void noMetadataInTimeClosesTheRequestAndReportsTheNewestTrajectory() throws Exception {
+    void aStartNotConfirmedInTimeIsClosedAndReportsTheNewestTrajectory() throws Exception {
         sandbox.faults().add(FaultRule.hang("POST", "/v1/chat/completions"));
         // while the request hangs, a run of the task appears (as when Jetty started it but never answered)
         CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
@@ -209,7 +214,9 @@ class RunbookE2ETest extends DemoServerTest {
         String id = out.path("trajectory_id").asText();
         assertThat(id).matches("[0-9a-f]{8}");
         assertThat(out.path("link").asText()).endsWith("/demo/text-echo/" + id);
-        assertThat(out.path("note").asText()).contains("within 3 s").contains("may have started").contains(id);
+        assertThat(out.path("note").asText()).contains("sent but not confirmed within 3 s").contains("may be running")
+                .contains(id).contains("wait-for-trajectory");
+        assertThat(out.path("newest_trajectory").path("trajectory_id").asText()).isEqualTo(id);
         chat();
         List<RecordedRequest> lists = sandbox.requests().matching("GET", "/api/v1/db/trajectories/demo/text-echo");
         assertThat(lists).hasSize(2); // the newest before the start, and again after the bound

@@ -95,6 +95,81 @@ class ChatTest extends SandboxTestBase {
     }
 
     @Test
+    void aTimeoutHintShorterThanTheRunAnswers202WithTheWorkflowIdOnly() throws Exception {
+        CompletableFuture<HttpResponse<byte[]>> call = async(runbookBody("rb-hint", ",\"timeout_hint\":5", false));
+        waitForTask("rb-hint");
+        sandbox.clock().advance(Duration.ofSeconds(6)); // past the hint; the run takes 30 s
+        HttpResponse<byte[]> res = call.get(10, TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(202);
+        JsonNode body = Http.M.readTree(res.body());
+        assertThat(body.path("status").asText()).isEqualTo("running");
+        String wf = body.at("/jetty_metadata/workflow_id").asText();
+        assertThat(wf).matches("demo-rb-hint--[0-9a-f]{8}");
+        assertThat(body.path("jetty_metadata").has("trajectory_id")).isFalse();
+        String tid = wf.substring(wf.lastIndexOf("--") + 2);
+        assertThat(http.get("/api/v1/db/trajectory/demo/rb-hint/" + tid, DEMO).json().get("status").asText())
+                .isEqualTo("running");
+    }
+
+    @Test
+    void aRunEndingWithinTheHintAnswers200WithTheTrajectoryId() throws Exception {
+        // no provider key and no trial keys: the agent exits after 3 virtual seconds
+        String body = runbookBody("rb-fast", ",\"use_trial_keys\":false,\"timeout_hint\":5", false)
+                .replace("\"collection\":\"demo\"", "\"collection\":\"acme\"");
+        HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/v1/chat/completions"))
+                .header("User-Agent", Http.UA).header("Authorization", "Bearer " + ACME)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        CompletableFuture<HttpResponse<byte[]>> call = java.net.http.HttpClient.newHttpClient()
+                .sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+        for (int i = 0; i < 500 && http.get("/api/v1/tasks/acme/rb-fast", ACME).status() != 200; i++) {
+            Thread.sleep(10);
+        }
+        sandbox.clock().advance(Duration.ofSeconds(60)); // however far the clock jumps, the run ended within the hint
+        HttpResponse<byte[]> res = call.get(10, TimeUnit.SECONDS);
+        assertThat(res.statusCode()).isEqualTo(200);
+        JsonNode j = Http.M.readTree(res.body());
+        String tid = j.at("/jetty_metadata/trajectory_id").asText();
+        assertThat(j.at("/jetty_metadata/workflow_id").asText()).isEqualTo("acme-rb-fast--" + tid);
+        assertThat(j.at("/jetty_metadata/status").asText()).isEqualTo("completed"); // the agent failed, the step did not
+    }
+
+    @Test
+    void aTimeoutHintMustBeANumber() {
+        Http.Resp r = http.post("/v1/chat/completions", DEMO, runbookBody("rb", ",\"timeout_hint\":\"soon\"", false));
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.text()).contains("timeout_hint");
+    }
+
+    @Test
+    void inTheProductionProfileOnlyTheLastStreamedEventCarriesMetadata() throws Exception {
+        sandbox.switches().production();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/v1/chat/completions"))
+                .header("User-Agent", Http.UA).header("Authorization", "Bearer " + DEMO)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(runbookBody("pdf-amber-hawk", "", true))).build();
+        HttpResponse<Stream<String>> res = java.net.http.HttpClient.newHttpClient().send(req,
+                HttpResponse.BodyHandlers.ofLines());
+        var it = res.body().filter(l -> l.startsWith("data: ")).iterator();
+        String first = it.next();
+        assertThat(first).doesNotContain("jetty_metadata");
+        sandbox.clock().advance(Duration.ofSeconds(40));
+        List<String> rest = new ArrayList<>();
+        while (it.hasNext()) {
+            rest.add(it.next());
+        }
+        assertThat(rest.get(rest.size() - 2)).contains("jetty_metadata").contains("\"status\":\"completed\"");
+    }
+
+    @Test
+    void theHoldSwitchIsExposedAndReset() {
+        Http.Resp set = http.post("/__sim/switches", null, "{\"chat_hold_seconds\":2.5}");
+        assertThat(set.json().path("chat_hold_seconds").asDouble()).isEqualTo(2.5);
+        assertThat(set.json().path("chat_stream_early_metadata").asBoolean()).isTrue();
+        sandbox.reset();
+        assertThat(sandbox.switches().chatHoldSeconds()).isZero();
+    }
+
+    @Test
     void chat500SwitchStillStartsTheRun() {
         sandbox.switches().chat500WithMetadata(true);
         Http.Resp r = http.post("/v1/chat/completions", DEMO, runbookBody("pdf-amber-hawk", "", false));

@@ -131,9 +131,11 @@ class RunbookTest {
         RunbookTools.Plan plan = tools.plan(call, rb);
         assertThat(plan.secrets()).containsExactly("PDF_SERVICE_KEY");
         assertThat(plan.warnings()).anyMatch(s -> s.contains("audience"));
-        JsonNode body = tools.body(rb.text(), plan, java.util.Optional.empty());
+        JsonNode body = tools.body(rb.text(), plan, java.util.Optional.empty(), 5);
         assertThat(body.path("model").asText()).isEqualTo("anthropic/claude-sonnet-4.6");
-        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.path("stream").isBoolean()).isTrue();
+        assertThat(body.path("stream").asBoolean(true)).as("real clients start runbooks without streaming").isFalse();
+        assertThat(body.path("jetty").path("timeout_hint").asInt()).isEqualTo(5);
         assertThat(body.path("messages").get(0).path("content").asText()).isEqualTo(RUNBOOK);
         assertThat(body.path("messages").get(1).path("content").asText()).isEqualTo("Execute the runbook.");
         JsonNode j = body.path("jetty");
@@ -162,15 +164,10 @@ class RunbookTest {
     }
 
     @Test
-    void metadataIsFoundInJsonAndSseBodies(@TempDir Path dir) {
-        RunbookTools tools = new RunbookTools(ctx(dir));
-        assertThat(tools.metadata("{\"id\":\"x\",\"jetty_metadata\":{\"trajectory_id\":\"ab12cd34\"}}").path("trajectory_id")
-                .asText()).isEqualTo("ab12cd34");
-        String sse = "data: {\"choices\":[{\"delta\":{\"content\":\"Running agent\"}}]}\n\n"
-                + "data: {\"id\":\"c1\",\"jetty_metadata\":{\"trajectory_id\":\"0badf00d\",\"workflow_id\":\"demo-t--0badf00d\"}}\n\n";
-        assertThat(tools.metadata(sse).path("workflow_id").asText()).isEqualTo("demo-t--0badf00d");
-        assertThat(tools.metadata("data: {\"jetty_metadata\":{\"trajectory_id\":\"0b")).isNull();
-        assertThat(tools.metadata("{\"detail\":\"boom\"}")).isNull();
+    void theTimeoutHintIsFiveSecondsAndLeavesRoomBeforeOurOwnBound() {
+        assertThat(RunbookTools.timeoutHint(RunbookTools.START_ABORT)).isEqualTo(5);
+        assertThat(RunbookTools.timeoutHint(Duration.ofSeconds(3))).as("a short JETTY_TIMEOUT_SECONDS").isEqualTo(1);
+        assertThat(RunbookTools.timeoutHint(Duration.ofMillis(500))).isEqualTo(1);
     }
 
     @Test
