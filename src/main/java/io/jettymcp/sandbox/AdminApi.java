@@ -184,6 +184,8 @@ final class AdminApi {
                 case "chatstreamearlymetadata" -> sw.chatStreamEarlyMetadata(v.asBoolean());
                 case "runsyncholdseconds" -> sw.runSyncHoldSeconds(v.asDouble());
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
+                case "searchredirect" -> sw.searchRedirect(v.asBoolean());
+                case "templateswithoutparameters" -> sw.templatesWithoutParameters(v.asBoolean());
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -208,6 +210,8 @@ final class AdminApi {
         ArrayNode ua = o.putArray("blocked_user_agents");
         sw.blockedUserAgents().forEach(ua::add);
         o.put("echo_secrets_in_errors", sw.echoSecretsInErrors());
+        o.put("search_redirect", sw.searchRedirect());
+        o.put("templates_without_parameters", sw.templatesWithoutParameters());
         return o;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 
 /** Health, whoami, the OpenAPI stub, step templates, datasets and models. */
@@ -26,7 +27,11 @@ final class CoreApi {
         r.add("GET", "/docs", ex -> Reply.html(200, null,
                 "<!DOCTYPE html><html><head><title>mise sandbox - Swagger UI</title></head>"
                         + "<body><p>Sandbox API. Spec: <a href=\"/openapi.json\">/openapi.json</a></p></body></html>"));
-        r.add("GET", "/api/v1/step-templates", ex -> Reply.json(templates.deepCopy()));
+        r.add("GET", "/api/v1/step-templates", ex -> {
+            ObjectNode all = templates.deepCopy();
+            all.get("templates").forEach(this::asSwitched);
+            return Reply.json(all);
+        });
         r.add("GET", "/api/v1/step-templates/{name}", this::template);
         r.add("GET", "/api/v1/datasets/{c}", ex -> list(ex, true));
         r.add("GET", "/api/v1/models/{c}/", ex -> list(ex, false));
@@ -89,10 +94,18 @@ final class CoreApi {
         String name = ex.param("name");
         for (JsonNode t : templates.get("templates")) {
             if (t.get("activity_name").asText().equalsIgnoreCase(name)) {
-                return Reply.json(t.deepCopy());
+                return Reply.json(asSwitched(t.deepCopy()));
             }
         }
         throw ApiError.detail(404, "Step template '" + name + "' not found");
+    }
+
+    /** A template copy as the switches want it: without the parameter layout we guessed (§7 E8). */
+    private JsonNode asSwitched(JsonNode template) {
+        if (sim.switches.templatesWithoutParameters() && template instanceof ObjectNode o) {
+            o.remove(List.of("parameters", "required_one_of"));
+        }
+        return template;
     }
 
     private Reply list(Exchange ex, boolean datasets) {

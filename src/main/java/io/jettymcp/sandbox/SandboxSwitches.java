@@ -21,6 +21,8 @@ public final class SandboxSwitches {
     private volatile double runSyncHoldSeconds;
     private volatile List<String> blockedUserAgents;
     private volatile boolean echoSecretsInErrors;
+    private volatile boolean searchRedirect;
+    private volatile boolean templatesWithoutParameters;
 
     public SandboxSwitches() {
         reset();
@@ -37,6 +39,8 @@ public final class SandboxSwitches {
         runSyncHoldSeconds = 100;
         blockedUserAgents = DEFAULT_BLOCKED_USER_AGENTS;
         echoSecretsInErrors = false;
+        searchRedirect = false;
+        templatesWithoutParameters = false;
     }
 
     /**
@@ -45,6 +49,8 @@ public final class SandboxSwitches {
      */
     public synchronized SandboxSwitches production() {
         chatStreamEarlyMetadata = false; // E2: no evidence of jetty_metadata in an early SSE chunk
+        searchRedirect = true; // E6: unverified on mise, and the skill documents another search path there
+        templatesWithoutParameters = true; // E8: only the catalog's outer shape is documented
         return this;
     }
 
@@ -138,6 +144,29 @@ public final class SandboxSwitches {
 
     public SandboxSwitches echoSecretsInErrors(boolean v) {
         echoSecretsInErrors = v;
+        return this;
+    }
+
+    /**
+     * true: {@code GET /api/v1/tasks/search} answers 307 to {@code /api/v1/tasks/search/}, as FastAPI does when
+     * only {@code /tasks/{c}/} matches (jetty-api.md §7 E6: bakery has the route, mise is unverified).
+     */
+    public boolean searchRedirect() {
+        return searchRedirect;
+    }
+
+    public SandboxSwitches searchRedirect(boolean v) {
+        searchRedirect = v;
+        return this;
+    }
+
+    /** true: the step-template catalog and single templates carry no parameter lists (§7 E8: that layout is our guess). */
+    public boolean templatesWithoutParameters() {
+        return templatesWithoutParameters;
+    }
+
+    public SandboxSwitches templatesWithoutParameters(boolean v) {
+        templatesWithoutParameters = v;
         return this;
     }
 

@@ -184,51 +184,72 @@ final class TasksApi {
     }
 
     /**
-     * Global task search answering a Typesense-like document:
-     * {@code {"found": N, "out_of": M, "page": 1, "search_time_ms": 0,
-     *   "hits": [{"document": {"id", "name", "collection_name", "description", "entity_type": "task"},
-     *             "highlights": []}]}}.
-     * Matches q (case-insensitive substring, "*" or empty = all) in the name or description, name hits
-     * first; an API key only sees its own collection.
+     * Global task search as bakery's {@code search_tasks} answers it (jetty-api.md §7 E6): {@code {"hits": [Typesense
+     * hit]}}, each {@code {"document": {collection_name, entity_name, full_name: "task/<c>/<t>", entity_type: "task",
+     * metadata?}, "highlights": [], "text_match": n}} — Typesense's include_fields leave out name and description.
+     * q (required) matches case-insensitively in the name, description or collection, "*" = all; name hits first.
+     * An API key only sees its own collection. With {@code search_redirect} the route is absent, as FastAPI
+     * answers when only {@code /tasks/{c}/} matches: 307 to the slashed path.
      */
     private Reply search(Exchange ex) {
+        if (sim.switches.searchRedirect()) {
+            return Reply.empty(307).header("location", ex.baseUrl + "/api/v1/tasks/search/"
+                    + (ex.rawQuery.isEmpty() ? "" : "?" + ex.rawQuery));
+        }
         Principal p = sim.auth.require(ex);
         String q = ex.q("q");
-        int limit = ex.intQuery("limit", 30, 1, 250);
-        String needle = q == null || q.isBlank() || q.trim().equals("*") ? "" : q.trim().toLowerCase(Locale.ROOT);
+        if (q == null || q.isEmpty()) {
+            throw ApiError.validation(List.of("query", "q"), q == null ? "Field required" : "String should have at least 1 character",
+                    q == null ? "missing" : "string_too_short");
+        }
+        int limit = ex.intQuery("limit", 30, 1, 100);
+        String needle = q.trim().equals("*") ? "" : q.trim().toLowerCase(Locale.ROOT);
         List<ObjectNode> nameHits = new ArrayList<>();
-        List<ObjectNode> descHits = new ArrayList<>();
-        int outOf = 0;
+        List<ObjectNode> otherHits = new ArrayList<>();
         for (TaskRec t : sim.state().tasks) {
             CollectionRec c = sim.state().collectionById(t.collectionId);
             if (!Auth.canSee(p, c)) {
                 continue;
             }
-            outOf++;
             boolean inName = t.name.toLowerCase(Locale.ROOT).contains(needle);
-            boolean inDesc = t.description != null && t.description.toLowerCase(Locale.ROOT).contains(needle);
-            if (!inName && !inDesc) {
+            boolean inOther = c.name.toLowerCase(Locale.ROOT).contains(needle)
+                    || t.description != null && t.description.toLowerCase(Locale.ROOT).contains(needle);
+            if (!inName && !inOther) {
                 continue;
             }
             ObjectNode hit = Json.obj();
             ObjectNode doc = hit.putObject("document");
-            doc.put("id", String.valueOf(t.id));
-            doc.put("name", t.name);
             doc.put("collection_name", c.name);
-            doc.put("description", t.description);
+            doc.put("entity_name", t.name);
+            doc.put("full_name", "task/" + c.name + "/" + t.name);
             doc.put("entity_type", "task");
+            ObjectNode meta = searchMetadata(t.croissantMetadata);
+            if (meta != null) {
+                doc.set("metadata", meta);
+            }
             hit.putArray("highlights");
-            (inName ? nameHits : descHits).add(hit);
+            hit.put("text_match", inName ? 2 : 1);
+            (inName ? nameHits : otherHits).add(hit);
         }
-        nameHits.addAll(descHits);
+        nameHits.addAll(otherHits);
         ObjectNode o = Json.obj();
-        o.put("found", nameHits.size());
-        o.put("out_of", outOf);
-        o.put("page", 1);
-        o.put("search_time_ms", 0);
         ArrayNode hits = o.putArray("hits");
         nameHits.stream().limit(limit).forEach(hits::add);
         return Reply.json(o);
+    }
+
+    /** Bakery indexes an entity's metadata with simple values only and '@' replaced by "__"; empty = absent. */
+    private static ObjectNode searchMetadata(JsonNode m) {
+        if (m == null || !m.isObject()) {
+            return null;
+        }
+        ObjectNode out = Json.obj();
+        m.properties().forEach(e -> {
+            if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+                out.set(e.getKey().replace("@", "__"), e.getValue());
+            }
+        });
+        return out.isEmpty() ? null : out;
     }
 
     private static List<ObjectNode> flagErrors(JsonNode b) {

@@ -236,19 +236,26 @@ final class TrajectoriesApi {
         if (!errors.isEmpty()) {
             throw ApiError.validation(errors);
         }
+        // the documented answer (jettyio-skills fecc162): one result per id, "updated" the time of the change,
+        // "error" a text when that id was not changed
         Instant now = sim.clock.now();
         ObjectNode o = Json.obj();
-        ObjectNode updated = o.putObject("updated");
-        ArrayNode missing = o.putArray("not_found");
+        ArrayNode results = o.putArray("results");
+        int count = 0;
         it = b.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
+            String s = e.getValue().asText();
+            ObjectNode r = results.addObject();
+            r.put("trajectory_id", e.getKey());
+            r.put("new_status", s);
             Trajectory t = sim.state().trajectories.get(e.getKey());
             if (t == null || !t.collection.equalsIgnoreCase(col.name) || !t.task.equalsIgnoreCase(task)) {
-                missing.add(e.getKey());
+                r.putNull("updated");
+                r.putNull("storage_path");
+                r.put("error", "Trajectory '" + e.getKey() + "' not found in " + c + "/" + task);
                 continue;
             }
-            String s = e.getValue().asText();
             boolean wasLive = !t.terminal();
             t.stopped = true; // a hand-set status ends the engine's work on this run
             t.inFlight = null;
@@ -258,9 +265,12 @@ final class TrajectoriesApi {
                 t.endedAt = now;
             }
             t.log("info", "Status set to " + s + " by " + p.identifier(), now, null);
-            updated.put(t.id, s);
+            r.put("updated", Json.ts(now));
+            r.put("storage_path", t.storagePath());
+            r.putNull("error");
+            count++;
         }
-        o.put("count", updated.size());
+        o.put("updated_count", count);
         return Reply.json(o);
     }
 

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
+import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -152,6 +155,11 @@ public final class TrajectoryTools {
         return i < 0 ? 1 : i;
     }
 
+    /**
+     * set-trajectory-status: one batch POST, never repeated on its own. Reads the documented answer
+     * {@code {results:[{trajectory_id, new_status, updated, storage_path, error}], updated_count}} and reports
+     * the count and every per-id error; any other answer may still mean the change happened.
+     */
     public Mono<JsonNode> setStatus(ToolCall call) {
         String c = call.collection();
         String task = call.str("task");
@@ -162,19 +170,66 @@ public final class TrajectoryTools {
         }
         ObjectNode body = ctx.mapper().createObjectNode();
         ids.forEach(id -> body.put(id, status));
-        String path = "/api/v1/trajectory/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task) + "/statuses";
-        return call.api().json(ApiRequest.json("POST", path, body)).map(answer -> {
-            ObjectNode o = ctx.mapper().createObjectNode();
-            o.set("requested", body);
-            if (!answer.isNull() && !answer.isMissingNode()) {
+        return call.api().json(ApiRequest.json("POST", Routes.STATUSES.path(c, task), body))
+                .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? new ToolError(e.getMessage() + " " + STATUS_CHECK) : e)
+                .map(answer -> statusResult(answer, body));
+    }
+
+    private static final String STATUS_CHECK = "The status change may have happened: list-trajectories or get-trajectory "
+            + "shows each run's status now.";
+
+    private ObjectNode statusResult(JsonNode answer, ObjectNode requested) {
+        ObjectNode o = ctx.mapper().createObjectNode();
+        o.set("requested", requested);
+        JsonNode results = answer.path("results");
+        if (!results.isArray() || !answer.path("updated_count").isNumber()) {
+            List<String> missing = new ArrayList<>();
+            if (!results.isArray()) {
+                missing.add("no `results` list");
+            }
+            if (!answer.path("updated_count").isNumber()) {
+                missing.add("no `updated_count`");
+            }
+            o.put("warning", "Jetty answered in an unexpected shape (" + String.join(", ", missing) + "). " + STATUS_CHECK);
+            if (!answer.isMissingNode() && !answer.isNull()) {
                 o.set("jetty", answer);
             }
-            if (answer.path("not_found").size() > 0) {
-                o.put("warning", "Jetty found no run for " + answer.get("not_found") + " in " + c + "/" + task
-                        + "; list-trajectories shows the ids of this task.");
-            }
             return o;
+        }
+        o.set("updated_count", answer.get("updated_count"));
+        ArrayNode rows = o.putArray("results");
+        ArrayNode errors = ctx.mapper().createArrayNode();
+        Set<String> answered = new HashSet<>();
+        for (JsonNode r : results) {
+            String id = r.path("trajectory_id").asText("");
+            answered.add(id);
+            ObjectNode row = rows.addObject().put("trajectory_id", id);
+            for (String f : List.of("new_status", "updated", "error")) {
+                if (r.hasNonNull(f)) {
+                    row.set(f, r.get(f));
+                }
+            }
+            // "updated" is documented as the time of the change; an error text is what marks a failure
+            String error = r.path("error").isNull() || r.path("error").isMissingNode() ? "" : r.get("error").asText();
+            if (!error.isBlank() || r.path("updated").isBoolean() && !r.get("updated").asBoolean()) {
+                errors.addObject().put("trajectory_id", id).put("error", error.isBlank() ? "not updated" : error);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        errors.forEach(e -> problems.add(e.get("trajectory_id").asText() + ": " + e.get("error").asText()));
+        requested.fieldNames().forEachRemaining(id -> {
+            if (!answered.contains(id)) {
+                problems.add(id + ": no result in Jetty's answer");
+            }
         });
+        if (!errors.isEmpty()) {
+            o.set("errors", errors);
+        }
+        if (!problems.isEmpty()) {
+            o.put("warning", "Jetty did not confirm " + problems.size() + " of " + requested.size() + " runs ("
+                    + String.join("; ", problems) + "). list-trajectories shows this task's runs, their ids and statuses.");
+        }
+        return o;
     }
 
     /**

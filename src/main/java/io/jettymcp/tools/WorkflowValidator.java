@@ -18,6 +18,11 @@ import java.util.Set;
  * what Jetty accepts silently and fails on later: unknown activities, parameter names from outdated
  * docs ({@code user_prompt} for {@code prompt}), missing required parameters, references to later or
  * unknown steps, an empty step list, literal lists where a path is required.
+ *
+ * <p>Only the catalog's outer shape is documented ({@code {templates:[{activity_name, …}]}}, jetty-api.md
+ * §7 E8); the per-template layout ({@code parameters[].{name, required}}, {@code required_one_of}) is a
+ * guess. A template without a parameter list gets no per-parameter checks, and an activity missing from
+ * the catalog is only a warning: the catalog may not list every registered step.
  */
 public final class WorkflowValidator {
 
@@ -45,13 +50,17 @@ public final class WorkflowValidator {
         this.mapper = mapper;
     }
 
-    /** @param templates Jetty's step-template catalog ({@code {templates:[…]}}) */
+    static final String NO_PARAMETERS = "parameter checks skipped: the step-template catalog lists no parameters";
+
+    /** @param templates Jetty's step-template catalog ({@code {templates:[…]}}, or a bare array) */
     public ObjectNode validate(JsonNode workflow, JsonNode templates) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         Map<String, JsonNode> byName = new HashMap<>();
-        for (JsonNode t : templates.path("templates")) {
+        boolean anyParameters = false;
+        for (JsonNode t : templates.isArray() ? templates : templates.path("templates")) {
             byName.put(t.path("activity_name").asText(t.path("name").asText()), t);
+            anyParameters |= t.path("parameters").isArray();
         }
         JsonNode steps = workflow.path("steps");
         JsonNode configs = workflow.path("step_configs");
@@ -95,6 +104,10 @@ public final class WorkflowValidator {
         ObjectNode out = mapper.createObjectNode();
         out.put("valid", errors.isEmpty());
         out.put("step_count", steps.isArray() ? steps.size() : 0);
+        if (!anyParameters) {
+            out.put("note", byName.isEmpty() ? "activity and parameter checks skipped: the step-template catalog lists no templates"
+                    : NO_PARAMETERS);
+        }
         ArrayNode e = out.putArray("errors");
         errors.forEach(e::add);
         ArrayNode w = out.putArray("warnings");
@@ -110,14 +123,17 @@ public final class WorkflowValidator {
             return;
         }
         JsonNode tpl = templates.get(activity);
-        if (tpl == null) {
-            errors.add("Step '" + step + "': activity '" + activity + "' does not exist (the run would fail with "
-                    + "\"No step registered for '" + activity + "'\"); list-step-templates shows the names.");
-            return;
+        if (tpl == null && !templates.isEmpty()) {
+            warnings.add("Step '" + step + "': activity '" + activity + "' is not in the step-template catalog; if Jetty "
+                    + "has no such step the run fails with \"No step registered for '" + activity + "'\" "
+                    + "(list-step-templates shows the names).");
         }
+        // the parameter layout is our reading of the catalog: without a list, only what does not depend on it is checked
+        JsonNode declared = tpl == null ? null : tpl.get("parameters");
+        boolean known = declared != null && declared.isArray();
         Set<String> params = new HashSet<>(ENGINE_KEYS);
-        for (JsonNode p : tpl.path("parameters")) {
-            params.add(p.path("name").asText());
+        if (known) {
+            declared.forEach(p -> params.add(p.path("name").asText()));
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = cfg.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -125,14 +141,28 @@ public final class WorkflowValidator {
             String fix = WRONG_NAMES.get(activity + "." + key);
             if (fix != null) {
                 errors.add("Step '" + step + "' (" + activity + "): '" + key + "' is not read; use " + fix + ".");
-            } else if (!params.contains(key)) {
+            } else if (known && !params.contains(key)) {
                 warnings.add("Step '" + step + "' (" + activity + "): unknown parameter '" + key
                         + "' is ignored; get-step-template " + activity + " lists the parameters.");
             }
-            if (key.endsWith("_path") && params.contains(key)) {
+            if (key.endsWith("_path") && (known ? params.contains(key) : fix == null)) {
                 checkReference(step, key, e.getValue(), init, earlier, errors, warnings);
             }
         }
+        if (known) {
+            checkRequired(step, activity, cfg, tpl, errors);
+        }
+        String model = cfg.path("model").asText("");
+        if (!model.isEmpty() && !model.contains("/")) {
+            warnings.add("Step '" + step + "': model '" + model + "' has no provider prefix; through OpenRouter use a "
+                    + "provider-qualified id such as anthropic/claude-sonnet-4.6.");
+        }
+        if (activity.equals("list_emit_await") && cfg.path("child_workflow_name").asText("").contains("/")) {
+            errors.add("Step '" + step + "': child_workflow_name is the plain task name in the same collection, not collection/task.");
+        }
+    }
+
+    private static void checkRequired(String step, String activity, JsonNode cfg, JsonNode tpl, List<String> errors) {
         for (JsonNode p : tpl.path("parameters")) {
             String name = p.path("name").asText();
             if (p.path("required").asBoolean(false) && !cfg.has(name) && !cfg.has(name + "_path")) {
@@ -149,14 +179,6 @@ public final class WorkflowValidator {
             if (!any) {
                 errors.add("Step '" + step + "' (" + activity + "): needs one of " + names + ".");
             }
-        }
-        String model = cfg.path("model").asText("");
-        if (!model.isEmpty() && !model.contains("/")) {
-            warnings.add("Step '" + step + "': model '" + model + "' has no provider prefix; through OpenRouter use a "
-                    + "provider-qualified id such as anthropic/claude-sonnet-4.6.");
-        }
-        if (activity.equals("list_emit_await") && cfg.path("child_workflow_name").asText("").contains("/")) {
-            errors.add("Step '" + step + "': child_workflow_name is the plain task name in the same collection, not collection/task.");
         }
     }
 

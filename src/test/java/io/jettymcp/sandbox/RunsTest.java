@@ -278,8 +278,21 @@ class RunsTest extends SandboxTestBase {
         String url = "/api/v1/trajectory/demo/pdf-amber-hawk/statuses";
         Http.Resp bad = http.post(url, DEMO, "{\"" + id + "\":\"running\"}");
         assertThat(bad.status()).isEqualTo(422);
-        assertThat(http.post(url, DEMO, "{\"" + id + "\":\"cancelled\",\"ffffffff\":\"archived\"}").json()
-                .at("/not_found/0").asText()).isEqualTo("ffffffff");
+        // the documented answer (jettyio-skills fecc162): {results:[{trajectory_id,new_status,updated,storage_path,error}], updated_count}
+        JsonNode answer = http.post(url, DEMO, "{\"" + id + "\":\"cancelled\",\"ffffffff\":\"archived\"}").json();
+        assertThat(answer.get("updated_count").asInt()).isEqualTo(1);
+        assertThat(answer.get("results")).hasSize(2);
+        JsonNode done = answer.at("/results/0");
+        assertThat(done.get("trajectory_id").asText()).isEqualTo(id);
+        assertThat(done.get("new_status").asText()).isEqualTo("cancelled");
+        assertThat(done.get("updated").asText()).matches("\\d{4}-.*");
+        assertThat(done.get("storage_path").asText()).isEqualTo("demo/pdf-amber-hawk/0000");
+        assertThat(done.get("error").isNull()).isTrue();
+        JsonNode missing = answer.at("/results/1");
+        assertThat(missing.get("trajectory_id").asText()).isEqualTo("ffffffff");
+        assertThat(missing.get("updated").isNull()).isTrue();
+        assertThat(missing.get("error").asText()).contains("ffffffff").contains("not found");
+        assertThat(answer.has("not_found")).isFalse();
         advance(60);
         JsonNode t = traj(DEMO, "demo", "pdf-amber-hawk", id);
         assertThat(t.get("status").asText()).isEqualTo("cancelled");

@@ -69,13 +69,35 @@ class TasksTest extends SandboxTestBase {
     }
 
     @Test
-    void searchIsGlobalAndScoped() {
+    void searchIsGlobalAndScopedAndAnswersWithBakerysFields() {
         JsonNode all = http.get("/api/v1/tasks/search?q=echo", USER).json();
-        assertThat(all.get("found").asInt()).isEqualTo(1);
-        assertThat(all.at("/hits/0/document/name").asText()).isEqualTo("text-echo");
-        assertThat(all.at("/hits/0/document/collection_name").asText()).isEqualTo("demo");
-        assertThat(http.get("/api/v1/tasks/search?q=triage", DEMO).json().get("found").asInt()).isZero();
-        assertThat(http.get("/api/v1/tasks/search?q=triage", ACME).json().get("found").asInt()).isEqualTo(1);
+        // bakery's search_tasks: {"hits": hits} with include_fields collection_name, entity_name, full_name, entity_type, metadata
+        assertThat(all.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("hits");
+        assertThat(all.get("hits")).hasSize(1);
+        JsonNode doc = all.at("/hits/0/document");
+        assertThat(doc.get("entity_name").asText()).isEqualTo("text-echo");
+        assertThat(doc.get("collection_name").asText()).isEqualTo("demo");
+        assertThat(doc.get("full_name").asText()).isEqualTo("task/demo/text-echo");
+        assertThat(doc.get("entity_type").asText()).isEqualTo("task");
+        assertThat(doc.has("name")).isFalse();
+        assertThat(doc.has("description")).isFalse();
+        assertThat(http.get("/api/v1/tasks/search?q=triage", DEMO).json().get("hits")).isEmpty();
+        assertThat(http.get("/api/v1/tasks/search?q=triage", ACME).json().get("hits")).hasSize(1);
+        assertThat(http.get("/api/v1/tasks/search", DEMO).status()).isEqualTo(422);
+        assertThat(http.get("/api/v1/tasks/search?q=echo&limit=101", DEMO).status()).isEqualTo(422);
+    }
+
+    @Test
+    void searchRedirectAnswers307ToTheSlashedPathLikeFastApiWithoutTheRoute() {
+        sandbox.switches().searchRedirect(true);
+        Http.Resp r = http.get("/api/v1/tasks/search?q=echo", DEMO);
+        assertThat(r.status()).isEqualTo(307);
+        assertThat(r.header("location")).endsWith("/api/v1/tasks/search/?q=echo");
+        assertThat(http.post("/__sim/switches", null, "{\"search_redirect\":false}").json().get("search_redirect").asBoolean())
+                .isFalse();
+        assertThat(http.get("/api/v1/tasks/search?q=echo", DEMO).status()).isEqualTo(200);
+        sandbox.switches().production();
+        assertThat(http.get("/api/v1/tasks/search?q=echo", DEMO).status()).isEqualTo(307);
     }
 
     @Test
@@ -90,5 +112,26 @@ class TasksTest extends SandboxTestBase {
         assertThat(lea.get("parameters")).extracting(p -> p.get("name").asText()).contains("items_path",
                 "child_workflow_name");
         assertThat(http.get("/api/v1/step-templates/nope", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void templatesWithoutParametersKeepsOnlyTheDocumentedOuterShape() {
+        sandbox.switches().templatesWithoutParameters(true);
+        JsonNode all = http.get("/api/v1/step-templates", null).json();
+        assertThat(all.get("total_count").asInt()).isEqualTo(17);
+        assertThat(all.get("categories").isArray()).isTrue();
+        assertThat(all.get("templates")).allSatisfy(t -> {
+            assertThat(t.has("activity_name")).isTrue();
+            assertThat(t.has("parameters")).isFalse();
+            assertThat(t.has("required_one_of")).isFalse();
+        });
+        JsonNode chat = http.get("/api/v1/step-templates/litellm_chat", null).json();
+        assertThat(chat.get("activity_name").asText()).isEqualTo("litellm_chat");
+        assertThat(chat.has("parameters")).isFalse();
+        assertThat(http.post("/__sim/switches", null, "{\"templates_without_parameters\":false}").json()
+                .get("templates_without_parameters").asBoolean()).isFalse();
+        assertThat(http.get("/api/v1/step-templates/litellm_chat", null).json().has("parameters")).isTrue();
+        sandbox.switches().production();
+        assertThat(http.get("/api/v1/step-templates", null).json().at("/templates/0").has("parameters")).isFalse();
     }
 }

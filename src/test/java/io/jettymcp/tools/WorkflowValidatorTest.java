@@ -48,14 +48,63 @@ class WorkflowValidatorTest {
     }
 
     @Test
-    void referencesMustPointBackwardsAndActivitiesMustExist() throws Exception {
+    void referencesMustPointBackwardsAndUnknownActivitiesAreWarned() throws Exception {
         JsonNode r = check("""
                 {"steps":["a","b"],"step_configs":{
                   "a":{"activity":"text_echo","text_path":"b.outputs.text"},
                   "b":{"activity":"passthrough"},
                   "c":{"activity":"text_echo","text":"x"}}}""");
-        assertThat(r.toString()).contains("refers to 'b', which is not an earlier step")
+        assertThat(r.path("errors").toString()).contains("refers to 'b', which is not an earlier step")
+                .doesNotContain("passthrough");
+        assertThat(r.path("warnings").toString()).contains("'passthrough' is not in the step-template catalog")
                 .contains("No step registered for 'passthrough'").contains("step_configs.c is not in 'steps'");
+    }
+
+    @Test
+    void anActivityMissingFromTheCatalogIsAWarningNotAnError() throws Exception {
+        JsonNode r = check("""
+                {"steps":["run"],"step_configs":{"run":{"activity":"runbook","agent_path":"init_params.agent","whatever":1}}}""");
+        assertThat(r.path("valid").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.path("errors")).isEmpty();
+        assertThat(r.path("warnings").toString()).contains("'runbook' is not in the step-template catalog")
+                .doesNotContain("whatever");
+    }
+
+    /** Only the catalog's outer shape is documented (jetty-api.md §7 E8): without parameter lists, no per-parameter checks. */
+    private static final String NO_PARAMETERS = """
+            {"templates":[{"activity_name":"text_echo","description":"echo"},{"activity_name":"litellm_chat"},
+                          {"activity_name":"list_emit_await"}],"categories":["text","llm"],"total_count":3}""";
+
+    @Test
+    void aCatalogWithoutParameterListsSkipsParameterChecksAndSaysSoOnce() throws Exception {
+        JsonNode r = v.validate(M.readTree("""
+                {"init_params":{"text":"hi"},"steps":["echo","chat","fan","odd"],"step_configs":{
+                  "echo":{"activity":"text_echo","text_path":"init_params.text","colour":"blue"},
+                  "chat":{"activity":"litellm_chat","model":"anthropic/claude-sonnet-4.6","user_prompt":"hi","later_path":"odd.outputs.text"},
+                  "fan":{"activity":"list_emit_await","child_workflow_name":"child"},
+                  "odd":{"activity":"mystery_step"}}}"""), M.readTree(NO_PARAMETERS));
+        String text = r.toString();
+        assertThat(r.path("note").asText()).isEqualTo("parameter checks skipped: the step-template catalog lists no parameters");
+        assertThat(text.split("parameter checks skipped", -1)).as("said once").hasSize(2);
+        assertThat(text).doesNotContain("colour").doesNotContain("required parameter").doesNotContain("needs one of");
+        // what does not depend on the catalog's parameter layout still holds
+        assertThat(r.path("errors").toString()).contains("'user_prompt' is not read; use prompt")
+                .contains("refers to 'odd', which is not an earlier step");
+        assertThat(r.path("warnings").toString()).contains("'mystery_step' is not in the step-template catalog");
+    }
+
+    @Test
+    void aCatalogWithParameterListsHasNoSkipNote() throws Exception {
+        assertThat(check("{\"steps\":[],\"step_configs\":{}}").has("note")).isFalse();
+    }
+
+    @Test
+    void aBareArrayCatalogIsRead() throws Exception {
+        JsonNode r = v.validate(M.readTree("""
+                {"steps":["echo"],"step_configs":{"echo":{"activity":"text_echo","text":"x"}}}"""),
+                M.readTree("[{\"name\":\"text_echo\"}]"));
+        assertThat(r.path("valid").asBoolean()).isTrue();
+        assertThat(r.path("warnings")).as(r.toString()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.jettymcp.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.e2e.support.DemoServerTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Search, status and validation flows through the whole server under the sandbox's {@code production}
+ * profile (jetty-api.md §7 E6, E7, E8): what survives the output shaping, and what went on the wire.
+ */
+class CatalogProductionE2ETest extends DemoServerTest {
+
+    @BeforeEach
+    void production() {
+        sandbox.reset();
+        sandbox.switches().production();
+    }
+
+    @Test
+    void searchFallsBackToTheTaskListAndSaysSo() {
+        JsonNode out = server.ok("search-tasks", Map.of("query", "echo"));
+        assertThat(out.path("source").asText()).as(out.toString()).isEqualTo("task-list");
+        assertThat(out.path("note").asText()).contains("answered 307");
+        assertThat(out.path("tasks").findValuesAsText("name")).containsExactly("text-echo");
+        assertThat(out.path("count").asInt()).isEqualTo(1);
+        assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/search")).hasSize(1);
+        assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/")).hasSize(1);
+
+        sandbox.switches().searchRedirect(false);
+        JsonNode found = server.ok("search-tasks", Map.of("query", "echo"));
+        assertThat(found.path("source").asText()).isEqualTo("search");
+        assertThat(found.path("tasks").findValuesAsText("name")).containsExactly("text-echo");
+        assertThat(found.has("note")).isFalse();
+    }
+
+    @Test
+    void setStatusReportsTheCountAndEachError() {
+        rest("POST", "/api/v1/trajectories/demo/text-echo/ingest", "{\"trajectory_id\":\"abcd1234\",\"status\":\"completed\"}");
+        JsonNode out = server.ok("set-trajectory-status", Map.of("task", "text-echo",
+                "trajectory_ids", List.of("abcd1234", "0badc0de"), "status", "archived"));
+        assertThat(out.path("updated_count").asInt()).as(out.toString()).isEqualTo(1);
+        assertThat(out.at("/errors/0/trajectory_id").asText()).isEqualTo("0badc0de");
+        assertThat(out.path("warning").asText()).contains("0badc0de").contains("list-trajectories");
+        assertThat(sandbox.requests().matching("POST", "/api/v1/trajectory/demo/text-echo/statuses")).hasSize(1);
+    }
+
+    @Test
+    void validateWorkflowSkipsParameterChecksOnce() {
+        JsonNode out = server.ok("validate-workflow", Map.of("task", "text-echo"));
+        assertThat(out.path("valid").asBoolean()).as(out.toString()).isTrue();
+        assertThat(out.path("note").asText()).isEqualTo("parameter checks skipped: the step-template catalog lists no parameters");
+        assertThat(sandbox.requests().all()).allMatch(r -> r.method().equals("GET"));
+    }
+}
