@@ -182,6 +182,15 @@ final class AdminApi {
                 case "chat500withmetadata" -> sw.chat500WithMetadata(v.asBoolean());
                 case "runsyncholdseconds" -> sw.runSyncHoldSeconds(v.asDouble());
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
+                case "whoami" -> {
+                    try {
+                        sw.whoami(SandboxSwitches.Whoami.parse(v.asText()));
+                    } catch (IllegalArgumentException bad) {
+                        throw ApiError.validation(List.of("body", e.getKey()), "Unknown whoami mode (known: "
+                                + java.util.Arrays.stream(SandboxSwitches.Whoami.values()).map(SandboxSwitches.Whoami::wire).toList()
+                                + ")", "value_error");
+                    }
+                }
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -204,6 +213,7 @@ final class AdminApi {
         ArrayNode ua = o.putArray("blocked_user_agents");
         sw.blockedUserAgents().forEach(ua::add);
         o.put("echo_secrets_in_errors", sw.echoSecretsInErrors());
+        o.put("whoami", sw.whoami().wire());
         return o;
     }
 
