@@ -17,10 +17,17 @@ public final class ApiErrors {
 
     private final ObjectMapper mapper;
     private final String baseUrl;
+    private final String tokenSource;
 
     public ApiErrors(ObjectMapper mapper, String baseUrl) {
+        this(mapper, baseUrl, null);
+    }
+
+    /** @param tokenSource where the token came from (e.g. JETTY_API_TOKEN, X-Jetty-Api-Key), named in 401 advice */
+    public ApiErrors(ObjectMapper mapper, String baseUrl, String tokenSource) {
         this.mapper = mapper;
         this.baseUrl = baseUrl;
+        this.tokenSource = tokenSource;
     }
 
     public JettyApiException map(ApiRequest req, ApiResponse res) {
@@ -46,11 +53,10 @@ public final class ApiErrors {
         String d = detail.isEmpty() ? "" : ": " + detail;
         return switch (s) {
             case 400 -> new JettyApiException(s, "Jetty refused the request (400" + d + "). Fix the named value and try again.", res);
-            case 401 -> new JettyApiException(s, "Jetty rejected the token (401" + d + "). Set a valid key in "
-                    + "JETTY_API_TOKEN or ~/.config/jetty/token; if the key is fresh, check that JETTY_API_URL ("
-                    + baseUrl + ") is the backend it was minted on.", res);
-            case 403 -> new JettyApiException(s, "Jetty refused access (403" + d + "). The token is scoped to another "
-                    + "collection or lacks write access: whoami shows its scope.", res);
+            case 401 -> new JettyApiException(s, "Jetty rejected the token (401" + d + "): the key is invalid, inactive "
+                    + "or revoked, or was minted on another backend. " + setKey() + "; if the key is fresh, check that "
+                    + "JETTY_API_URL (" + baseUrl + ") is the backend it was minted on.", res);
+            case 403 -> new JettyApiException(s, forbidden(what, detail, d), res);
             case 404 -> new JettyApiException(s, "Not found (404" + d + "). Check the spelling with list-collections, "
                     + "list-tasks or list-trajectories.", res);
             case 405 -> new JettyApiException(s, "Jetty does not support " + what + " (405" + d + ").", res);
@@ -63,6 +69,33 @@ public final class ApiErrors {
                     ? new JettyApiException(s, "Jetty had a server error (" + s + d + ") on " + what + ".", res)
                     : new JettyApiException(s, "Jetty answered " + what + " with HTTP " + s + d + ".", res);
         };
+    }
+
+    private String setKey() {
+        if (tokenSource != null && tokenSource.startsWith("X-")) {
+            return "Send a valid key in the " + tokenSource + " header";
+        }
+        return "Set a valid key in JETTY_API_TOKEN or ~/.config/jetty/token"
+                + (tokenSource == null || tokenSource.equals("none") ? "" : " (this one came from " + tokenSource + ")");
+    }
+
+    /**
+     * Jetty's 403 is the authority on what a key may touch (whoami may not exist, §7 E3), so its detail decides
+     * the advice: an API key is bound to one collection; a user token may lack write access.
+     */
+    private static String forbidden(String what, String detail, String d) {
+        String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("collection")) {
+            return "Jetty refused access (403" + d + ") to " + what + ": the key belongs to another collection (an mlc_ "
+                    + "key is bound to exactly one). Use the key's own collection (list-collections shows it), or a key "
+                    + "made for this collection at jetty.io.";
+        }
+        if (lower.contains("write") || lower.contains("access level")) {
+            return "Jetty refused access (403" + d + ") to " + what + ": the token may read but not write here. Use a "
+                    + "token with write access.";
+        }
+        return "Jetty refused access (403" + d + ") to " + what + ": the key belongs to another collection or lacks "
+                + "write access. list-collections shows the collections the key can use.";
     }
 
     /** Retry-After is seconds or an HTTP date (RFC 9110); shown as given, with the unit only for seconds. */

@@ -50,16 +50,19 @@ public final class JettyApi {
     private final RetryPolicy retry;
     private final ObjectMapper mapper;
     private final ApiErrors errors;
+    /** told when Jetty answers an authenticated request with a 2xx: it accepted the token */
+    private final Runnable onAccepted;
 
     private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
-                     ObjectMapper mapper) {
+                     ObjectMapper mapper, Runnable onAccepted) {
         this.client = client;
         this.baseUrl = baseUrl;
         this.token = token;
         this.timeout = timeout;
         this.retry = retry;
         this.mapper = mapper;
-        this.errors = new ApiErrors(mapper, baseUrl);
+        this.errors = new ApiErrors(mapper, baseUrl, token.source());
+        this.onAccepted = onAccepted;
     }
 
     public static JettyApi create(String baseUrl, Token token, Duration connectTimeout, Duration timeout,
@@ -78,11 +81,16 @@ public final class JettyApi {
                     .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
                             .set(HttpHeaderNames.ACCEPT, "application/json"));
         });
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { });
     }
 
     public JettyApi withToken(Token other) {
-        return new JettyApi(client, baseUrl, other, timeout, retry, mapper);
+        return withToken(other, () -> { });
+    }
+
+    /** @param onAccepted run on every 2xx (non-HTML) answer to a request sent with {@code other}; must be cheap */
+    public JettyApi withToken(Token other, Runnable onAccepted) {
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted);
     }
 
     public String baseUrl() {
@@ -181,6 +189,7 @@ public final class JettyApi {
                                 res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))))
                 .next()
                 .timeout(whole)
+                .doOnNext(res -> accepted(req, res.status(), res.html()))
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
                         (System.nanoTime() - t0) / 1_000_000));
     }
@@ -212,6 +221,7 @@ public final class JettyApi {
                                 .flatMap(b -> Mono.<Download>error(errors.map(req, new ApiResponse(code, type, b,
                                         res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))));
                     }
+                    accepted(req, code, false);
                     return Mono.using(() -> {
                                 try {
                                     return Files.newOutputStream(file);
@@ -262,6 +272,12 @@ public final class JettyApi {
         }
         // the per-read bound must not fire before the whole-exchange one
         return exchange(req, limit.plusSeconds(1), limit);
+    }
+
+    private void accepted(ApiRequest req, int status, boolean html) {
+        if (req.auth() && status / 100 == 2 && !html) {
+            onAccepted.run();
+        }
     }
 
     private JsonNode parse(ApiRequest req, ApiResponse res) {

@@ -1,11 +1,11 @@
 package io.jettymcp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
+import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecLoader;
@@ -56,21 +56,33 @@ final class Doctor {
             out.println("whoami           skipped: " + JettyApi.NO_TOKEN);
             return 1;
         }
-        try {
-            JsonNode who = api.json(ApiRequest.get("/api/v1/auth/whoami")).block(Duration.ofSeconds(s.responseTimeout().toSeconds() + 2));
-            String scope = who.path("collection_scope").isTextual() ? who.get("collection_scope").asText() : null;
-            out.println("whoami           " + who.path("auth_type").asText("?") + ", " + who.path("access_level").asText("?")
-                    + ", identifier " + who.path("identifier").asText("?") + ", collection scope " + (scope == null ? "none (user token)" : scope));
-            if (scope != null && !s.collections().isEmpty() && !s.collections().contains(scope)) {
-                out.println("problem          JETTY_COLLECTIONS " + s.collections() + " does not include the key's collection '"
-                        + scope + "': no collection can be used. Fix JETTY_COLLECTIONS or use another key.");
+        // whoami only informs (jetty-api.md §7 E3): "unknown" is not a failure, a rejected key is
+        CollectionScope.Key who = new CollectionScope(java.util.Set.of(), api).key().block(Duration.ofSeconds(5));
+        switch (who.state()) {
+            case KNOWN -> {
+                String scope = who.scope();
+                out.println("whoami           " + orQ(who.authType()) + ", " + orQ(who.accessLevel()) + ", identifier "
+                        + orQ(who.identifier()) + ", collection scope " + (scope == null ? "none (user token)" : scope));
+                if (scope != null && !s.collections().isEmpty() && !s.collections().contains(scope)) {
+                    out.println("problem          JETTY_COLLECTIONS " + s.collections() + " does not include the key's collection '"
+                            + scope + "': Jetty will refuse the others (403). Fix JETTY_COLLECTIONS or use another key.");
+                    ok = false;
+                }
+            }
+            case UNKNOWN -> out.println("whoami           scope unknown: " + redactor.redact(who.reason()) + ". Not a problem: "
+                    + (s.collections().isEmpty() ? "calls must name their collection (or set JETTY_COLLECTIONS)"
+                    : "JETTY_COLLECTIONS sets the scope") + ", and Jetty checks the key on each call.");
+            case REJECTED -> {
+                out.println("whoami           FAILED: " + redactor.redact(who.reason()) + ". Set a valid key (" + s.token().source()
+                        + "); if it is fresh, check that JETTY_API_URL is the backend it was minted on.");
                 ok = false;
             }
-        } catch (RuntimeException e) {
-            out.println("whoami           FAILED: " + redactor.redact(e.getMessage()));
-            ok = false;
         }
         out.println(ok ? "All checks passed." : "Some checks failed: see above.");
         return ok ? 0 : 1;
+    }
+
+    private static String orQ(String v) {
+        return v == null ? "?" : v;
     }
 }

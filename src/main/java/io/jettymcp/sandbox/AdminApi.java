@@ -186,6 +186,15 @@ final class AdminApi {
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
                 case "searchredirect" -> sw.searchRedirect(v.asBoolean());
                 case "templateswithoutparameters" -> sw.templatesWithoutParameters(v.asBoolean());
+                case "whoami" -> {
+                    try {
+                        sw.whoami(SandboxSwitches.Whoami.parse(v.asText()));
+                    } catch (IllegalArgumentException bad) {
+                        throw ApiError.validation(List.of("body", e.getKey()), "Unknown whoami mode (known: "
+                                + java.util.Arrays.stream(SandboxSwitches.Whoami.values()).map(SandboxSwitches.Whoami::wire).toList()
+                                + ")", "value_error");
+                    }
+                }
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -212,6 +221,7 @@ final class AdminApi {
         o.put("echo_secrets_in_errors", sw.echoSecretsInErrors());
         o.put("search_redirect", sw.searchRedirect());
         o.put("templates_without_parameters", sw.templatesWithoutParameters());
+        o.put("whoami", sw.whoami().wire());
         return o;
     }
 

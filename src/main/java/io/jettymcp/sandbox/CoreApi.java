@@ -76,7 +76,28 @@ final class CoreApi {
         }
     }
 
+    /** Answers as the {@code whoami} switch says; modes without the route answer before any auth check. */
     private Reply whoami(Exchange ex) {
+        return switch (sim.switches.whoami()) {
+            case NORMAL -> whoamiFields(ex);
+            case ABSENT -> Reply.json(404, Json.obj().put("detail", "Not Found"));
+            case METHOD_NOT_ALLOWED -> Reply.json(405, Json.obj().put("detail", "Method Not Allowed")).header("allow", "POST");
+            case REDIRECT -> Reply.empty(307).header("location", "/api/v1/auth/whoami/");
+            case HTML -> Reply.html(200, null, "<!DOCTYPE html><html><head><title>Jetty</title></head><body>"
+                    + "<div id=\"root\"></div></body></html>");
+            case NO_FIELDS -> {
+                sim.auth.require(ex);
+                yield Reply.json(Json.obj());
+            }
+            case SERVER_ERROR -> Reply.json(503, Json.obj().put("detail", "Authentication service temporarily unavailable"));
+            case SLOW -> {
+                Reply r = whoamiFields(ex);
+                yield Reply.later(reactor.core.publisher.Mono.delay(SandboxSwitches.SLOW_WHOAMI).thenReturn(r));
+            }
+        };
+    }
+
+    private Reply whoamiFields(Exchange ex) {
         Principal p = sim.auth.require(ex);
         ObjectNode o = Json.obj();
         o.put("auth_type", p.authType());

@@ -23,6 +23,7 @@ public final class SandboxSwitches {
     private volatile boolean echoSecretsInErrors;
     private volatile boolean searchRedirect;
     private volatile boolean templatesWithoutParameters;
+    private volatile Whoami whoami;
 
     public SandboxSwitches() {
         reset();
@@ -41,6 +42,7 @@ public final class SandboxSwitches {
         echoSecretsInErrors = false;
         searchRedirect = false;
         templatesWithoutParameters = false;
+        whoami = Whoami.NORMAL;
     }
 
     /**
@@ -51,6 +53,9 @@ public final class SandboxSwitches {
         chatStreamEarlyMetadata = false; // E2: no evidence of jetty_metadata in an early SSE chunk
         searchRedirect = true; // E6: unverified on mise, and the skill documents another search path there
         templatesWithoutParameters = true; // E8: only the catalog's outer shape is documented
+        // E3: production has whoami, but its fields are known only from a test fake: assume it answers
+        // (and authenticates) without the fields a client would rely on, the least convenient reading
+        whoami = Whoami.NO_FIELDS;
         return this;
     }
 
@@ -168,6 +173,54 @@ public final class SandboxSwitches {
     public SandboxSwitches templatesWithoutParameters(boolean v) {
         templatesWithoutParameters = v;
         return this;
+    }
+
+    /**
+     * How {@code GET /api/v1/auth/whoami} answers (jetty-api.md §7 E3: it exists, its fields are unverified).
+     * {@link Whoami#SLOW} answers after {@link #SLOW_WHOAMI} of real time.
+     */
+    public Whoami whoami() {
+        return whoami;
+    }
+
+    public SandboxSwitches whoami(Whoami v) {
+        whoami = java.util.Objects.requireNonNull(v);
+        return this;
+    }
+
+    public static final java.time.Duration SLOW_WHOAMI = java.time.Duration.ofMillis(2500);
+
+    /** The answers whoami can give; {@link #wire()} is the name in {@code /__sim/switches}. */
+    public enum Whoami {
+        /** the documented fields: auth_type, access_level, identifier, collection_scope */
+        NORMAL,
+        /** no such route: 404 {"detail":"Not Found"}, before any auth check (FastAPI) */
+        ABSENT,
+        /** 405 {"detail":"Method Not Allowed"} */
+        METHOD_NOT_ALLOWED,
+        /** 307 to a trailing-slash path */
+        REDIRECT,
+        /** 200 text/html (a web page, not the API) */
+        HTML,
+        /** authenticates, then 200 {} */
+        NO_FIELDS,
+        /** 503 {"detail":"Authentication service temporarily unavailable"} */
+        SERVER_ERROR,
+        /** the normal answer, after {@link SandboxSwitches#SLOW_WHOAMI} of real time */
+        SLOW;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Whoami parse(String wire) {
+            for (Whoami w : values()) {
+                if (w.wire().equals(wire)) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("unknown whoami mode '" + wire + "'");
+        }
     }
 
     boolean isBlocked(String userAgent) {

@@ -243,7 +243,7 @@ public final class TrajectoryTools {
         String key = call.str("key");
         String value = call.str("value");
         Mono<String> author = call.has("author") ? Mono.just(call.str("author"))
-                : call.tenant().scope().allowed().map(a -> a.identifier() == null ? "jetty-mcp" : a.identifier());
+                : call.tenant().scope().key().map(k -> k.identifier() == null ? "jetty-mcp" : k.identifier());
         String base = "/api/v1/trajectory/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task) + "/" + ApiRequest.segment(id);
         return author.flatMap(who -> {
             ObjectNode label = ctx.mapper().createObjectNode().put("key", key).put("value", value).put("author", who);

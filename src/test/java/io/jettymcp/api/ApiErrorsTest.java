@@ -23,8 +23,19 @@ class ApiErrorsTest {
         assertThat(e.getMessage()).contains("404").contains("Task 'x' in collection 'demo' not found").contains("list-tasks");
         assertThat(errors.map(get, res(401, "application/json", "{\"detail\":\"Invalid or inactive API key\"}")).getMessage())
                 .contains("JETTY_API_TOKEN").contains("JETTY_API_URL");
-        assertThat(errors.map(get, res(403, "application/json", "{\"detail\":\"API key not valid for this collection\"}")).getMessage())
-                .contains("whoami");
+    }
+
+    @Test
+    void jettysOwn401And403SayWhatTheyMeanWithoutWhoami() {
+        String wrongCollection = errors.map(get, res(403, "application/json", "{\"detail\":\"API key not valid for this collection\"}"))
+                .getMessage();
+        assertThat(wrongCollection).contains("another collection").contains(get.path()).contains("list-collections")
+                .doesNotContain("whoami");
+        assertThat(errors.map(get, res(403, "application/json", "{\"detail\":\"Access level WRITE required.\"}")).getMessage())
+                .contains("not write");
+        ApiErrors perRequest = new ApiErrors(new ObjectMapper(), "https://flows-api.jetty.io", "X-Jetty-Api-Key");
+        assertThat(perRequest.map(get, res(401, "application/json", "{\"detail\":\"Invalid or inactive API key\"}")).getMessage())
+                .contains("invalid, inactive").contains("X-Jetty-Api-Key header").doesNotContain("JETTY_API_TOKEN");
     }
 
     @Test

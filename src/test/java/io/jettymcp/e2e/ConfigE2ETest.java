@@ -86,6 +86,19 @@ class ConfigE2ETest extends SandboxTest {
             assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(raw.process().exitValue()).isEqualTo(1);
         }
+        // a whoami that cannot answer is reported, not failed (jetty-api.md §7 E3)
+        sandbox.switches().whoami(io.jettymcp.sandbox.SandboxSwitches.Whoami.ABSENT);
+        try (RawStdio raw = new RawStdio(env, home, "doctor")) {
+            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            StringBuilder out = new StringBuilder();
+            for (String l = raw.next(5); l != null; l = raw.next(1)) {
+                out.append(l).append('\n');
+            }
+            assertThat(raw.process().exitValue()).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("scope unknown").contains("404").contains("All checks passed");
+        } finally {
+            sandbox.switches().whoami(io.jettymcp.sandbox.SandboxSwitches.Whoami.NORMAL);
+        }
     }
 
     @Test

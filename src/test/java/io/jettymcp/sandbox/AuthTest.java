@@ -46,6 +46,39 @@ class AuthTest extends SandboxTestBase {
     }
 
     @Test
+    void whoamiSwitchChangesTheAnswer() {
+        assertThat(http.post("/__sim/switches", null, "{\"whoami\":\"absent\"}").json().get("whoami").asText()).isEqualTo("absent");
+        Http.Resp absent = http.get("/api/v1/auth/whoami", DEMO);
+        assertThat(absent.status()).isEqualTo(404);
+        assertThat(absent.detail()).isEqualTo("Not Found");
+        assertThat(http.get("/api/v1/auth/whoami", null).status()).as("no route: no auth check either").isEqualTo(404);
+
+        sandbox.switches().whoami(SandboxSwitches.Whoami.METHOD_NOT_ALLOWED);
+        assertThat(http.get("/api/v1/auth/whoami", DEMO).status()).isEqualTo(405);
+        sandbox.switches().whoami(SandboxSwitches.Whoami.REDIRECT);
+        Http.Resp redirect = http.get("/api/v1/auth/whoami", DEMO);
+        assertThat(redirect.status()).isEqualTo(307);
+        assertThat(redirect.header("location")).isNotBlank();
+        sandbox.switches().whoami(SandboxSwitches.Whoami.HTML);
+        Http.Resp html = http.get("/api/v1/auth/whoami", DEMO);
+        assertThat(html.status()).isEqualTo(200);
+        assertThat(html.header("content-type")).startsWith("text/html");
+        sandbox.switches().whoami(SandboxSwitches.Whoami.NO_FIELDS);
+        assertThat(http.get("/api/v1/auth/whoami", DEMO).json().size()).isZero();
+        assertThat(http.get("/api/v1/auth/whoami", "mlc_doesNotExist").status()).as("still authenticates").isEqualTo(401);
+        sandbox.switches().whoami(SandboxSwitches.Whoami.SERVER_ERROR);
+        assertThat(http.get("/api/v1/auth/whoami", DEMO).status()).isEqualTo(503);
+        sandbox.switches().whoami(SandboxSwitches.Whoami.SLOW);
+        assertThat(http.get("/api/v1/auth/whoami", DEMO).json().get("collection_scope").asText()).isEqualTo("demo");
+
+        assertThat(http.post("/__sim/switches", null, "{\"whoami\":\"sometimes\"}").status()).isEqualTo(422);
+        assertThat(http.post("/__sim/switches", null, "{\"profile\":\"production\"}").json().get("whoami").asText())
+                .as("production: whoami answers without the fields we would rely on").isEqualTo("no_fields");
+        sandbox.reset();
+        assertThat(sandbox.switches().whoami()).isEqualTo(SandboxSwitches.Whoami.NORMAL);
+    }
+
+    @Test
     void keyForAnotherCollectionIs403() {
         for (String p : new String[] {"/api/v1/collections/acme", "/api/v1/tasks/acme/", "/api/v1/collections/other/environment",
                 "/api/v1/tasks/acme/triage", "/api/v1/datasets/acme", "/api/v1/models/other/"}) {

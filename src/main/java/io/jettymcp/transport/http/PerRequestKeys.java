@@ -1,7 +1,6 @@
 package io.jettymcp.transport.http;
 
 import io.jettymcp.api.JettyApi;
-import io.jettymcp.api.JettyApiException;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
@@ -17,17 +16,18 @@ import java.util.function.Function;
 
 /**
  * Per-user Jetty keys ({@code --per-request-key}): each session (or, stateless, each request) brings
- * its own key in {@value #HEADER}. A key is checked upstream with whoami when first seen; the
- * resulting tenant (client with that key, scope of that key's collection) is kept for 60 s under a
- * hash of the key, then checked again. Keys are held in memory only, never logged, and registered
- * with the redactor once Jetty accepted them (a rejected string is neither kept nor registered: it
- * would be masked in every later output, for every user).
+ * its own key in {@value #HEADER}. A key is asked about with whoami when first seen: a 401/403 refuses
+ * it; when whoami cannot tell (absent, no fields, 5xx, slow: jetty-api.md §7 E3) the key is admitted
+ * provisionally and Jetty's own 401/403 on the call are the authority. The tenant (client with that
+ * key, its scope) is kept for {@link #TTL} under a hash of the key. Keys are held in memory only, never
+ * logged, and registered with the redactor only once Jetty answered a request on them with a 2xx (a
+ * rejected string must not be masked in every later output, for every user).
  */
 public final class PerRequestKeys implements Function<McpAsyncServerExchange, Tenant> {
 
     public static final String HEADER = "X-Jetty-Api-Key";
     static final String CONTEXT_KEY = "jetty.key";
-    static final Duration TTL = Duration.ofSeconds(60);
+    static final Duration TTL = CollectionScope.DEFINITIVE;
 
     /** A key that cannot be used: HTTP status and what to do. */
     static final class Refused extends RuntimeException {
@@ -58,7 +58,7 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
         this.redactor = redactor;
     }
 
-    /** Checks a key with whoami (cached); emits the key, or fails with {@link Refused}. */
+    /** Asks whoami about a key (cached, bounded); emits the key, or fails with {@link Refused} when Jetty rejected it. */
     Mono<String> admit(String key) {
         if (key == null || key.isBlank()) {
             return Mono.error(new Refused(401, "This server uses per-user Jetty keys: send your Jetty API key in the "
@@ -69,17 +69,14 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
             return Mono.just(k);
         }
         Tenant candidate = newTenant(k);
-        return candidate.scope().allowed()
-                .doOnNext(accepted -> {
-                    redactor.register(k);
-                    remember(k, candidate);
-                })
-                .thenReturn(k)
-                .onErrorMap(JettyApiException.class, e -> e.status() == 401 || e.status() == 403
-                        ? new Refused(401, "Jetty rejected the key in " + HEADER + " (HTTP " + e.status()
-                        + "); check it at jetty.io and send a valid key.")
-                        : new Refused(502, "Could not check the key in " + HEADER + " with Jetty: "
-                        + redactor.redact(e.getMessage()).replace(k, Redactor.mask(k))));
+        return candidate.scope().key().flatMap(who -> {
+            if (who.state() == CollectionScope.Key.State.REJECTED) {
+                return Mono.error(new Refused(401, "Jetty rejected the key in " + HEADER + " (HTTP " + who.status()
+                        + "); check it at jetty.io and send a valid key."));
+            }
+            remember(k, candidate); // known, or provisional: the call's own answer decides
+            return Mono.just(k);
+        });
     }
 
     /** The tenant for a call: the key bound to its session (or carried by its request). */
@@ -109,7 +106,7 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
     }
 
     private Tenant newTenant(String key) {
-        JettyApi api = template.withToken(new Token(key, HEADER));
+        JettyApi api = template.withToken(new Token(key, HEADER), () -> redactor.register(key));
         return new Tenant(api, new CollectionScope(configured, api));
     }
 
