@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  * size, retries idempotent calls by {@link RetryPolicy}, and maps failures to actionable messages.
  * Cancelling the returned Mono aborts the HTTP request.
  *
- * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool.
+ * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool, and
+ * {@link #withAnswerCheck} one that checks every successful JSON answer against what its caller reads.
  */
 public final class JettyApi {
 
@@ -51,9 +52,11 @@ public final class JettyApi {
     private final RetryPolicy retry;
     private final ObjectMapper mapper;
     private final ApiErrors errors;
+    private final AnswerCheck check;
 
     private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
-                     ObjectMapper mapper) {
+                     ObjectMapper mapper, AnswerCheck check) {
+        this.check = check;
         this.client = client;
         this.baseUrl = baseUrl;
         this.token = token;
@@ -79,11 +82,16 @@ public final class JettyApi {
                     .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
                             .set(HttpHeaderNames.ACCEPT, "application/json"));
         });
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, AnswerCheck.NONE);
     }
 
     public JettyApi withToken(Token other) {
-        return new JettyApi(client, baseUrl, other, timeout, retry, mapper);
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, check);
+    }
+
+    /** The same client, checking every 2xx JSON answer with {@code answerCheck} before its caller sees it. */
+    public JettyApi withAnswerCheck(AnswerCheck answerCheck) {
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, answerCheck);
     }
 
     public String baseUrl() {
@@ -172,6 +180,7 @@ public final class JettyApi {
                                 res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
                                 res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))))
                 .next()
+                .map(res -> checked(req, res))
                 // responseTimeout covers gaps between reads; this bounds the whole exchange as well
                 .timeout(timeout.plusSeconds(1))
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
@@ -273,12 +282,38 @@ public final class JettyApi {
                                 return out.size();
                             })
                             .takeUntil(n -> enough.test(utf8(out.toByteArray())))
-                            .then(Mono.fromSupplier(() -> new ApiResponse(res.status().code(),
+                            .then(Mono.fromSupplier(() -> checked(req, new ApiResponse(res.status().code(),
                                     res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
-                                    res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))));
+                                    res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))));
                 })
                 .next()
                 .onErrorMap(e -> !(e instanceof JettyApiException), e -> transportError(req, e));
+    }
+
+    /**
+     * The answer, once the answer check passed: every 2xx answer that is one JSON document (an event stream or a
+     * cut-off body is not) goes through it, whichever method the caller used. Throws {@link AnswerDrift}.
+     */
+    private ApiResponse checked(ApiRequest req, ApiResponse res) {
+        if (check == AnswerCheck.NONE || !res.ok()) {
+            return res;
+        }
+        Routes.Route route = Routes.match(req.method(), req.path()).orElse(null);
+        if (route == null) {
+            return res;
+        }
+        JsonNode answer;
+        if (res.body().length == 0) {
+            answer = NullNode.instance;
+        } else {
+            try {
+                answer = mapper.readTree(res.body());
+            } catch (IOException e) {
+                return res; // not one JSON document: json() names malformed JSON, streams are read by their caller
+            }
+        }
+        check.check(route, req, res.status(), answer == null ? NullNode.instance : answer);
+        return res;
     }
 
     private JsonNode parse(ApiRequest req, ApiResponse res) {

@@ -182,6 +182,7 @@ final class AdminApi {
                 case "chat500withmetadata" -> sw.chat500WithMetadata(v.asBoolean());
                 case "runsyncholdseconds" -> sw.runSyncHoldSeconds(v.asDouble());
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
+                case "renamefield", "renamefields" -> sw.renameFields(renames(e.getKey(), v));
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -191,6 +192,20 @@ final class AdminApi {
             }
         }
         return Reply.json(switchesJson());
+    }
+
+    /** One rule or a list: {@code {"method", "path_regex", "field", "to"}}; an empty list clears them. */
+    private static List<FieldRename> renames(String key, JsonNode v) {
+        List<FieldRename> out = new java.util.ArrayList<>();
+        for (JsonNode r : v.isArray() ? v : Json.arr().add(v)) {
+            try {
+                out.add(new FieldRename(r.path("method").asText(null), r.path("path_regex").asText(".*"),
+                        r.path("field").asText(null), r.path("to").asText(null)));
+            } catch (RuntimeException ex) {
+                throw ApiError.validation(List.of("body", key), "Bad rename rule: " + ex.getMessage(), "value_error");
+            }
+        }
+        return out;
     }
 
     private ObjectNode switchesJson() {
@@ -204,6 +219,9 @@ final class AdminApi {
         ArrayNode ua = o.putArray("blocked_user_agents");
         sw.blockedUserAgents().forEach(ua::add);
         o.put("echo_secrets_in_errors", sw.echoSecretsInErrors());
+        ArrayNode renames = o.putArray("rename_field");
+        sw.renameFields().forEach(r -> renames.addObject().put("method", r.method()).put("path_regex", r.pathRegex())
+                .put("field", r.field()).put("to", r.to()));
         return o;
     }
 

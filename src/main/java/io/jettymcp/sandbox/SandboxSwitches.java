@@ -19,6 +19,7 @@ public final class SandboxSwitches {
     private volatile double runSyncHoldSeconds;
     private volatile List<String> blockedUserAgents;
     private volatile boolean echoSecretsInErrors;
+    private volatile List<FieldRename> renameFields;
 
     public SandboxSwitches() {
         reset();
@@ -33,6 +34,7 @@ public final class SandboxSwitches {
         runSyncHoldSeconds = 100;
         blockedUserAgents = DEFAULT_BLOCKED_USER_AGENTS;
         echoSecretsInErrors = false;
+        renameFields = List.of();
     }
 
     /**
@@ -110,6 +112,16 @@ public final class SandboxSwitches {
 
     public SandboxSwitches echoSecretsInErrors(boolean v) {
         echoSecretsInErrors = v;
+        return this;
+    }
+
+    /** Drift: fields answers carry under another name (empty: none). Not part of {@link #production()}. */
+    public List<FieldRename> renameFields() {
+        return renameFields;
+    }
+
+    public SandboxSwitches renameFields(List<FieldRename> rules) {
+        renameFields = List.copyOf(rules);
         return this;
     }
 

@@ -261,6 +261,13 @@ final class TrajectoriesApi {
             updated.put(t.id, s);
         }
         o.put("count", updated.size());
+        // the documented answer (jetty-api.md §7 E7), beside the older invented fields until the reader moves over
+        ArrayNode results = o.putArray("results");
+        updated.properties().forEach(e -> results.addObject().put("trajectory_id", e.getKey())
+                .put("new_status", e.getValue().asText()).put("updated", true).putNull("error"));
+        missing.forEach(id -> results.addObject().put("trajectory_id", id.asText()).put("updated", false)
+                .put("error", "Trajectory not found"));
+        o.put("updated_count", updated.size());
         return Reply.json(o);
     }
 
