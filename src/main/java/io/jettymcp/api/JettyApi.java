@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
  * size, retries idempotent calls by {@link RetryPolicy}, and maps failures to actionable messages.
  * Cancelling the returned Mono aborts the HTTP request.
  *
- * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool.
+ * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool, and
+ * {@link #withAnswerCheck} one that checks every successful JSON answer against what its caller reads.
  */
 public final class JettyApi {
 
@@ -52,9 +53,11 @@ public final class JettyApi {
     private final ApiErrors errors;
     /** told when Jetty answers an authenticated request with a 2xx: it accepted the token */
     private final Runnable onAccepted;
+    private final AnswerCheck check;
 
     private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
-                     ObjectMapper mapper, Runnable onAccepted) {
+                     ObjectMapper mapper, Runnable onAccepted, AnswerCheck check) {
+        this.check = check;
         this.client = client;
         this.baseUrl = baseUrl;
         this.token = token;
@@ -81,7 +84,7 @@ public final class JettyApi {
                     .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
                             .set(HttpHeaderNames.ACCEPT, "application/json"));
         });
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { });
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { }, AnswerCheck.NONE);
     }
 
     public JettyApi withToken(Token other) {
@@ -90,7 +93,12 @@ public final class JettyApi {
 
     /** @param onAccepted run on every 2xx (non-HTML) answer to a request sent with {@code other}; must be cheap */
     public JettyApi withToken(Token other, Runnable onAccepted) {
-        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted);
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted, check);
+    }
+
+    /** The same client, checking every 2xx JSON answer with {@code answerCheck} before its caller sees it. */
+    public JettyApi withAnswerCheck(AnswerCheck answerCheck) {
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, answerCheck);
     }
 
     public String baseUrl() {
@@ -190,6 +198,7 @@ public final class JettyApi {
                 .next()
                 .timeout(whole)
                 .doOnNext(res -> accepted(req, res.status(), res.html()))
+                .map(res -> checked(req, res))
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
                         (System.nanoTime() - t0) / 1_000_000));
     }
@@ -278,6 +287,32 @@ public final class JettyApi {
         if (req.auth() && status / 100 == 2 && !html) {
             onAccepted.run();
         }
+    }
+
+    /**
+     * The answer, once the answer check passed: every 2xx answer that is one JSON document (an event stream or a
+     * cut-off body is not) goes through it, whichever method the caller used. Throws {@link AnswerDrift}.
+     */
+    private ApiResponse checked(ApiRequest req, ApiResponse res) {
+        if (check == AnswerCheck.NONE || !res.ok()) {
+            return res;
+        }
+        Routes.Route route = Routes.match(req.method(), req.path()).orElse(null);
+        if (route == null) {
+            return res;
+        }
+        JsonNode answer;
+        if (res.body().length == 0) {
+            answer = NullNode.instance;
+        } else {
+            try {
+                answer = mapper.readTree(res.body());
+            } catch (IOException e) {
+                return res; // not one JSON document: json() names malformed JSON, streams are read by their caller
+            }
+        }
+        check.check(route, req, res.status(), answer == null ? NullNode.instance : answer);
+        return res;
     }
 
     private JsonNode parse(ApiRequest req, ApiResponse res) {

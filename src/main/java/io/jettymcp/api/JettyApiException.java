@@ -5,7 +5,7 @@ package io.jettymcp.api;
  * failure below HTTP (timeout, refused connection). The message is redacted before it leaves the
  * server, like every other text.
  */
-public final class JettyApiException extends RuntimeException {
+public class JettyApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -195,6 +195,7 @@ final class AdminApi {
                                 + ")", "value_error");
                     }
                 }
+                case "renamefield", "renamefields" -> sw.renameFields(renames(e.getKey(), v));
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -204,6 +205,20 @@ final class AdminApi {
             }
         }
         return Reply.json(switchesJson());
+    }
+
+    /** One rule or a list: {@code {"method", "path_regex", "field", "to"}}; an empty list clears them. */
+    private static List<FieldRename> renames(String key, JsonNode v) {
+        List<FieldRename> out = new java.util.ArrayList<>();
+        for (JsonNode r : v.isArray() ? v : Json.arr().add(v)) {
+            try {
+                out.add(new FieldRename(r.path("method").asText(null), r.path("path_regex").asText(".*"),
+                        r.path("field").asText(null), r.path("to").asText(null)));
+            } catch (RuntimeException ex) {
+                throw ApiError.validation(List.of("body", key), "Bad rename rule: " + ex.getMessage(), "value_error");
+            }
+        }
+        return out;
     }
 
     private ObjectNode switchesJson() {
@@ -222,6 +237,9 @@ final class AdminApi {
         o.put("search_redirect", sw.searchRedirect());
         o.put("templates_without_parameters", sw.templatesWithoutParameters());
         o.put("whoami", sw.whoami().wire());
+        ArrayNode renames = o.putArray("rename_field");
+        sw.renameFields().forEach(r -> renames.addObject().put("method", r.method()).put("path_regex", r.pathRegex())
+                .put("field", r.field()).put("to", r.to()));
         return o;
     }
 

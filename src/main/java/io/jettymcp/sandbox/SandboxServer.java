@@ -1,10 +1,12 @@
 package io.jettymcp.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -170,7 +172,7 @@ public final class SandboxServer implements AutoCloseable {
         }
         Optional<FaultRule> fault = sim.faults.next(method, path);
         if (fault.isEmpty()) {
-            return write(res, route(api, ex));
+            return write(res, renamed(ex, route(api, ex)));
         }
         FaultRule f = fault.get();
         Mono<Reply> reply = Mono.fromSupplier(() -> faultReply(f, ex));
@@ -183,7 +185,7 @@ public final class SandboxServer implements AutoCloseable {
     private Reply faultReply(FaultRule f, Exchange ex) {
         return switch (f.kind()) {
             case STATUS -> Edge.status(f.status(), f.body());
-            case DELAY -> route(api, ex);
+            case DELAY -> renamed(ex, route(api, ex));
             case HANG -> Reply.hang();
             case RESET -> Reply.reset();
             case HTML_524 -> Edge.html524();
@@ -194,6 +196,30 @@ public final class SandboxServer implements AutoCloseable {
             case OVERSIZED_BODY -> Edge.oversized();
             case HUGE_BODY -> Edge.huge();
         };
+    }
+
+    /** The rename_field switch: a JSON body answered under a renamed field, as if Jetty's shape had drifted. */
+    private Reply renamed(Exchange ex, Reply r) {
+        List<FieldRename> rules = sim.switches.renameFields().stream().filter(f -> f.matches(ex.method, ex.path)).toList();
+        if (rules.isEmpty()) {
+            return r;
+        }
+        if (r.kind == Reply.Kind.DEFERRED) {
+            return Reply.later(r.deferred.map(x -> renamed(ex, x)));
+        }
+        if (r.kind != Reply.Kind.BODY || r.contentType == null || !r.contentType.contains("json") || r.body.length == 0) {
+            return r;
+        }
+        JsonNode answer = Json.parse(r.body);
+        if (answer == null) {
+            return r;
+        }
+        for (FieldRename f : rules) {
+            answer = f.apply(answer);
+        }
+        Reply out = Reply.raw(r.status, r.reason, r.contentType, Json.bytes(answer));
+        out.headers.putAll(r.headers);
+        return out;
     }
 
     private Reply route(Router router, Exchange ex) {

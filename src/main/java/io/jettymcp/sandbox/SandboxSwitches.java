@@ -24,6 +24,7 @@ public final class SandboxSwitches {
     private volatile boolean searchRedirect;
     private volatile boolean templatesWithoutParameters;
     private volatile Whoami whoami;
+    private volatile List<FieldRename> renameFields;
 
     public SandboxSwitches() {
         reset();
@@ -43,6 +44,7 @@ public final class SandboxSwitches {
         searchRedirect = false;
         templatesWithoutParameters = false;
         whoami = Whoami.NORMAL;
+        renameFields = List.of();
     }
 
     /**
@@ -221,6 +223,16 @@ public final class SandboxSwitches {
             }
             throw new IllegalArgumentException("unknown whoami mode '" + wire + "'");
         }
+    }
+
+    /** Drift: fields answers carry under another name (empty: none). Not part of {@link #production()}. */
+    public List<FieldRename> renameFields() {
+        return renameFields;
+    }
+
+    public SandboxSwitches renameFields(List<FieldRename> rules) {
+        renameFields = List.copyOf(rules);
+        return this;
     }
 
     boolean isBlocked(String userAgent) {

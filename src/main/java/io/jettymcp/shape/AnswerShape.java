@@ -14,8 +14,9 @@ import java.util.Set;
  *
  * <p>Path grammar: segments joined by {@code .}; {@code name[]} means the field is a list and the rest
  * applies to each of its rows; a leading {@code []} means the answer itself is a list; {@code a|b}
- * accepts either name (documented variants). A present {@code null} counts as present: only missing
- * fields are drift.
+ * accepts either name (documented variants). Whole paths joined by {@code " or "} accept either shape
+ * ({@code "trajectories[] or []"}: an envelope or a bare list). A present {@code null} counts as present:
+ * only missing fields are drift.
  */
 public final class AnswerShape {
 
@@ -26,15 +27,30 @@ public final class AnswerShape {
     public static List<String> missing(JsonNode answer, List<String> paths) {
         Set<String> out = new LinkedHashSet<>();
         for (String path : paths) {
-            if (!holds(answer, path.isEmpty() ? new String[0] : path.split("\\."), 0)) {
+            if (branches(path).stream().noneMatch(b -> holds(answer, b.isEmpty() ? new String[0] : b.split("\\."), 0))) {
                 out.add(path);
             }
         }
         return new ArrayList<>(out);
     }
 
+    /** The shapes a path accepts: itself, or each part of {@code "a or b"}. */
+    public static List<String> branches(String path) {
+        return List.of(path.split(" or ", -1));
+    }
+
     /** Checks a path's syntax; null when it is well formed, else what is wrong. */
     public static String problem(String path) {
+        for (String b : branches(path)) {
+            String p = branchProblem(b);
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static String branchProblem(String path) {
         String[] segs = path.split("\\.", -1);
         for (int i = 0; i < segs.length; i++) {
             boolean list = segs[i].endsWith("[]");

@@ -3,14 +3,24 @@ package io.jettymcp.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
+import io.jettymcp.shape.Drift;
 import io.jettymcp.spec.ToolSpec;
 import reactor.core.publisher.Mono;
 
 /**
  * One validated tool call: its arguments (with {@code collection} resolved and injected), the
  * tenant it acts as, and a way to report progress when the client asked for it.
+ *
+ * <p>The tenant's Jetty client checks every answer against the spec's {@code reads} (installed here, so no
+ * handler can read an answer the check has not seen): a drifted answer fails the call by name.
  */
 public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant tenant, Progress progress) {
+
+    public ToolCall {
+        if (spec != null && tenant != null) {
+            tenant = new Tenant(tenant.api().withAnswerCheck(Drift.checker(spec.reads())), tenant.scope());
+        }
+    }
 
     /**
      * Where a handler reports progress. The guard chain supplies it: to the client when it gave a

@@ -45,4 +45,16 @@ class AnswerShapeTest {
         assertThat(AnswerShape.problem("a[0]")).contains("bad segment");
         assertThat(AnswerShape.problem("")).isNotNull();
     }
+
+    @Test
+    void wholeShapesCanBeAlternatives() throws Exception {
+        String rows = "trajectories[].trajectory_id or [].trajectory_id";
+        assertThat(AnswerShape.missing(json("{\"trajectories\":[{\"trajectory_id\":\"a\"}]}"), List.of(rows))).isEmpty();
+        assertThat(AnswerShape.missing(json("[{\"trajectory_id\":\"a\"}]"), List.of(rows))).isEmpty();
+        assertThat(AnswerShape.missing(json("{\"trajectories\":[{\"id\":\"a\"}]}"), List.of(rows))).containsExactly(rows);
+        assertThat(AnswerShape.missing(json("{\"runs\":[]}"), List.of("trajectories[] or []"))).hasSize(1);
+        assertThat(AnswerShape.branches(rows)).containsExactly("trajectories[].trajectory_id", "[].trajectory_id");
+        assertThat(AnswerShape.problem("a or b[].c")).isNull();
+        assertThat(AnswerShape.problem("a or ")).contains("empty segment");
+    }
 }
