@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Entry point. {@code jetty-mcp} serves MCP on stdio; {@code jetty-mcp sandbox --port N} runs the
- * Jetty simulator alone; {@code jetty-mcp tools} prints the tool table.
+ * Jetty simulator alone; {@code jetty-mcp tools} prints the tool table; {@code jetty-mcp doctor} and
+ * {@code jetty-mcp check} check a setup against the real Jetty.
  *
  * <p>stdout belongs to the protocol: it is captured first thing and {@code System.out} is pointed at
  * stderr, so no library can corrupt the stream with a stray print. The CLI is declared with picocli's
@@ -80,6 +81,15 @@ public final class Main {
                         pr.subcommand().matchedOptionValue("--token-file", null), null, null, null, false, List.<Path>of(),
                         null, false));
                 int code = Doctor.run(settings, protocolOut);
+                protocolOut.flush();
+                return code;
+            }
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("check")) {
+                ParseResult sub = pr.subcommand();
+                Settings settings = new SettingsLoader(System.getenv()).load(new SettingsLoader.Flags(
+                        sub.matchedOptionValue("--token-file", null), null, null, null, false, List.<Path>of(), null, false));
+                int code = Check.run(settings, protocolOut, Check.Options.of(sub.hasMatchedOption("--write-probe"),
+                        sub.matchedOptionValue("--openapi", null)));
                 protocolOut.flush();
                 return code;
             }
@@ -222,6 +232,16 @@ public final class Main {
         doctor.usageMessage().description("Check the configuration, the token and the connection to Jetty, and say what to fix.");
         doctor.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
         spec.addSubcommand("doctor", doctor);
+
+        CommandSpec check = helpAndVersion(CommandSpec.create().name("check"));
+        check.usageMessage().description("Doctor, then every Jetty route the tools call: diffs GET /openapi.json, probes "
+                        + "each GET read-only and checks the fields the tools read. Exit 1 for a missing route or field.",
+                "Attach its output to a bug report. Nothing is written without --write-probe.");
+        check.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
+        check.addOption(flag("--write-probe", "Also create a scratch task, upload two files, run it once (one trial run "
+                + "when on a trial), read it back and delete it."));
+        check.addOption(opt("--openapi", Path.class, "FILE", "Diff against this OpenAPI document instead of GET /openapi.json."));
+        spec.addSubcommand("check", check);
 
         CommandSpec tools = helpAndVersion(CommandSpec.create().name("tools"));
         tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");

@@ -158,7 +158,10 @@ final class CoreApi {
         }
     }
 
-    /** A small OpenAPI document listing the simulated routes (enough for discovery, not schemas). */
+    /**
+     * A small OpenAPI document in FastAPI's layout, generated from the router's own table so it drifts with the
+     * sandbox (what {@code jetty-mcp check} diffs); {@code {p:path}} is written {@code {p}}, as FastAPI does.
+     */
     private static ObjectNode openapi(Router r) {
         ObjectNode doc = Json.obj();
         doc.put("openapi", "3.1.0");
@@ -167,7 +170,8 @@ final class CoreApi {
         info.put("version", "sandbox");
         ObjectNode paths = doc.putObject("paths");
         for (Router.Route route : r.routes()) {
-            if (route.template().startsWith("/__sim")) {
+            // like FastAPI's own: the admin surface and the documentation routes are not in the schema
+            if (route.template().startsWith("/__sim") || route.template().equals("/openapi.json") || route.template().equals("/docs")) {
                 continue;
             }
             String path = route.template().replace(":path}", "}");

@@ -34,6 +34,7 @@ final class TrajectoriesApi {
     void register(Router r) {
         r.add("GET", "/api/v1/db/trajectories/{c}/{t}", this::list);
         r.add("GET", "/api/v1/db/trajectory/{c}/{t}/{id}", this::get);
+        r.add("GET", "/api/v1/trajectory/{c}/{t}/{id}", this::get); // storage detail route (jetty-api.md §7 E5)
         r.add("GET", "/api/v1/db/stats/{c}/{t}", this::stats);
         r.add("GET", "/api/v1/workflows-logs/{wid}", this::logs);
         r.add("POST", "/api/v1/trajectory/{c}/{t}/{id}/labels", this::label);

@@ -102,6 +102,36 @@ class ConfigE2ETest extends SandboxTest {
     }
 
     @Test
+    void checkProbesTheSandboxReadOnlyAndFailsAgainstBakerysRouteTable() throws Exception {
+        Map<String, String> env = Map.of("JETTY_API_URL", sandbox.baseUrl(),
+                "JETTY_API_TOKEN", io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        sandbox.requests().clear();
+        try (RawStdio raw = new RawStdio(env, home, "check")) {
+            String out = drain(raw);
+            assertThat(raw.process().exitValue()).as(out).isZero();
+            assertThat(out).contains("collection scope demo").contains("openapi.json     GET /openapi.json")
+                    .contains("Check passed").doesNotContain("MISSING").doesNotContain(io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
+        }
+        assertThat(sandbox.requests().all()).isNotEmpty().allSatisfy(q -> assertThat(q.method()).isEqualTo("GET"));
+        String bakery = Path.of("src/test/resources/contract/openapi-bakery.json").toAbsolutePath().toString();
+        try (RawStdio raw = new RawStdio(env, home, "check", "--openapi", bakery)) {
+            String out = drain(raw);
+            assertThat(raw.process().exitValue()).as(out).isEqualTo(1);
+            assertThat(out).containsPattern("MISSING +POST +/api/v1/run/\\{collection}/\\{task} +not in openapi.json")
+                    .containsPattern("ok +GET +/api/v1/tasks/\\{collection}/\\{task} ");
+        }
+    }
+
+    private static String drain(RawStdio raw) throws Exception {
+        assertThat(raw.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        StringBuilder out = new StringBuilder();
+        for (String l = raw.next(5); l != null; l = raw.next(1)) {
+            out.append(l).append('\n');
+        }
+        return out.toString();
+    }
+
+    @Test
     void helpAndVersionPrintOnStdoutAndExit() throws Exception {
         try (RawStdio raw = new RawStdio(Map.of(), home, "--version")) {
             assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
