@@ -15,7 +15,8 @@ import java.util.Map;
  * so a name can never add a segment or a query.
  *
  * @param json      a JSON body, or null
- * @param form      multipart text fields (sent as multipart when non-empty or when files exist)
+ * @param form      multipart text fields (sent as multipart when non-empty or when files exist); empty values
+ *                  are dropped, as FastAPI reads an empty field as absent anyway
  * @param files     multipart file parts
  * @param auth      whether to send the token
  */
@@ -27,7 +28,13 @@ public record ApiRequest(String method, String path, Map<String, String> query, 
 
     public ApiRequest {
         query = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(query));
-        form = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(form));
+        Map<String, String> fields = new LinkedHashMap<>();
+        form.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                fields.put(k, v);
+            }
+        });
+        form = java.util.Collections.unmodifiableMap(fields);
         files = List.copyOf(files);
     }
 

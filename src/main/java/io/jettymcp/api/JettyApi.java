@@ -8,6 +8,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.multipart.HttpPostRequestEncoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +174,9 @@ public final class JettyApi {
         HttpClient.ResponseReceiver<?> receiver;
         if (req.multipart()) {
             receiver = c.post().uri(req.uri()).sendForm((r, form) -> {
-                form.multipart(true);
+                // HTML5: every file its own top-level part. The default (RFC 1738) wraps repeated names in one
+                // nested multipart/mixed part, which FastAPI reads as a string: 422 (jetty-api.md §7 E1)
+                form.multipart(true).encoding(HttpPostRequestEncoder.EncoderMode.HTML5);
                 req.form().forEach(form::attr);
                 req.files().forEach(f -> form.file(f.field(), f.filename(), f.file().toFile(), contentType(f.filename())));
             });

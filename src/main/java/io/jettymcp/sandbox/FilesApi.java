@@ -85,7 +85,8 @@ final class FilesApi {
     private Reply sandboxUpload(Exchange ex) {
         Principal p = sim.auth.require(ex);
         Form form = Form.of(ex);
-        if (form == null || form.files("files").isEmpty()) {
+        List<Multipart.Part> files = form == null ? List.of() : form.files("files");
+        if (files.isEmpty()) {
             throw ApiError.missing("body", "files");
         }
         CollectionRec c = uploadCollection(p, form);
@@ -94,7 +95,6 @@ final class FilesApi {
         ObjectNode o = Json.obj();
         o.put("upload_id", uploadId);
         ArrayNode paths = o.putArray("file_paths");
-        List<Multipart.Part> files = form.files("files");
         for (int i = 0; i < files.size(); i++) {
             Multipart.Part f = files.get(i);
             String path = c.name + "/_sandbox_uploads/" + uploadId + "/" + Form.safeName(f.filename(), "file" + i);
@@ -108,11 +108,11 @@ final class FilesApi {
     private Reply openAiFile(Exchange ex) {
         Principal p = sim.auth.require(ex);
         Form form = Form.of(ex);
-        if (form == null || form.files("file").isEmpty()) {
+        Multipart.Part f = form == null ? null : form.file("file");
+        if (f == null) {
             throw ApiError.missing("body", "file");
         }
         CollectionRec c = uploadCollection(p, form);
-        Multipart.Part f = form.files("file").get(0);
         String id = "file-" + sim.state().hex8() + sim.state().hex8() + sim.state().hex8();
         String name = Form.safeName(f.filename(), "upload.bin");
         String path = c.name + "/_files/" + id + "/" + name;

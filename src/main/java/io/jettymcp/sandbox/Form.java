@@ -1,6 +1,7 @@
 package io.jettymcp.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +45,48 @@ final class Form {
         return null;
     }
 
+    /**
+     * A {@code List[UploadFile]} field: every part of that name, in order. As in FastAPI, a part without a
+     * filename is a string, and a string where a file is expected is a 422 at its index — this is what a
+     * nested {@code multipart/mixed} part holding several files becomes (jetty-api.md §7 E1).
+     */
     List<Multipart.Part> files(String name) {
         List<Multipart.Part> out = new ArrayList<>();
+        List<ObjectNode> errors = new ArrayList<>();
         for (Multipart.Part p : parts) {
-            if (p.name().equals(name) && p.isFile()) {
+            if (p.name().equals(name)) {
+                if (!p.isFile()) {
+                    errors.add(notAFile(List.of("body", name, out.size() + errors.size()), p));
+                }
                 out.add(p);
             }
         }
+        if (!errors.isEmpty()) {
+            throw ApiError.validation(errors);
+        }
         return out;
+    }
+
+    /** A single {@code UploadFile} field: null when absent, a 422 when it is a string (FastAPI reads the last value). */
+    Multipart.Part file(String name) {
+        Multipart.Part last = null;
+        for (Multipart.Part p : parts) {
+            if (p.name().equals(name)) {
+                last = p;
+            }
+        }
+        if (last != null && !last.isFile()) {
+            throw ApiError.validation(List.of(notAFile(List.of("body", name), last)));
+        }
+        return last;
+    }
+
+    /** FastAPI's UploadFile validator failing under pydantic v2, as its 422 handler serialises it. */
+    private static ObjectNode notAFile(List<Object> loc, Multipart.Part p) {
+        ObjectNode e = ApiError.entry(loc, "Value error, Expected UploadFile, received: <class 'str'>", "value_error");
+        e.put("input", p.text());
+        e.putObject("ctx").putObject("error"); // the ValueError, which FastAPI's JSON encoder turns into {}
+        return e;
     }
 
     /** A JSON-object field; null when absent or blank; 422 when it is not a JSON object. */

@@ -45,6 +45,7 @@ final class RunsApi {
             throw ApiError.missing("body", "init_params");
         }
         JsonNode given = form.jsonObject("init_params");
+        List<Multipart.Part> files = form.files("files"); // before anything is charged or created
         JsonNode secrets = form.jsonObject("secret_params"); // validated, used for key detection, never stored
         Boolean useTrialKeys = formBool(form, "use_trial_keys");
         String sub = blankToNull(form.text("subscription_credential"));
@@ -61,7 +62,6 @@ final class RunsApi {
             ip.setAll((ObjectNode) given.deepCopy());
         }
         String id = sim.engine.newId();
-        List<Multipart.Part> files = form.files("files");
         if (!files.isEmpty()) {
             ArrayNode paths = Json.arr();
             JsonNode existing = ip.get("file_paths");
