@@ -182,6 +182,8 @@ final class AdminApi {
                 case "chat500withmetadata" -> sw.chat500WithMetadata(v.asBoolean());
                 case "runsyncholdseconds" -> sw.runSyncHoldSeconds(v.asDouble());
                 case "echosecretsinerrors" -> sw.echoSecretsInErrors(v.asBoolean());
+                case "stripdboutputs" -> sw.stripDbOutputs(v.asBoolean());
+                case "rowlagseconds" -> sw.rowLagSeconds(v.asDouble());
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -204,6 +206,8 @@ final class AdminApi {
         ArrayNode ua = o.putArray("blocked_user_agents");
         sw.blockedUserAgents().forEach(ua::add);
         o.put("echo_secrets_in_errors", sw.echoSecretsInErrors());
+        o.put("strip_db_outputs", sw.stripDbOutputs());
+        o.put("row_lag_seconds", sw.rowLagSeconds());
         return o;
     }
 

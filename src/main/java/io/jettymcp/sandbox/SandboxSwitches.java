@@ -19,6 +19,8 @@ public final class SandboxSwitches {
     private volatile double runSyncHoldSeconds;
     private volatile List<String> blockedUserAgents;
     private volatile boolean echoSecretsInErrors;
+    private volatile boolean stripDbOutputs;
+    private volatile double rowLagSeconds;
 
     public SandboxSwitches() {
         reset();
@@ -33,6 +35,8 @@ public final class SandboxSwitches {
         runSyncHoldSeconds = 100;
         blockedUserAgents = DEFAULT_BLOCKED_USER_AGENTS;
         echoSecretsInErrors = false;
+        stripDbOutputs = false;
+        rowLagSeconds = 0;
     }
 
     /**
@@ -40,6 +44,8 @@ public final class SandboxSwitches {
      * as production is known to. Where the evidence conflicts (E5) the profile takes the less convenient side.
      */
     public synchronized SandboxSwitches production() {
+        stripDbOutputs(true); // E5: outputs only on the storage detail route
+        rowLagSeconds(PRODUCTION_ROW_LAG_SECONDS); // E4: a new run's row shows a little after the start
         return this;
     }
 
@@ -110,6 +116,37 @@ public final class SandboxSwitches {
 
     public SandboxSwitches echoSecretsInErrors(boolean v) {
         echoSecretsInErrors = v;
+        return this;
+    }
+
+    /** The row lag of the production profile, in virtual seconds. */
+    public static final double PRODUCTION_ROW_LAG_SECONDS = 2;
+
+    /**
+     * true: {@code db/trajectory} (and the list) answer without step {@code outputs}, {@code results_files},
+     * {@code primary_files} and {@code usage}, which only the storage detail route carries (§7 E5, [L]);
+     * false: the index carries everything, as the skill documents ([D]).
+     */
+    public boolean stripDbOutputs() {
+        return stripDbOutputs;
+    }
+
+    public SandboxSwitches stripDbOutputs(boolean v) {
+        stripDbOutputs = v;
+        return this;
+    }
+
+    /**
+     * Virtual seconds after its start during which a new run's trajectory answers 404 (db/trajectory and the
+     * detail route) and is missing from the list (§7 E4). Fixed per run when it starts; the virtual clock runs
+     * with real time, and a test can pass the lag at once with {@code clock().advance}. 0: off.
+     */
+    public double rowLagSeconds() {
+        return rowLagSeconds;
+    }
+
+    public SandboxSwitches rowLagSeconds(double v) {
+        rowLagSeconds = Math.max(0, v);
         return this;
     }
 

@@ -397,6 +397,7 @@ public final class RunbookTools {
                     + "list-trajectories for task '" + plan.task() + "'.");
             return o;
         }
+        ctx.recentRuns().record(plan.collection(), plan.task(), o.path("trajectory_id").asText());
         if (!res.ok()) {
             o.put("note", "Jetty answered HTTP " + res.status() + " but reported the run it started (a known quirk of "
                     + "runbook mode): treat it as started and do not run it again.");
