@@ -289,6 +289,32 @@ class RunReadsTest {
         }
     }
 
+    @Test
+    void underTheProductionProfileARunIsFollowedAndReadWithItsOutputs() {
+        sandbox.switches().production();
+        TrajectoryReader prod = new TrajectoryReader(recent, TrajectoryReader.Patience.PRODUCTION);
+        TrajectoryWaiter w = new TrajectoryWaiter(prod, Duration.ofMillis(50), Duration.ofMillis(150), 2);
+        RunTools r = new RunTools(ctx, w);
+        TrajectoryTools tt = new TrajectoryTools(ctx, w);
+        ToolCall.Progress pushClock = (v, total, msg) -> {
+            progress.add(msg);
+            if (msg.contains("not visible yet")) {
+                sandbox.clock().advance(Duration.ofSeconds(60)); // past the row lag and the run's steps
+            }
+            return Mono.empty();
+        };
+        JsonNode run = ok(r::run, call(SandboxSeeds.DEMO_TOKEN, "demo", "{\"task\":\"text-echo\",\"wait_seconds\":30}", pushClock));
+        String id = run.get("trajectory_id").asText();
+        assertThat(run.get("done").asBoolean()).isTrue();
+        assertThat(run.at("/trajectory/steps/echo/outputs/text").asText()).isEqualTo("Hello from the Jetty sandbox!");
+        assertThat(progress).anyMatch(m -> m.startsWith("not visible yet"));
+        JsonNode got = ok(tt::get, demo("{\"task\":\"text-echo\",\"trajectory_id\":\"" + id + "\"}"));
+        assertThat(got.at("/steps/echo/outputs/text").asText()).isEqualTo("Hello from the Jetty sandbox!");
+        assertThat(detailReads("text-echo", id)).isEqualTo(2);
+        assertThat(ok(tt::logs, demo("{\"task\":\"TEXT-ECHO\",\"trajectory_id\":\"" + id + "\"}")).get("workflow_id").asText())
+                .isEqualTo("demo-text-echo--" + id);
+    }
+
     // ---- E10: logs ids from the stored names ----------------------------------------------------------------
 
     @Test
