@@ -171,7 +171,7 @@ public final class TrajectoryReader {
         if (e instanceof JettyApiException x && x.status() > 0) {
             return "it answered HTTP " + x.status();
         }
-        return e instanceof TimeoutException || e instanceof JettyApiException ? "no answer in time" : "unreadable answer";
+        return e instanceof TimeoutException || e instanceof JettyApiException ? "no answer (timeout or network)" : "unreadable answer";
     }
 
     static boolean notFound(Throwable e) {
@@ -180,7 +180,7 @@ public final class TrajectoryReader {
 
     /** Progress text while a run's row is not visible yet. */
     static String waiting(double waited, Duration window) {
-        return "not visible yet — Jetty may still be writing the run's row (" + waited + " of " + window.toSeconds() + " s)";
+        return "not visible yet — Jetty may still be writing the run's row (" + waited + " of " + seconds(window.toNanos()) + " s)";
     }
 
     /** The answer when a window ends without the row: the run may still be queued; how to check later. */

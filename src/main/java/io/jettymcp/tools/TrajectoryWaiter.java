@@ -52,13 +52,13 @@ public final class TrajectoryWaiter {
     public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget) {
         Duration window = reader.window(collection, task, trajectoryId);
         Wait w = new Wait(call, collection, task, trajectoryId, budget.toNanos(),
-                Math.min(window.toNanos(), budget.toNanos()), window, new Progress(call::progress));
+                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress));
         return Mono.defer(() -> poll(w, System.nanoTime(), first, null));
     }
 
     /** One wait's fixed facts; {@code window}: how long 404s count as "not visible yet" (never past the budget). */
     private record Wait(ToolCall call, String collection, String task, String id, long budget, long window,
-                        Duration windowShown, Progress progress) {
+                        Progress progress) {
     }
 
     private Mono<Outcome> poll(Wait w, long start, Duration delay, JsonNode last) {
@@ -87,7 +87,7 @@ public final class TrajectoryWaiter {
                                 reader.notVisible(w.collection(), w.task(), w.id(), waited)));
                     }
                     Mono<Void> notify = fresh ? w.progress().update(t)
-                            : unseen ? w.progress().notVisible(TrajectoryReader.waiting(waited, w.windowShown())) : Mono.empty();
+                            : unseen ? w.progress().notVisible(TrajectoryReader.waiting(waited, Duration.ofNanos(w.window()))) : Mono.empty();
                     long remaining = (unseen ? w.window() : w.budget()) - elapsed;
                     if (remaining <= 0) {
                         return notify.thenReturn(new Outcome(t, false, waited, err, null, null)); // err: only when the last poll failed

@@ -315,6 +315,24 @@ class RunReadsTest {
                 .isEqualTo("demo-text-echo--" + id);
     }
 
+    @Test
+    void theMergeOnlyAddsWhatTheIndexLacks() throws Exception {
+        JsonNode index = M.readTree("{\"status\":\"completed\",\"steps\":{\"a\":{\"status\":\"completed\"},"
+                + "\"b\":{\"status\":\"failed\",\"outputs\":{\"x\":1}}}}");
+        JsonNode storage = M.readTree("{\"status\":\"running\",\"usage\":{\"tokens\":5},\"steps\":{\"a\":{\"status\":\"running\","
+                + "\"outputs\":{\"text\":\"hi\"}},\"b\":{\"outputs\":{\"x\":2}},\"c\":{\"outputs\":{}}}}");
+        assertThat(TrajectoryReader.needsStorage(index)).isTrue();
+        assertThat(TrajectoryReader.needsStorage(M.readTree("{\"status\":\"running\",\"steps\":{\"a\":{}}}"))).isFalse();
+        JsonNode merged = TrajectoryReader.merge(index, storage);
+        assertThat(merged.get("status").asText()).as("the index's status stands").isEqualTo("completed");
+        assertThat(merged.at("/steps/a/status").asText()).isEqualTo("completed");
+        assertThat(merged.at("/steps/a/outputs/text").asText()).isEqualTo("hi");
+        assertThat(merged.at("/steps/b/outputs/x").asInt()).isEqualTo(1);
+        assertThat(merged.at("/steps/c/outputs").isObject()).isTrue();
+        assertThat(merged.at("/usage/tokens").asInt()).isEqualTo(5);
+        assertThat(index.at("/steps/a").has("outputs")).as("the input is not changed").isFalse();
+    }
+
     // ---- E10: logs ids from the stored names ----------------------------------------------------------------
 
     @Test
