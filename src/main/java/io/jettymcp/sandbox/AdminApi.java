@@ -196,6 +196,8 @@ final class AdminApi {
                     }
                 }
                 case "renamefield", "renamefields" -> sw.renameFields(renames(e.getKey(), v));
+                case "stripdboutputs" -> sw.stripDbOutputs(v.asBoolean());
+                case "rowlagseconds" -> sw.rowLagSeconds(v.asDouble());
                 case "blockeduseragents" -> {
                     List<String> l = new java.util.ArrayList<>();
                     v.forEach(x -> l.add(x.asText()));
@@ -240,6 +242,8 @@ final class AdminApi {
         ArrayNode renames = o.putArray("rename_field");
         sw.renameFields().forEach(r -> renames.addObject().put("method", r.method()).put("path_regex", r.pathRegex())
                 .put("field", r.field()).put("to", r.to()));
+        o.put("strip_db_outputs", sw.stripDbOutputs());
+        o.put("row_lag_seconds", sw.rowLagSeconds());
         return o;
     }
 

@@ -96,6 +96,10 @@ final class Engine {
         t.webhookUrl = opts.webhookUrl();
         t.webhookSecret = opts.webhookSecret();
         t.parentId = parentId;
+        double lag = sim.switches.rowLagSeconds();
+        if (lag > 0) {
+            t.visibleAt = at.plusMillis(Math.round(lag * 1000));
+        }
         t.log("info", "Workflow " + t.workflowId + " queued", at, null);
         t.seq = st.nextSeq++;
         st.trajectories.put(id, t);

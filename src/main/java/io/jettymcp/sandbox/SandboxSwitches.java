@@ -25,6 +25,8 @@ public final class SandboxSwitches {
     private volatile boolean templatesWithoutParameters;
     private volatile Whoami whoami;
     private volatile List<FieldRename> renameFields;
+    private volatile boolean stripDbOutputs;
+    private volatile double rowLagSeconds;
 
     public SandboxSwitches() {
         reset();
@@ -45,6 +47,8 @@ public final class SandboxSwitches {
         templatesWithoutParameters = false;
         whoami = Whoami.NORMAL;
         renameFields = List.of();
+        stripDbOutputs = false;
+        rowLagSeconds = 0;
     }
 
     /**
@@ -58,6 +62,8 @@ public final class SandboxSwitches {
         // E3: production has whoami, but its fields are known only from a test fake: assume it answers
         // (and authenticates) without the fields a client would rely on, the least convenient reading
         whoami = Whoami.NO_FIELDS;
+        stripDbOutputs(true); // E5: outputs only on the storage detail route
+        rowLagSeconds(PRODUCTION_ROW_LAG_SECONDS); // E4: a new run's row shows a little after the start
         return this;
     }
 
@@ -177,6 +183,23 @@ public final class SandboxSwitches {
         return this;
     }
 
+    /** The row lag of the production profile, in virtual seconds. */
+    public static final double PRODUCTION_ROW_LAG_SECONDS = 2;
+
+    /**
+     * true: {@code db/trajectory} (and the list) answer without step {@code outputs}, {@code results_files},
+     * {@code primary_files} and {@code usage}, which only the storage detail route carries (§7 E5, [L]);
+     * false: the index carries everything, as the skill documents ([D]).
+     */
+    public boolean stripDbOutputs() {
+        return stripDbOutputs;
+    }
+
+    public SandboxSwitches stripDbOutputs(boolean v) {
+        stripDbOutputs = v;
+        return this;
+    }
+
     /**
      * How {@code GET /api/v1/auth/whoami} answers (jetty-api.md §7 E3: it exists, its fields are unverified).
      * {@link Whoami#SLOW} answers after {@link #SLOW_WHOAMI} of real time.
@@ -232,6 +255,20 @@ public final class SandboxSwitches {
 
     public SandboxSwitches renameFields(List<FieldRename> rules) {
         renameFields = List.copyOf(rules);
+        return this;
+    }
+
+    /**
+     * Virtual seconds after its start during which a new run's trajectory answers 404 (db/trajectory and the
+     * detail route) and is missing from the list (§7 E4). Fixed per run when it starts; the virtual clock runs
+     * with real time, and a test can pass the lag at once with {@code clock().advance}. 0: off.
+     */
+    public double rowLagSeconds() {
+        return rowLagSeconds;
+    }
+
+    public SandboxSwitches rowLagSeconds(double v) {
+        rowLagSeconds = Math.max(0, v);
         return this;
     }
 

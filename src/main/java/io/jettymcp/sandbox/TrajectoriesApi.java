@@ -34,7 +34,7 @@ final class TrajectoriesApi {
     void register(Router r) {
         r.add("GET", "/api/v1/db/trajectories/{c}/{t}", this::list);
         r.add("GET", "/api/v1/db/trajectory/{c}/{t}/{id}", this::get);
-        r.add("GET", "/api/v1/trajectory/{c}/{t}/{id}", this::get); // storage detail route (jetty-api.md §7 E5)
+        r.add("GET", "/api/v1/trajectory/{c}/{t}/{id}", this::detail);
         r.add("GET", "/api/v1/db/stats/{c}/{t}", this::stats);
         r.add("GET", "/api/v1/workflows-logs/{wid}", this::logs);
         r.add("POST", "/api/v1/trajectory/{c}/{t}/{id}/labels", this::label);
@@ -47,8 +47,9 @@ final class TrajectoriesApi {
     private List<Trajectory> runsOf(Principal p, String c, String t) {
         CollectionRec col = sim.collection(p, c, false, TasksApi.collectionNotFound(c));
         List<Trajectory> out = new ArrayList<>();
+        Instant now = sim.clock.now();
         for (Trajectory x : sim.state().trajectories.values()) {
-            if (x.collection.equalsIgnoreCase(col.name) && x.task.equalsIgnoreCase(t)) {
+            if (x.collection.equalsIgnoreCase(col.name) && x.task.equalsIgnoreCase(t) && x.visible(now)) {
                 out.add(x);
             }
         }
@@ -65,7 +66,7 @@ final class TrajectoriesApi {
     private Trajectory find(Principal p, String c, String t, String id) {
         CollectionRec col = sim.collection(p, c, false, TasksApi.collectionNotFound(c));
         Trajectory x = sim.state().trajectories.get(id == null ? "" : id.toLowerCase(Locale.ROOT));
-        if (x == null || !x.collection.equalsIgnoreCase(col.name) || !x.task.equalsIgnoreCase(t)) {
+        if (x == null || !x.collection.equalsIgnoreCase(col.name) || !x.task.equalsIgnoreCase(t) || !x.visible(sim.clock.now())) {
             throw ApiError.detail(404, NOT_FOUND);
         }
         return x;
@@ -80,7 +81,7 @@ final class TrajectoriesApi {
         ArrayNode arr = o.putArray("trajectories");
         long from = (long) (page - 1) * limit;
         for (long i = from; i < Math.min(all.size(), from + limit); i++) {
-            arr.add(all.get((int) i).toJson());
+            arr.add(indexJson(all.get((int) i)));
         }
         o.put("total", all.size());
         o.put("page", page);
@@ -109,7 +110,18 @@ final class TrajectoriesApi {
             o.putNull("error");
             return Reply.json(o);
         }
-        return Reply.json(find(p, ex.param("c"), ex.param("t"), id).toJson());
+        return Reply.json(indexJson(find(p, ex.param("c"), ex.param("t"), id)));
+    }
+
+    /** The storage detail route: the full trajectory with every output (§7 E5), same auth and 404 rules. */
+    private Reply detail(Exchange ex) {
+        Principal p = sim.auth.require(ex);
+        return Reply.json(find(p, ex.param("c"), ex.param("t"), ex.param("id")).toJson());
+    }
+
+    /** What the DB index answers: everything, or without what only storage keeps (strip_db_outputs). */
+    private ObjectNode indexJson(Trajectory t) {
+        return sim.switches.stripDbOutputs() ? t.toIndexJson() : t.toJson();
     }
 
     /**

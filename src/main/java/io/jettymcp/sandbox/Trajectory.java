@@ -56,6 +56,8 @@ final class Trajectory {
     String source = "run";
     /** Creation order, to break ties between runs created at the same instant. */
     long seq;
+    /** Before this virtual instant the run's row is not written yet (row lag, §7 E4); null: visible at once. */
+    Instant visibleAt;
 
     Trajectory(String id, String collection, String task, Instant created, ObjectNode initParams, ObjectNode stepConfigs,
                List<String> stepNames, String author) {
@@ -82,6 +84,31 @@ final class Trajectory {
     void log(String level, String message, Instant at, String step) {
         events.add(new Event(level, message, at, step));
     }
+
+    /** Whether Jetty's index and storage would show this run at {@code now}. */
+    boolean visible(Instant now) {
+        return visibleAt == null || !now.isBefore(visibleAt);
+    }
+
+    /** The DB index's answer when it keeps outputs in storage only (§7 E5): no step outputs, files or usage. */
+    ObjectNode toIndexJson() {
+        ObjectNode o = toJson();
+        for (String f : STORAGE_ONLY) {
+            o.remove(f);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode s : o.path("steps")) {
+            if (s instanceof ObjectNode step) {
+                step.remove("outputs");
+                for (String f : STORAGE_ONLY) {
+                    step.remove(f);
+                }
+            }
+        }
+        return o;
+    }
+
+    /** Fields only the storage detail route carries when the index strips them. */
+    static final List<String> STORAGE_ONLY = List.of("results_files", "primary_files", "usage");
 
     Double durationSeconds() {
         if (endedAt == null) {

@@ -27,10 +27,12 @@ public final class Diagnosis {
 
     private final ObjectMapper mapper;
     private final WorkflowValidator validator;
+    private final TrajectoryReader reader;
 
-    public Diagnosis(ObjectMapper mapper) {
+    public Diagnosis(ObjectMapper mapper, TrajectoryReader reader) {
         this.mapper = mapper;
         this.validator = new WorkflowValidator(mapper);
+        this.reader = reader;
     }
 
     public Mono<JsonNode> diagnose(ToolCall call) {
@@ -38,19 +40,30 @@ public final class Diagnosis {
         String task = call.str("task");
         String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
         JettyApi api = call.api();
-        return fetch(api, collection, task, id)
-                .flatMap(t -> followChildren(api, collection, t, 0, new ArrayList<>()).map(chain -> report(t, chain)))
+        return reader.read(call, collection, task, id)
+                .flatMap(read -> followChildren(call, collection, read.trajectory(), 0, new ArrayList<>())
+                        .map(chain -> withNote(report(read.trajectory(), chain), read.outputsNote())))
                 .flatMap(report -> api.json(ApiRequest.get("/api/v1/step-templates").withoutAuth())
                         .map(templates -> withWorkflowCheck(report, templates))
                         .onErrorResume(e -> Mono.just(report)));
     }
 
-    private Mono<JsonNode> fetch(JettyApi api, String collection, String task, String id) {
-        return api.json(ApiRequest.get(TrajectoryIds.trajectoryPath(collection, task, id)));
+    private static ObjectNode withNote(ObjectNode report, String outputsNote) {
+        if (outputsNote != null) {
+            report.put("outputs_note", outputsNote);
+        }
+        return report;
+    }
+
+    /** A child run, read once (it was written long before its parent failed), with its outputs from storage. */
+    private Mono<JsonNode> fetch(ToolCall call, String collection, String task, String id) {
+        return reader.fetch(call, collection, task, id)
+                .flatMap(t -> reader.complete(call, collection, task, id, t))
+                .map(TrajectoryReader.Read::trajectory);
     }
 
     /** Walks failed fan-out steps down to the deepest failed child run. */
-    private Mono<List<JsonNode>> followChildren(JettyApi api, String collection, JsonNode t, int depth, List<JsonNode> chain) {
+    private Mono<List<JsonNode>> followChildren(ToolCall call, String collection, JsonNode t, int depth, List<JsonNode> chain) {
         if (depth >= MAX_DEPTH) {
             return Mono.just(chain);
         }
@@ -62,12 +75,12 @@ public final class Diagnosis {
                 if (childId.isEmpty() || childTask.isEmpty() || "completed".equals(ref.path("status").asText(""))) {
                     continue;
                 }
-                return fetch(api, collection, childTask, childId).flatMap(child -> {
+                return fetch(call, collection, childTask, childId).flatMap(child -> {
                     if (!"failed".equals(child.path("status").asText())) {
                         return Mono.just(chain);
                     }
                     chain.add(child);
-                    return followChildren(api, collection, child, depth + 1, chain);
+                    return followChildren(call, collection, child, depth + 1, chain);
                 }).onErrorResume(e -> Mono.just(chain));
             }
         }
@@ -144,7 +157,7 @@ public final class Diagnosis {
             causes.add("The workflow has no steps: an empty 'steps' list does nothing (a runbook task needs steps: [\"run\"]).");
         } else if ("pending".equals(status)) {
             causes.add("Still pending: runs can queue behind long agent activities. If it is orphaned, cancel it with "
-                    + "set-trajectory-status (cancelled) instead of re-running, which duplicates work.");
+                    + "set-trajectory-status (cancelled); starting it again would duplicate the work.");
         }
         if (error.contains("no step registered")) {
             causes.add("The activity name does not exist (or is a stub such as 'completion').");

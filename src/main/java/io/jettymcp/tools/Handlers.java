@@ -18,7 +18,8 @@ public final class Handlers {
         m.put("list-collections", collections::list);
         m.put("create-collection", collections::create);
         m.put("search-tasks", tasks::search);
-        TrajectoryWaiter waiter = new TrajectoryWaiter();
+        TrajectoryReader reader = new TrajectoryReader(ctx);
+        TrajectoryWaiter waiter = new TrajectoryWaiter(reader);
         RunTools runs = new RunTools(ctx, waiter);
         TrajectoryTools trajectories = new TrajectoryTools(ctx, waiter);
         FileTools files = new FileTools(ctx);
@@ -33,7 +34,7 @@ public final class Handlers {
         m.put("download-file", ToolHandler.prechecked(files::precheckDownload, files::download));
         m.put("list-files", files::list);
         m.put("validate-workflow", tasks::validate);
-        m.put("diagnose-trajectory", new Diagnosis(ctx.mapper())::diagnose);
+        m.put("diagnose-trajectory", new Diagnosis(ctx.mapper(), reader)::diagnose);
         EnvTools env = new EnvTools(ctx);
         m.put("list-env-vars", env::list);
         m.put("check-secrets", ToolHandler.prechecked(env::precheckNames, env::check));

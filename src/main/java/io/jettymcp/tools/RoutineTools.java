@@ -139,6 +139,7 @@ public final class RoutineTools {
             o.put("routine", call.str("name"));
             JsonNode clean = scrub(answer);
             if (TrajectoryIds.describe(o, clean, call.collection(), call.str("task"))) {
+                ctx.recentRuns().record(call.collection(), call.str("task"), o.path("trajectory_id").asText());
                 copy(clean, o, "message", "trial");
                 o.put("next", "Started. Follow it with wait-for-trajectory using trajectory_id (not the workflow id). "
                         + "Calling run-routine-now again starts another run.");

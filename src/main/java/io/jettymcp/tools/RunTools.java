@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
+import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -24,13 +25,21 @@ import java.util.Map;
 public final class RunTools {
 
     static final int TRIAL_WARNING_AT = 2;
+    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
 
     private final ToolContext ctx;
     private final LocalFiles files;
     private final TrajectoryWaiter waiter;
     private final TrajectoryView view;
+    private final Duration lookupTimeout;
 
     public RunTools(ToolContext ctx, TrajectoryWaiter waiter) {
+        this(ctx, waiter, LOOKUP_TIMEOUT);
+    }
+
+    /** @param lookupTimeout longest wait for each use_trial_keys look-up: the run never waits long on them */
+    RunTools(ToolContext ctx, TrajectoryWaiter waiter, Duration lookupTimeout) {
+        this.lookupTimeout = lookupTimeout;
         this.ctx = ctx;
         this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
                 LocalFiles.userHome());
@@ -88,13 +97,20 @@ public final class RunTools {
             }
             String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
             return call.api().json(ApiRequest.multipart(path, form, parts))
-                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e) : e)
+                    .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e)
+                            : e.status() == 404 ? noSuchTask(c, task) : e)
                     .flatMap(answer -> started(call, c, task, answer, tk, local, wait)
                             // past the POST the run exists: an unexpected failure here must not invite a second run
                             .onErrorMap(e -> !(e instanceof ToolError || e instanceof JettyApiException), e -> new ToolError(
                                     "The run was started, but reading Jetty's answer failed (" + e.getClass().getSimpleName()
                                             + "). Find it with list-trajectories; do not run the task again.")));
         });
+    }
+
+    /** A 404 to the run POST is definitive: nothing started. */
+    private static ToolError noSuchTask(String c, String task) {
+        return new ToolError("Jetty answered 404 to the run request for " + c + "/" + task + ": that collection or task "
+                + "does not exist, so no run was started. list-collections and list-tasks show the names.");
     }
 
     /** 5xx, network failures and a 2xx whose body could not be read: the run may be going. */
@@ -116,6 +132,7 @@ public final class RunTools {
         } catch (ToolError e) {
             id = workflowId;
         }
+        ctx.recentRuns().record(c, task, id); // its row may lag: readers wait longer for it (§7 E4)
         ObjectNode o = ctx.mapper().createObjectNode();
         o.put("trajectory_id", id);
         o.put("workflow_id", workflowId);
@@ -144,13 +161,22 @@ public final class RunTools {
             return Mono.just(o);
         }
         String trajectoryId = id;
-        return waiter.await(call, c, task, id, wait, true)
+        return waiter.await(call, c, task, id, wait)
                 .map(out -> {
                     if (out.trajectory() != null) {
                         o.put("done", out.done());
                         o.set("trajectory", view.compact(out.trajectory(), c, task));
                     }
+                    if (out.outputsNote() != null) {
+                        o.put("outputs_note", out.outputsNote());
+                    }
                     o.put("waited_seconds", out.waitedSeconds());
+                    if (out.notVisible() != null) {
+                        o.put("done", false);
+                        o.put("visible", false);
+                        o.put("next", out.notVisible());
+                        return (JsonNode) o;
+                    }
                     if (!out.done()) {
                         o.put("next", "Still running after " + out.waitedSeconds() + " s: call wait-for-trajectory with "
                                 + "trajectory_id " + trajectoryId + " to keep waiting. Do not run the task again.");
@@ -171,30 +197,35 @@ public final class RunTools {
 
     /**
      * use_trial_keys: an explicit true/false wins; otherwise "auto" sends true when the collection's trial is
-     * active and no provider key is configured (jetty-api.md §2.3, §2.7), and nothing when either look-up
-     * fails (Jetty then applies trial keys itself where eligible).
+     * active and no provider key is configured (jetty-api.md §2.3, §2.7). A run never depends on it (§7 E9:
+     * Jetty applies trial keys itself where eligible): each look-up is bounded in time, and a look-up that
+     * fails (404, 5xx, timeout) or answers in an unknown shape only means the field is not sent.
      */
     Mono<TrialKeys> trialKeys(ToolCall call, String c) {
         if (call.has("use_trial_keys")) {
             boolean v = call.bool("use_trial_keys", false);
             return Mono.just(new TrialKeys(String.valueOf(v), "sent " + v + " (explicit)"));
         }
-        String seg = ApiRequest.segment(c);
         // each look-up absorbs its own failure: zip would otherwise cancel the other request mid-flight
-        Mono<JsonNode> trial = lookup(call, "/api/v1/trial/" + seg);
-        Mono<JsonNode> env = lookup(call, "/api/v1/collections/" + seg + "/environment");
-        return Mono.zip(trial, env).map(t -> t.getT1().isMissingNode() || t.getT2().isMissingNode()
-                ? new TrialKeys(null, "not sent (auto: could not check the trial or provider keys)")
-                : decide(t.getT1(), t.getT2()));
+        Mono<JsonNode> trial = lookup(call, Routes.TRIAL_GET.path(c));
+        Mono<JsonNode> env = lookup(call, Routes.ENV_GET.path(c));
+        return Mono.zip(trial, env).map(t -> decide(t.getT1(), t.getT2()));
     }
 
-    private static Mono<JsonNode> lookup(ToolCall call, String path) {
+    private Mono<JsonNode> lookup(ToolCall call, String path) {
         return call.api().json(ApiRequest.get(path))
+                .timeout(lookupTimeout)
                 .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(MissingNode.getInstance()));
     }
 
+    /**
+     * The auto decision from what the look-ups gave; a missing or unreadable answer is "unknown". Unknowns are
+     * mentioned only where they decided the outcome (a provider key or an inactive trial settles it alone).
+     */
     TrialKeys decide(JsonNode trial, JsonNode env) {
         JsonNode vars = env.path("environment_variables");
+        boolean envKnown = vars.isObject();
+        boolean trialKnown = trial.isObject() && (trial.path("active").isBoolean() || trial.path("status").isTextual());
         // a fresh read: every value in it is registered, not just the provider keys looked at here
         vars.forEach(v -> {
             if (v.isTextual()) {
@@ -207,12 +238,17 @@ public final class RunTools {
                 return new TrialKeys(null, "not sent (auto: the collection has " + k + ")");
             }
         }
-        if (!EnvTools.trialActive(trial)) {
-            return new TrialKeys(null, "not sent (auto: no active trial and no provider key; model steps may fail "
-                    + "without a key: activate-trial or set a provider key)");
+        if (trialKnown && !EnvTools.trialActive(trial)) {
+            return new TrialKeys(null, envKnown ? "not sent (auto: no active trial and no provider key; model steps may fail "
+                    + "without a key: activate-trial or set a provider key)" : "not sent (auto: no active trial)");
         }
-        if (trial.path("runs_remaining").isNumber() && trial.get("runs_remaining").asInt() <= 0) {
+        if (trialKnown && trial.path("runs_remaining").isNumber() && trial.get("runs_remaining").asInt() <= 0) {
             return new TrialKeys(null, "not sent (auto: the trial has no runs left)");
+        }
+        if (!trialKnown || !envKnown) {
+            return new TrialKeys(null, "not sent (auto: could not read the " + (trialKnown ? "" : "trial")
+                    + (!trialKnown && !envKnown ? " or the " : "") + (envKnown ? "" : "collection's provider keys")
+                    + "; Jetty applies trial keys itself where the collection is eligible)");
         }
         return new TrialKeys("true", "sent true (auto: trial active, no provider key)");
     }

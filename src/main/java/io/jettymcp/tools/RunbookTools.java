@@ -425,6 +425,7 @@ public final class RunbookTools {
         if (status == null && http == 202) {
             status = "running";
         }
+        ctx.recentRuns().record(plan.collection(), plan.task(), id);
         if (status != null) {
             o.put("status", status);
         }

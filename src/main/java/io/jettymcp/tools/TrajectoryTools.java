@@ -28,11 +28,13 @@ public final class TrajectoryTools {
 
     private final ToolContext ctx;
     private final TrajectoryWaiter waiter;
+    private final TrajectoryReader reader;
     private final TrajectoryView view;
 
     public TrajectoryTools(ToolContext ctx, TrajectoryWaiter waiter) {
         this.ctx = ctx;
         this.waiter = waiter;
+        this.reader = waiter.reader();
         this.view = new TrajectoryView(ctx.mapper());
     }
 
@@ -42,14 +44,26 @@ public final class TrajectoryTools {
         String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
         int secs = call.integer("timeout_seconds") == null ? TrajectoryWaiter.DEFAULT_SECONDS : call.integer("timeout_seconds");
         return waiter.await(call, c, task, id, Duration.ofSeconds(secs)).map(out -> {
-            if (out.trajectory() == null) {
-                throw new ToolError("Could not read trajectory " + id + " in " + c + "/" + task + " during " + secs
-                        + " s: " + out.lastError() + " Try wait-for-trajectory again shortly.");
-            }
             ObjectNode o = ctx.mapper().createObjectNode();
+            if (out.notVisible() != null) {
+                o.put("trajectory_id", id);
+                o.put("done", false);
+                o.put("visible", false);
+                o.put("waited_seconds", out.waitedSeconds());
+                o.put("next", out.notVisible());
+                return o;
+            }
+            if (out.trajectory() == null) {
+                throw new ToolError("Could not read run " + id + " in " + c + "/" + task + " during " + secs
+                        + " s: " + out.lastError() + " The run itself is not affected: call wait-for-trajectory later "
+                        + "to keep following it; do not start it again.");
+            }
             o.put("done", out.done());
             o.put("waited_seconds", out.waitedSeconds());
             o.setAll(view.compact(out.trajectory(), c, task));
+            if (out.outputsNote() != null) {
+                o.put("outputs_note", out.outputsNote());
+            }
             if (!out.done()) {
                 String status = out.trajectory().path("status").asText("unknown");
                 o.put("next", "Still " + status + " after " + out.waitedSeconds() + " s. Call wait-for-trajectory again with "
@@ -94,20 +108,57 @@ public final class TrajectoryTools {
         String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
         List<String> steps = call.has("steps") ? RunTools.texts(call.node("steps")) : null;
         List<String> fields = call.has("fields") ? RunTools.texts(call.node("fields")) : null;
-        return call.api().json(ApiRequest.get(TrajectoryIds.trajectoryPath(c, task, id)))
-                .map(t -> steps == null && fields == null ? view.compact(t, c, task) : view.select(t, c, task, steps, fields));
+        return reader.read(call, c, task, id).map(read -> {
+            JsonNode t = read.trajectory();
+            ObjectNode o = steps == null && fields == null ? view.compact(t, c, task) : view.select(t, c, task, steps, fields);
+            if (read.outputsNote() != null) {
+                o.put("outputs_note", read.outputsNote());
+            }
+            return o;
+        });
     }
 
     public Mono<JsonNode> logs(ToolCall call) {
         String c = call.collection();
         String task = call.str("task");
         String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
-        // rebuilt from collection and task, never taken from the argument: the scope check covers what is sent
-        String workflowId = TrajectoryIds.workflowId(c, task, id);
         String minLevel = call.str("level");
         String step = call.str("step");
         int limit = call.integer("limit") == null ? 100 : call.integer("limit");
-        return call.api().json(ApiRequest.get("/api/v1/workflows-logs/" + ApiRequest.segment(workflowId))).map(answer -> {
+        // Jetty builds the logs id from the stored names, while its name look-ups ignore case (§7 E10): the run
+        // itself says how its names are spelled; the names as typed are the fallback when it cannot be read
+        return reader.fetch(call, c, task, id)
+                .map(t -> canonicalWorkflowId(t, c, task, id))
+                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(TrajectoryIds.workflowId(c, task, id)))
+                .flatMap(workflowId -> logs(call, workflowId, minLevel, step, limit));
+    }
+
+    /**
+     * The run's own workflow id ({@code workflow_id}, else built from {@code name}) when it names the same
+     * collection and task as the call, ignoring case: the scope check covers what is sent. Otherwise the id
+     * built from the names as given.
+     */
+    static String canonicalWorkflowId(JsonNode t, String c, String task, String id) {
+        String typed = TrajectoryIds.workflowId(c, task, id);
+        String wf = t.path("workflow_id").asText("");
+        if (wf.equalsIgnoreCase(typed) && SAFE_ID.matcher(wf).matches()) {
+            return wf;
+        }
+        String name = t.path("name").asText("");
+        int slash = name.indexOf('/');
+        if (slash > 0) {
+            String built = TrajectoryIds.workflowId(name.substring(0, slash), name.substring(slash + 1), id);
+            if (built.equalsIgnoreCase(typed) && SAFE_ID.matcher(built).matches()) {
+                return built;
+            }
+        }
+        return typed;
+    }
+
+    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,400}");
+
+    private Mono<JsonNode> logs(ToolCall call, String workflowId, String minLevel, String step, int limit) {
+        return call.api().json(ApiRequest.get(Routes.LOGS.path(workflowId))).map(answer -> {
             JsonNode events = answer.isArray() ? answer : answer.path("events");
             ArrayNode kept = ctx.mapper().createArrayNode();
             int min = minLevel == null ? 0 : LEVELS.indexOf(minLevel);

@@ -1,7 +1,6 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
 import reactor.core.publisher.Mono;
 
@@ -13,81 +12,101 @@ import java.util.concurrent.TimeoutException;
  * 15 s), sends {@code notifications/progress} when the client gave a progress token, and waits with
  * Reactor delays only, so a cancellation from the client (which disposes the call's subscription)
  * stops it at once. Transient failures (5xx, network, 429) do not end the wait; the next poll tries again.
+ * Until the run's row is first seen a 404 means "not visible yet" for the {@link TrajectoryReader}'s window
+ * (jetty-api.md §7 E4); a finished run is completed by the reader (outputs from storage, E5).
  */
 public final class TrajectoryWaiter {
 
     public static final int DEFAULT_SECONDS = 50;
     public static final int MAX_SECONDS = 600;
 
-    /** What a wait saw last. {@code trajectory} is null only when no poll succeeded. */
-    public record Outcome(JsonNode trajectory, boolean done, double waitedSeconds, String lastError) {
+    /**
+     * What a wait saw last. {@code trajectory} is null only when no poll succeeded; then {@code notVisible}
+     * says so when Jetty kept answering 404 (the run may still be queued). {@code outputsNote}: storage could
+     * not be read for a finished run's outputs.
+     */
+    public record Outcome(JsonNode trajectory, boolean done, double waitedSeconds, String lastError, String outputsNote,
+                          String notVisible) {
     }
 
+    private final TrajectoryReader reader;
     private final Duration first;
     private final Duration max;
     private final double factor;
 
-    public TrajectoryWaiter() {
-        this(Duration.ofSeconds(1), Duration.ofSeconds(15), 1.5);
+    public TrajectoryWaiter(TrajectoryReader reader) {
+        this(reader, Duration.ofSeconds(1), Duration.ofSeconds(15), 1.5);
     }
 
-    TrajectoryWaiter(Duration first, Duration max, double factor) {
+    TrajectoryWaiter(TrajectoryReader reader, Duration first, Duration max, double factor) {
+        this.reader = reader;
         this.first = first;
         this.max = max;
         this.factor = factor;
     }
 
+    public TrajectoryReader reader() {
+        return reader;
+    }
+
     public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget) {
-        return await(call, collection, task, trajectoryId, budget, false);
+        Duration window = reader.window(collection, task, trajectoryId);
+        Wait w = new Wait(call, collection, task, trajectoryId, budget.toNanos(),
+                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress));
+        return Mono.defer(() -> poll(w, System.nanoTime(), first, null));
     }
 
-    /**
-     * @param justStarted the id came from a run POST a moment ago: a 404 then means "not written yet", not "wrong id",
-     *                    so it is polled again like any transient failure
-     */
-    public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget,
-                               boolean justStarted) {
-        ApiRequest req = ApiRequest.get(TrajectoryIds.trajectoryPath(collection, task, trajectoryId));
-        return Mono.defer(() -> {
-            long start = System.nanoTime();
-            return poll(call, req, start, budget.toNanos(), first, new Progress(call::progress), null, justStarted);
-        });
+    /** One wait's fixed facts; {@code window}: how long 404s count as "not visible yet" (never past the budget). */
+    private record Wait(ToolCall call, String collection, String task, String id, long budget, long window,
+                        Progress progress) {
     }
 
-    private Mono<Outcome> poll(ToolCall call, ApiRequest req, long start, long budget, Duration delay, Progress progress,
-                               JsonNode last, boolean justStarted) {
-        long left = budget - (System.nanoTime() - start);
+    private Mono<Outcome> poll(Wait w, long start, Duration delay, JsonNode last) {
+        long left = w.budget() - (System.nanoTime() - start);
         // a poll never holds the wait much past its budget, even if one request hangs
         Duration pollTimeout = Duration.ofNanos(Math.max(left, 0)).plusSeconds(5);
-        return call.api().json(req)
+        return reader.fetch(w.call(), w.collection(), w.task(), w.id())
                 .timeout(pollTimeout)
-                .map(t -> new Poll(t, null))
-                .onErrorResume(e -> transientFailure(e) || justStarted && last == null && notFound(e),
-                        e -> Mono.just(new Poll(null, describe(e))))
+                .map(t -> new Poll(t, null, false))
+                .onErrorResume(e -> transientFailure(e) || TrajectoryReader.notFound(e),
+                        e -> Mono.just(new Poll(null, describe(e), TrajectoryReader.notFound(e))))
                 .flatMap(got -> {
                     boolean fresh = got.trajectory() != null;
                     JsonNode t = fresh ? got.trajectory() : last;
                     String err = fresh ? null : got.error();
-                    double waited = seconds(System.nanoTime() - start);
+                    long elapsed = System.nanoTime() - start;
+                    double waited = seconds(elapsed);
                     if (fresh && TrajectoryView.terminal(t)) {
-                        return progress.finish(t).thenReturn(new Outcome(t, true, waited, null));
+                        return reader.complete(w.call(), w.collection(), w.task(), w.id(), t)
+                                .flatMap(read -> w.progress().finish(read.trajectory())
+                                        .thenReturn(new Outcome(read.trajectory(), true, waited, null, read.outputsNote(), null)));
                     }
-                    Mono<Void> notify = fresh ? progress.update(t) : Mono.empty();
-                    long remaining = budget - (System.nanoTime() - start);
+                    boolean unseen = t == null && got.notFound();
+                    if (unseen && elapsed >= w.window()) {
+                        return Mono.just(new Outcome(null, false, waited, err, null,
+                                reader.notVisible(w.collection(), w.task(), w.id(), waited)));
+                    }
+                    Mono<Void> notify = fresh ? w.progress().update(t)
+                            : unseen ? w.progress().notVisible(TrajectoryReader.waiting(waited, Duration.ofNanos(w.window()))) : Mono.empty();
+                    long remaining = (unseen ? w.window() : w.budget()) - elapsed;
                     if (remaining <= 0) {
-                        return notify.thenReturn(new Outcome(t, false, waited, err)); // err: only when the last poll failed
+                        return notify.thenReturn(new Outcome(t, false, waited, err, null, null)); // err: only when the last poll failed
                     }
                     Duration sleep = delay.toNanos() < remaining ? delay : Duration.ofNanos(remaining);
                     Duration next = next(delay);
                     return notify.then(Mono.delay(sleep))
-                            .then(Mono.defer(() -> poll(call, req, start, budget, next, progress, t, justStarted)));
+                            .then(Mono.defer(() -> poll(w, start, next, t)));
                 });
     }
 
-    private record Poll(JsonNode trajectory, String error) {
+    private record Poll(JsonNode trajectory, String error, boolean notFound) {
     }
 
+    /** A failed poll in words; a 404 in our own (Jetty's generic 404 advice is about typos, which this is not). */
     private static String describe(Throwable e) {
+        if (TrajectoryReader.notFound(e)) {
+            return "Jetty answered 404 for this run";
+        }
         return e instanceof JettyApiException ? e.getMessage() : "no answer from Jetty in time";
     }
 
@@ -96,7 +115,7 @@ public final class TrajectoryWaiter {
         return n.compareTo(max) > 0 ? max : n;
     }
 
-    /** Worth another poll: Jetty or the network hiccupped. A 4xx (wrong id, no access) is final. */
+    /** Worth another poll: Jetty or the network hiccupped. Any other 4xx (no access, bad id) is final. */
     private static boolean transientFailure(Throwable e) {
         if (e instanceof JettyApiException x) {
             return x.outcomeUnknown() || x.status() == 429;
@@ -104,12 +123,8 @@ public final class TrajectoryWaiter {
         return e instanceof TimeoutException;
     }
 
-    private static boolean notFound(Throwable e) {
-        return e instanceof JettyApiException x && x.status() == 404;
-    }
-
     private static double seconds(long nanos) {
-        return Math.round(nanos / 100_000_000.0) / 10.0;
+        return TrajectoryReader.seconds(nanos);
     }
 
     /**
@@ -136,14 +151,22 @@ public final class TrajectoryWaiter {
 
         Mono<Void> update(JsonNode t) {
             int done = t.path("completed_steps").size();
+            return send(heartbeat(done), total(t), message(t, done));
+        }
+
+        /** While the run's row is not visible yet: a heartbeat before step 0, with the reason. */
+        Mono<Void> notVisible(String message) {
+            return send(heartbeat(0), null, message);
+        }
+
+        private double heartbeat(int done) {
             if (done != lastDone) {
                 lastDone = done;
                 pollsInStep = 0;
             } else {
                 pollsInStep++;
             }
-            double value = done + pollsInStep / (pollsInStep + 1.0);
-            return send(value, t, message(t, done));
+            return done + pollsInStep / (pollsInStep + 1.0);
         }
 
         Mono<Void> finish(JsonNode t) {
@@ -153,15 +176,14 @@ public final class TrajectoryWaiter {
             double value = "completed".equals(status) && total != null ? total
                     : Math.max(t.path("completed_steps").size(), last + 0.01);
             String msg = status + (t.hasNonNull("error") ? ": " + TrajectoryView.cut(t.get("error").asText(), 120) : "");
-            return send(value, t, msg);
+            return send(value, total, msg);
         }
 
-        private Mono<Void> send(double value, JsonNode t, String message) {
+        private Mono<Void> send(double value, Integer total, String message) {
             if (value <= last) {
                 return Mono.empty();
             }
             last = value;
-            Integer total = total(t);
             return sink.send(value, total == null ? null : total.doubleValue(), message);
         }
 

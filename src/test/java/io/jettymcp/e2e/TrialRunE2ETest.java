@@ -61,7 +61,7 @@ class TrialRunE2ETest extends DemoServerTest {
         sandbox.faults().add(FaultRule.status("GET", "/api/v1/trial/acme", 404).withTimes(1));
         JsonNode blind = server.ok("run-task", Map.of("task", "triage"));
         assertThat(lastRunFields()).doesNotContainKey("use_trial_keys");
-        assertThat(blind.path("trial_keys").asText()).contains("could not check");
+        assertThat(blind.path("trial_keys").asText()).contains("could not read the trial");
     }
 
     @Test

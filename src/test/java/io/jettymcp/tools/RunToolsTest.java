@@ -17,7 +17,7 @@ class RunToolsTest {
 
     static final ObjectMapper M = new ObjectMapper();
     final Redactor redactor = new Redactor();
-    final RunTools runs = new RunTools(context(redactor), new TrajectoryWaiter());
+    final RunTools runs = new RunTools(context(redactor), new TrajectoryWaiter(new TrajectoryReader(context(redactor))));
 
     static ToolContext context(Redactor redactor) {
         Settings s = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,

@@ -33,7 +33,10 @@ class TrajectoryWaiterTest {
     static final ObjectMapper M = new ObjectMapper();
     static SandboxServer sandbox;
     static ToolCall call;
-    final TrajectoryWaiter waiter = new TrajectoryWaiter(Duration.ofMillis(50), Duration.ofMillis(200), 2);
+    final RecentRuns recent = new RecentRuns();
+    final TrajectoryReader reader = new TrajectoryReader(recent, new TrajectoryReader.Patience(Duration.ofMillis(600),
+            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(100)));
+    final TrajectoryWaiter waiter = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(200), 2);
 
     @BeforeAll
     static void start() {
@@ -56,7 +59,7 @@ class TrajectoryWaiterTest {
 
     @Test
     void backoffGrowsToItsCeiling() {
-        TrajectoryWaiter real = new TrajectoryWaiter();
+        TrajectoryWaiter real = new TrajectoryWaiter(reader);
         Duration d = Duration.ofSeconds(1);
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -84,7 +87,7 @@ class TrajectoryWaiterTest {
     }
 
     @Test
-    void transientFailuresDoNotEndTheWaitButA404Does() {
+    void transientFailuresDoNotEndTheWaitAndA404EndsItAfterItsWindow() {
         String id = run("text-echo");
         sandbox.faults().add(FaultRule.status("GET", "/api/v1/db/trajectory/.*", 503).withTimes(2));
         try {
@@ -93,17 +96,21 @@ class TrajectoryWaiterTest {
         } finally {
             sandbox.faults().clear();
         }
-        assertThatThrownBy(() -> waiter.await(call, "demo", "text-echo", "deadbeef", Duration.ofSeconds(5)).block(Duration.ofSeconds(10)))
-                .isInstanceOf(JettyApiException.class).hasMessageContaining("404");
+        // an id from elsewhere: 404s count as "not visible yet" for the short window only, then the wait ends
+        TrajectoryWaiter.Outcome out = waiter.await(call, "demo", "text-echo", "deadbeef", Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+        assertThat(out.trajectory()).isNull();
+        assertThat(out.notVisible()).contains("deadbeef").contains("not visible yet, it may still be queued");
+        assertThat(out.waitedSeconds()).isLessThan(5);
     }
 
     @Test
     void rightAfterARunA404IsPolledAgainRatherThanFatal() {
-        TrajectoryWaiter.Outcome out = waiter.await(call, "demo", "text-echo", "0badc0de", Duration.ofMillis(300), true)
+        recent.record("demo", "text-echo", "0badc0de");
+        TrajectoryWaiter.Outcome out = waiter.await(call, "demo", "text-echo", "0badc0de", Duration.ofMillis(300))
                 .block(Duration.ofSeconds(10));
         assertThat(out.trajectory()).isNull();
         assertThat(out.done()).isFalse();
-        assertThat(out.lastError()).contains("404");
+        assertThat(out.notVisible()).contains("0badc0de").contains("started it moments ago");
         assertThat(sandbox.requests().matching("GET", "/api/v1/db/trajectory/demo/text-echo/0badc0de").size()).isGreaterThan(1);
     }
 
