@@ -78,6 +78,11 @@ final class Check {
         static Outcome noRoute(String text) {
             return new Outcome(text, true, true, List.of(), false);
         }
+
+        /** How bad it is: a route probed several times (the run list, once per task tried) reports its worst. */
+        int severity() {
+            return routeMissing ? 3 : !missingFields.isEmpty() ? 2 : error ? 1 : 0;
+        }
     }
 
     private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled", "archived", "timed_out");
@@ -497,8 +502,9 @@ final class Check {
             return null;
         }
         JsonNode answer = res.ok() ? parse(res) : null;
-        outcomes.put(route, res.ok() ? shaped(route, res.status(), answer == null ? null : answers.apply(route, answer))
-                : failure(route, res));
+        Outcome now = res.ok() ? shaped(route, res.status(), answer == null ? null : answers.apply(route, answer))
+                : failure(route, res);
+        outcomes.merge(route, now, (before, after) -> after.severity() >= before.severity() || !before.probed() ? after : before);
         return res;
     }
 

@@ -127,7 +127,7 @@ class MultipartContractTest {
         args.putObject("secret_params").put("TEMP_KEY", "s3cret-value");
         files.forEach(f -> args.withArray("files").add(f.toString()));
 
-        JsonNode out = new RunTools(context(), new TrajectoryWaiter()).run(call(args)).block(Duration.ofSeconds(30));
+        JsonNode out = new RunTools(context(), new io.jettymcp.tools.TrajectoryWaiter(new io.jettymcp.tools.TrajectoryReader(context()))).run(call(args)).block(Duration.ofSeconds(30));
 
         assertThat(out.path("workflow_id").asText()).isEqualTo("contract-triage--0123abcd");
         JsonNode got = received("run");

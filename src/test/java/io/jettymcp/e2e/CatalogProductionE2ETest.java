@@ -16,6 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CatalogProductionE2ETest extends DemoServerTest {
 
+    /** Production's whoami names no scope (E3), so the server is told its collection, as a user would. */
+    @Override
+    protected io.jettymcp.e2e.support.ServerProcess.Builder configure(io.jettymcp.e2e.support.ServerProcess.Builder builder) {
+        return builder.env("JETTY_COLLECTIONS", "demo");
+    }
+
     @BeforeEach
     void production() {
         sandbox.reset();

@@ -19,6 +19,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.shape.AnswerShape;
+import io.jettymcp.shape.DriftRenames;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -129,7 +130,7 @@ class DriftCatalogTest {
         Routes.Route route = Routes.byId(c.route()).orElseThrow();
         Map<String, Object> args = setUp(c);
         sandbox.requests().clear();
-        sandbox.switches().renameFields(renames(route, c.path()));
+        sandbox.switches().renameFields(DriftRenames.of(route, c.path()));
 
         McpSchema.CallToolResult result = call(c.tool(), args);
         String text = ((McpSchema.TextContent) result.content().get(0)).text();
@@ -147,7 +148,7 @@ class DriftCatalogTest {
             assertThat(result.isError()).as(text).isTrue();
         }
         assertThat(text).contains("Jetty answered in an unexpected shape");
-        for (String name : leafNames(c.path())) {
+        for (String name : DriftRenames.leafNames(c.path())) {
             assertThat(text).as("names the field").contains("`" + name + "`");
         }
         assertThat(text).doesNotContainIgnoringCase("try again").doesNotContainIgnoringCase("re-run")
@@ -161,39 +162,6 @@ class DriftCatalogTest {
         if (route.writes()) {
             assertThat(text).contains("may have taken effect").contains(route.check());
         }
-    }
-
-    /** Every alternative of the last segment, in every shape: the reader must find none of them. */
-    static List<FieldRename> renames(Routes.Route route, String path) {
-        String regex = Pattern.quote(route.template()).replaceAll("\\{[^}]*\\*}", "\\\\E.+\\\\Q")
-                .replaceAll("\\{[^}]*}", "\\\\E[^/]+\\\\Q");
-        List<FieldRename> out = new ArrayList<>();
-        for (String branch : AnswerShape.branches(path)) {
-            int dot = branch.lastIndexOf('.');
-            String prefix = dot < 0 ? "" : branch.substring(0, dot + 1);
-            String last = branch.substring(dot + 1);
-            boolean list = last.endsWith("[]");
-            String name = list ? last.substring(0, last.length() - 2) : last;
-            if (name.isEmpty()) {
-                out.add(new FieldRename(route.method(), regex, "[]", "renamed"));
-                continue;
-            }
-            for (String alt : name.split("\\|")) {
-                out.add(new FieldRename(route.method(), regex, prefix + alt, alt + "_renamed"));
-            }
-        }
-        return out;
-    }
-
-    static List<String> leafNames(String path) {
-        List<String> out = new ArrayList<>();
-        for (String branch : AnswerShape.branches(path)) {
-            String last = branch.substring(branch.lastIndexOf('.') + 1).replace("[]", "");
-            if (!last.isEmpty()) {
-                out.addAll(List.of(last.split("\\|")));
-            }
-        }
-        return out;
     }
 
     McpSchema.CallToolResult call(String tool, Map<String, Object> args) {

@@ -67,7 +67,7 @@ class MultiFileToolsTest {
         List<Path> files = threeFiles();
         ObjectNode args = M.createObjectNode().put("task", "text-echo").put("use_trial_keys", false);
         files.forEach(f -> args.withArray("files").add(f.toString()));
-        JsonNode out = new RunTools(ctx, new TrajectoryWaiter()).run(call(args)).block(Duration.ofSeconds(20));
+        JsonNode out = new RunTools(ctx, new TrajectoryWaiter(new TrajectoryReader(ctx))).run(call(args)).block(Duration.ofSeconds(20));
 
         assertThat(out.path("files_sent")).hasSize(3);
         RecordedRequest post = sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo").get(0);

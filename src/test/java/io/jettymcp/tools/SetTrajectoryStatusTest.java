@@ -23,7 +23,7 @@ class SetTrajectoryStatusTest {
     private static final String PATH = "/api/v1/trajectory/demo/text-echo/statuses";
 
     private final OnSandbox on = new OnSandbox();
-    private final TrajectoryTools tools = new TrajectoryTools(on.ctx, new TrajectoryWaiter());
+    private final TrajectoryTools tools = new TrajectoryTools(on.ctx, new TrajectoryWaiter(new TrajectoryReader(on.ctx)));
 
     @BeforeEach
     void reset() {
