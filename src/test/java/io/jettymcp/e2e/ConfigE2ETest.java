@@ -68,6 +68,24 @@ class ConfigE2ETest extends SandboxTest {
     }
 
     @Test
+    void theEmbeddedSandboxTakesTheProductionProfileAndRefusesUnknownOnes() throws Exception {
+        try (ServerProcess s = ServerProcess.builder().home(home).args("--sandbox", "--sandbox-profile", "production").start()) {
+            // production's whoami answers without the fields a scope is read from (E3)
+            assertThat(s.ok("whoami", Map.of()).path("scope").asText()).isEqualTo("unknown");
+            assertThat(s.ok("list-tasks", Map.of("collection", "demo")).toString()).contains("text-echo");
+        }
+        for (String[] args : new String[][]{{"--sandbox", "--sandbox-profile", "staging"}, {"--sandbox-profile", "production"}}) {
+            try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl()), home, args)) {
+                assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(raw.process().exitValue()).isEqualTo(2);
+                Thread.sleep(200);
+                assertThat(String.join("\n", raw.stderr())).containsAnyOf("Unknown sandbox profile 'staging'",
+                        "--sandbox-profile applies to the embedded sandbox only");
+            }
+        }
+    }
+
+    @Test
     void doctorChecksTokenScopeAndConnectionWithoutShowingTheToken() throws Exception {
         Map<String, String> env = Map.of("JETTY_API_URL", sandbox.baseUrl(),
                 "JETTY_API_TOKEN", io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
