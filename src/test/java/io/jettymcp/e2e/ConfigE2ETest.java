@@ -57,12 +57,18 @@ class ConfigE2ETest extends SandboxTest {
 
     @Test
     void unknownToolsetOrToolStopsStartUpClearly() throws Exception {
-        for (String[] args : new String[][]{{"--toolsets", "taskz"}, {"--tools", "run-everything"}}) {
+        refusedAtStart(new String[][]{{"--toolsets", "taskz"}, {"--tools", "run-everything"}},
+                "Unknown toolset 'taskz'", "Unknown tool 'run-everything'");
+    }
+
+    /** Each argument list stops start-up with exit code 2 and one of the messages on stderr. */
+    private void refusedAtStart(String[][] argLists, String... messages) throws Exception {
+        for (String[] args : argLists) {
             try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl()), home, args)) {
                 assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(raw.process().exitValue()).isEqualTo(2);
                 Thread.sleep(200);
-                assertThat(String.join("\n", raw.stderr())).containsAnyOf("Unknown toolset 'taskz'", "Unknown tool 'run-everything'");
+                assertThat(String.join("\n", raw.stderr())).containsAnyOf(messages);
             }
         }
     }
@@ -74,15 +80,8 @@ class ConfigE2ETest extends SandboxTest {
             assertThat(s.ok("whoami", Map.of()).path("scope").asText()).isEqualTo("unknown");
             assertThat(s.ok("list-tasks", Map.of("collection", "demo")).toString()).contains("text-echo");
         }
-        for (String[] args : new String[][]{{"--sandbox", "--sandbox-profile", "staging"}, {"--sandbox-profile", "production"}}) {
-            try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl()), home, args)) {
-                assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-                assertThat(raw.process().exitValue()).isEqualTo(2);
-                Thread.sleep(200);
-                assertThat(String.join("\n", raw.stderr())).containsAnyOf("Unknown sandbox profile 'staging'",
-                        "--sandbox-profile applies to the embedded sandbox only");
-            }
-        }
+        refusedAtStart(new String[][]{{"--sandbox", "--sandbox-profile", "staging"}, {"--sandbox-profile", "production"}},
+                "Unknown sandbox profile 'staging'", "--sandbox-profile applies to the embedded sandbox only");
     }
 
     @Test
@@ -90,13 +89,9 @@ class ConfigE2ETest extends SandboxTest {
         Map<String, String> env = Map.of("JETTY_API_URL", sandbox.baseUrl(),
                 "JETTY_API_TOKEN", io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
         try (RawStdio raw = new RawStdio(env, home, "doctor")) {
-            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            StringBuilder out = new StringBuilder();
-            for (String l = raw.next(5); l != null; l = raw.next(1)) {
-                out.append(l).append('\n');
-            }
-            assertThat(raw.process().exitValue()).as(out.toString()).isZero();
-            assertThat(out.toString()).contains("collection scope demo").contains("All checks passed")
+            String out = drain(raw);
+            assertThat(raw.process().exitValue()).as(out).isZero();
+            assertThat(out).contains("collection scope demo").contains("All checks passed")
                     .doesNotContain(io.jettymcp.sandbox.SandboxSeeds.DEMO_TOKEN);
         }
         try (RawStdio raw = new RawStdio(Map.of("JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", "mlc_notARealKey00000000"),
@@ -107,13 +102,9 @@ class ConfigE2ETest extends SandboxTest {
         // a whoami that cannot answer is reported, not failed (jetty-api.md §7 E3)
         sandbox.switches().whoami(io.jettymcp.sandbox.SandboxSwitches.Whoami.ABSENT);
         try (RawStdio raw = new RawStdio(env, home, "doctor")) {
-            assertThat(raw.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            StringBuilder out = new StringBuilder();
-            for (String l = raw.next(5); l != null; l = raw.next(1)) {
-                out.append(l).append('\n');
-            }
-            assertThat(raw.process().exitValue()).as(out.toString()).isZero();
-            assertThat(out.toString()).contains("scope unknown").contains("404").contains("All checks passed");
+            String out = drain(raw);
+            assertThat(raw.process().exitValue()).as(out).isZero();
+            assertThat(out).contains("scope unknown").contains("404").contains("All checks passed");
         } finally {
             sandbox.switches().whoami(io.jettymcp.sandbox.SandboxSwitches.Whoami.NORMAL);
         }
