@@ -160,15 +160,11 @@ public final class PolicyRules implements Policy {
             return Mono.error(new ToolError("This server's policy requires the person's approval for " + what
                     + ", but this client cannot ask (it does not support MCP elicitation). Nothing was sent to Jetty."));
         }
-        String argsText = redactor.redact(args.toString());
-        if (argsText.length() > 600) {
-            argsText = argsText.substring(0, 600) + "…";
-        }
         Map<String, Object> schema = Map.of("type", "object", "required", List.of("approve"),
                 "properties", Map.of("approve", Map.of("type", "boolean", "title", "Approve",
                         "description", "Allow this one call")));
         McpSchema.ElicitRequest ask = McpSchema.ElicitRequest.builder(
-                "Allow the assistant to call " + what + " with " + argsText + "?", schema).build();
+                ApprovalPrompt.build(what, spec.input(), args, redactor), schema).build();
         return exchange.createElicitation(ask)
                 .timeout(APPROVAL_WAIT)
                 .onErrorMap(e -> new ToolError("Approval for " + what + " could not be obtained (" + e.getClass().getSimpleName()
