@@ -64,7 +64,7 @@ public final class SettingsLoader {
                 csv(flags.toolsets() != null ? flags.toolsets() : env.get("JETTY_TOOLSETS")),
                 csv(flags.tools()),
                 csv(flags.excludeTools()),
-                flags.readOnly() || "true".equalsIgnoreCase(trimmed(env.get("JETTY_READ_ONLY"))),
+                flags.readOnly() || bool("JETTY_READ_ONLY", false),
                 connect, timeout, roots, rootsExplicit, downloads.toAbsolutePath().normalize(),
                 intEnv("JETTY_OUTPUT_CAP_BYTES", Settings.DEFAULT_OUTPUT_CAP, 1024, 1 << 20),
                 (long) intEnv("JETTY_MAX_UPLOAD_MB", 50, 1, 1024) * 1024 * 1024,
@@ -96,6 +96,22 @@ public final class SettingsLoader {
 
     private Duration seconds(String name, int dflt) {
         return Duration.ofSeconds(intEnv(name, dflt, 1, 3600));
+    }
+
+    /**
+     * A yes/no setting: 1/true/yes/on or 0/false/no/off in any case. Anything else stops start-up, because a
+     * misspelt "on" silently meaning off would leave, e.g., every write tool enabled.
+     */
+    boolean bool(String name, boolean dflt) {
+        String v = trimmed(env.get(name));
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true", "yes", "on" -> true;
+            case "0", "false", "no", "off" -> false;
+            default -> throw new ConfigException(name + " must be one of 1/true/yes/on or 0/false/no/off, got '" + v + "'.");
+        };
     }
 
     private int intEnv(String name, int dflt, int min, int max) {

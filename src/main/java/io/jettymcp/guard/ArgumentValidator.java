@@ -120,6 +120,7 @@ public final class ArgumentValidator {
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = join(path, e.getKey());
+            refuseHidden(printable(p), e.getKey());
             JsonNode propSchema = props.get(e.getKey());
             if (propSchema == null) {
                 if (closed) {
@@ -173,6 +174,7 @@ public final class ArgumentValidator {
         if (value.isContainerNode()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                refuseHidden(printable(join(path, e.getKey())), e.getKey()); // keys are names: of secrets, params, variables
                 checkFreeForm(join(path, e.getKey()), e.getValue(), depth + 1, budget);
             }
             if (value.isArray()) {
@@ -210,6 +212,7 @@ public final class ArgumentValidator {
             case "secret" -> redactor.register(s);
             case "storage-path" -> checkStoragePath(path, s);
             case "url" -> {
+                refuseHidden(path, s);
                 if (!s.matches("https?://[^\\s]{1,2040}")) {
                     throw ToolError.argument(path, "must be an http:// or https:// URL");
                 }
@@ -227,7 +230,20 @@ public final class ArgumentValidator {
         }
     }
 
+    /**
+     * URLs and names are read by the person approving a call: a bidi override (U+202E) or an invisible
+     * character would show them something other than what is sent.
+     */
+    private static void refuseHidden(String path, String s) {
+        int bad = s.codePoints().filter(Sanitizer::isHidden).findFirst().orElse(-1);
+        if (bad >= 0) {
+            throw ToolError.argument(path, String.format("contains an invisible or bidi control character (U+%04X); "
+                    + "remove it", bad));
+        }
+    }
+
     public static void checkName(String path, String s) {
+        refuseHidden(path, s);
         if (!NAME.matcher(s).matches() || s.equals(".") || s.equals("..")) {
             throw ToolError.argument(path, "must be a Jetty name: 1 to 128 characters from A-Z a-z 0-9 . _ - "
                     + "(not '.' or '..'); got '" + printable(s) + "'");

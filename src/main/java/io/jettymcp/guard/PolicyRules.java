@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.config.ConfigException;
+import io.jettymcp.guard.Policy.Reach;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -25,6 +26,11 @@ import java.util.regex.Pattern;
  * with none, the file's default applies. Approval asks the person through MCP elicitation and
  * refuses clearly when the client cannot ask. A tool denied everywhere is not listed at all.
  *
+ * <p>A call is judged on every collection it touches, named or implicit ({@link Reach}); one that may read
+ * several is judged on each, and one whose collection cannot be told is refused when a collection rule
+ * (deny or approval) applies to its tool. A deny or approval rule on run tools also governs the routine
+ * tools that start or schedule runs, so "no runs in prod" stops create-routine in prod.
+ *
  * <pre>{"default": "allow", "rules": [
  *   {"tools": ["delete-*", "set-env-vars"], "permission": "approval_required"},
  *   {"tools": ["run-*"], "collections": ["prod"], "permission": "deny", "reason": "no runs in prod"}]}</pre>
@@ -33,13 +39,24 @@ public final class PolicyRules implements Policy {
 
     public enum Permission { ALLOW, APPROVAL_REQUIRED, DENY }
 
+    /** Tools that start a run. */
+    static final Set<String> RUN_TOOLS = Set.of("run-task", "run-runbook");
+    /** Tools that start or schedule runs through a routine: a deny or approval rule on run tools governs them too. */
+    static final Set<String> ROUTINE_RUN_TOOLS = Set.of("create-routine", "update-routine", "resume-routine", "run-routine-now");
+
     record Rule(List<Pattern> tools, Set<String> collections, Permission permission, String reason) {
         boolean matchesTool(String tool) {
             return tools.stream().anyMatch(p -> p.matcher(tool).matches());
         }
 
+        /** Matches the tool, or restricts run tools and the tool starts or schedules runs ("no runs in prod"). */
+        boolean governs(String tool) {
+            return matchesTool(tool) || permission != Permission.ALLOW && ROUTINE_RUN_TOOLS.contains(tool)
+                    && RUN_TOOLS.stream().anyMatch(this::matchesTool);
+        }
+
         boolean matches(String tool, String collection) {
-            return matchesTool(tool) && (collections.isEmpty() || (collection != null && collections.contains(collection)));
+            return governs(tool) && (collections.isEmpty() || (collection != null && collections.contains(collection)));
         }
     }
 
@@ -87,7 +104,7 @@ public final class PolicyRules implements Policy {
     /** Whether a tool can ever be called: not when it is denied for every collection. */
     public boolean listed(String tool) {
         boolean deniedEverywhere = rules.stream().anyMatch(r -> r.permission() == Permission.DENY
-                && r.collections().isEmpty() && r.matchesTool(tool));
+                && r.collections().isEmpty() && r.governs(tool));
         boolean anyMatch = rules.stream().anyMatch(r -> r.matchesTool(tool));
         return !deniedEverywhere && !(dflt == Permission.DENY && !anyMatch);
     }
@@ -103,17 +120,39 @@ public final class PolicyRules implements Policy {
     }
 
     @Override
-    public Mono<Void> check(ToolSpec spec, ObjectNode args, McpAsyncServerExchange exchange) {
-        String collection = args.path("collection").asText(null);
-        Permission p = decide(spec.name(), collection);
+    public Mono<Void> check(ToolSpec spec, ObjectNode args, Reach reach, McpAsyncServerExchange exchange) {
+        String tool = spec.name();
+        String narrow = reach.narrowBy() == null ? "" : " Pass `" + reach.narrowBy() + "` to name one collection.";
+        if (!reach.known() && rules.stream().anyMatch(r -> !r.collections().isEmpty()
+                && r.permission() != Permission.ALLOW && r.governs(tool))) {
+            return Mono.error(new ToolError("This server's policy has rules for particular collections that apply to " + tool
+                    + ", and which collection this call touches cannot be told (" + reach.unknown() + ")." + narrow
+                    + " Nothing was sent to Jetty."));
+        }
+        List<String> touched = new ArrayList<>(new java.util.TreeSet<>(reach.collections()));
+        // a call that may read several collections is decided as if it named each: the strictest wins
+        Permission p = touched.isEmpty() ? decide(tool, null) : null;
+        String worst = null;
+        for (String c : touched) {
+            Permission q = decide(tool, c);
+            if (p == null || q.ordinal() > p.ordinal()) {
+                p = q;
+                worst = c;
+            }
+        }
         if (p == Permission.ALLOW) {
             return Mono.empty();
         }
-        String what = spec.name() + (collection == null ? "" : " on collection '" + collection + "'");
+        String what = tool + (touched.isEmpty() ? "" : touched.size() == 1 ? " on collection '" + touched.get(0) + "'"
+                : " on collections " + touched);
         if (p == Permission.DENY) {
-            String reason = rules.stream().filter(r -> r.permission() == Permission.DENY && r.matches(spec.name(), collection))
+            String on = worst;
+            String reason = rules.stream().filter(r -> r.permission() == Permission.DENY && r.matches(tool, on))
                     .map(Rule::reason).filter(java.util.Objects::nonNull).findFirst().map(r -> " (" + r + ")").orElse("");
-            return Mono.error(new ToolError("This server's policy denies " + what + reason + ". Nothing was sent to Jetty; "
+            String several = reach.several() ? ", and this call may read every collection in scope " + touched + "."
+                    + narrow.replace("one collection", "one the policy allows") : ".";
+            return Mono.error(new ToolError("This server's policy denies " + tool + (on == null ? "" : " on collection '"
+                    + on + "'") + reason + several + " Nothing was sent to Jetty; "
                     + "the policy file (--policy) is set by the person who configured the server."));
         }
         if (exchange == null || exchange.getClientCapabilities() == null
@@ -121,15 +160,11 @@ public final class PolicyRules implements Policy {
             return Mono.error(new ToolError("This server's policy requires the person's approval for " + what
                     + ", but this client cannot ask (it does not support MCP elicitation). Nothing was sent to Jetty."));
         }
-        String argsText = redactor.redact(args.toString());
-        if (argsText.length() > 600) {
-            argsText = argsText.substring(0, 600) + "…";
-        }
         Map<String, Object> schema = Map.of("type", "object", "required", List.of("approve"),
                 "properties", Map.of("approve", Map.of("type", "boolean", "title", "Approve",
                         "description", "Allow this one call")));
         McpSchema.ElicitRequest ask = McpSchema.ElicitRequest.builder(
-                "Allow the assistant to call " + what + " with " + argsText + "?", schema).build();
+                ApprovalPrompt.build(what, spec.input(), args, redactor), schema).build();
         return exchange.createElicitation(ask)
                 .timeout(APPROVAL_WAIT)
                 .onErrorMap(e -> new ToolError("Approval for " + what + " could not be obtained (" + e.getClass().getSimpleName()

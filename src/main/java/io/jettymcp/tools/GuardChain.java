@@ -28,7 +28,9 @@ import java.util.function.Function;
 
 /**
  * The path every tool call takes, in order, with no way around it: validate arguments → enforce
- * collection scope → policy → handler → shape output → sanitize and redact. Any failure becomes an
+ * collection scope (resolving every collection the call touches) → policy → learn the environment's
+ * secrets → handler → shape output → sanitize and redact. Nothing is sent to Jetty before the policy
+ * step but whoami, which tells the key's collection. Any failure becomes an
  * {@code isError} result that says what to do, and is redacted like everything else.
  */
 public final class GuardChain {
@@ -72,18 +74,20 @@ public final class GuardChain {
                         throw new ToolError(JettyApi.NO_TOKEN);
                     }
                     Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
-                    Mono<String> collection = scope(spec, args, tenant);
-                    return collection.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
-                            .flatMap(c -> {
-                                c.ifPresent(v -> args.put("collection", v));
-                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, progress(exchange, progressToken));
-                                Mono<Void> learn = !spec.auth() ? Mono.empty() : c.isPresent()
-                                        ? envSecrets.learn(tenant.api(), c.get())
-                                        : envSecrets.learnVisible(tenant.api(), tenant.scope());
-                                return learn.then(policy.check(spec, args, exchange))
-                                        .then(Mono.defer(() -> tool.handler().handle(call)))
-                                        .map(payload -> success(spec, args, payload));
-                            });
+                    return resolve(spec, args, tenant).flatMap(r -> {
+                        if (r.collection() != null) {
+                            args.put("collection", r.collection());
+                        }
+                        ToolCall call = new ToolCall(spec, args, r.collection(), tenant, progress(exchange, progressToken));
+                        // deferred: a call the policy refuses reads no environment either
+                        Mono<Void> learn = Mono.defer(() -> !spec.auth() ? Mono.empty() : r.collection() != null
+                                ? envSecrets.learn(tenant.api(), r.collection())
+                                : envSecrets.learnVisible(tenant.api(), tenant.scope()));
+                        return policy.check(spec, args, r.reach(), exchange)
+                                .then(learn)
+                                .then(Mono.defer(() -> tool.handler().handle(call)))
+                                .map(payload -> success(spec, args, payload));
+                    });
                 })
                 .onErrorResume(e -> Mono.just(failure(spec, e)))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
@@ -127,24 +131,56 @@ public final class GuardChain {
         }
     }
 
-    /** Resolves the collection (given, pinned or the key's own) and checks storage paths are in scope. */
-    private Mono<String> scope(ToolSpec spec, ObjectNode args, Tenant tenant) {
+    /**
+     * The call's collection argument (given, pinned or the key's own), and every collection the call touches
+     * for the policy: storage paths are checked in scope and name theirs; tools whose collection is implicit
+     * are resolved here too, so the policy decides on them before any request.
+     */
+    private record Resolved(String collection, Policy.Reach reach) {
+    }
+
+    private Mono<Resolved> resolve(ToolSpec spec, ObjectNode args, Tenant tenant) {
         Mono<Void> paths = Mono.empty();
+        String pathCollection = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = spec.input().path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             if ("storage-path".equals(p.getValue().path("x-kind").asText()) && args.hasNonNull(p.getKey())) {
                 String first = args.get(p.getKey()).asText().split("/", 2)[0];
                 paths = paths.then(tenant.scope().resolve(first).then());
+                pathCollection = first;
             }
         }
-        if (!spec.takesCollection()) {
-            return paths.then(Mono.<String>empty());
+        if (spec.takesCollection()) {
+            String given = args.hasNonNull("collection") ? args.get("collection").asText() : ctx.settings().pinnedCollection();
+            boolean savedTask = spec.name().equals("validate-workflow") && args.hasNonNull("task");
+            if (given != null || needsCollection(spec) || savedTask) {
+                return paths.then(tenant.scope().resolve(given)).map(c -> new Resolved(c, Policy.Reach.of(c)));
+            }
         }
-        String given = args.hasNonNull("collection") ? args.get("collection").asText() : ctx.settings().pinnedCollection();
-        if (given == null && !needsCollection(spec)) {
-            return paths.then(Mono.<String>empty()); // an optional filter, such as search-tasks' collection
+        if (pathCollection != null) {
+            return paths.then(Mono.just(new Resolved(null, Policy.Reach.of(pathCollection))));
         }
-        return paths.then(tenant.scope().resolve(given));
+        return paths.then(switch (spec.name()) {
+            // an optional filter, or no prefix: the call may read each collection in scope
+            case "search-tasks" -> eachInScope(tenant, "collection");
+            case "list-files" -> eachInScope(tenant, "prefix");
+            case "upload-file" -> keysOwn(tenant);
+            case "create-collection" -> Mono.just(Policy.Reach.of(args.path("name").asText()));
+            default -> Mono.just(Policy.Reach.NONE); // validate-workflow of a document, whoami, list-collections, templates
+        }).map(reach -> new Resolved(null, reach));
+    }
+
+    private static Mono<Policy.Reach> eachInScope(Tenant tenant, String narrowBy) {
+        return tenant.scope().allowed().map(a -> a.names() != null ? Policy.Reach.each(a.names(), narrowBy)
+                : Policy.Reach.unknown(a.key() != null && a.key().known() ? "the token may read any collection"
+                : "this server cannot tell the key's collection: " + a.key().reason(), narrowBy));
+    }
+
+    /** Uploads land in the key's own collection (Jetty takes it from the key). */
+    private static Mono<Policy.Reach> keysOwn(Tenant tenant) {
+        return tenant.scope().key().map(k -> k.known() && k.scope() != null ? Policy.Reach.of(k.scope())
+                : Policy.Reach.unknown(k.known() ? "the token has no collection of its own"
+                : "this server cannot tell the key's collection: " + k.reason(), null));
     }
 
     private static boolean needsCollection(ToolSpec spec) {

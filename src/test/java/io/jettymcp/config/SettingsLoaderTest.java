@@ -71,4 +71,25 @@ class SettingsLoaderTest {
         assertThatThrownBy(() -> new SettingsLoader(Map.of("HOME", home.toString())).load(flags(home.resolve("missing"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--token-file");
     }
+
+    @Test
+    void booleanSettingsAcceptTheUsualWordsAndRefuseAnythingElse() {
+        java.util.function.Function<String, Settings> readOnly = v -> new SettingsLoader(Map.of("HOME", home.toString(),
+                "JETTY_READ_ONLY", v)).load(flags(null));
+        for (String on : List.of("1", "true", "yes", "on", "TRUE", "Yes", " ON ")) {
+            assertThat(readOnly.apply(on).readOnly()).as("JETTY_READ_ONLY=" + on).isTrue();
+        }
+        for (String off : List.of("0", "false", "no", "off", "False", "NO", "")) {
+            assertThat(readOnly.apply(off).readOnly()).as("JETTY_READ_ONLY=" + off).isFalse();
+        }
+        // what is read-only hides every write tool
+        com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+        io.jettymcp.tools.ToolRegistry registry = new io.jettymcp.tools.ToolRegistry(new io.jettymcp.spec.SpecLoader(m)
+                .loadPackaged(), io.jettymcp.tools.Handlers.all(new io.jettymcp.tools.ToolContext(readOnly.apply("off"), m,
+                new io.jettymcp.guard.Redactor(), "t")), c -> null, m);
+        assertThat(registry.select(readOnly.apply("yes"))).isNotEmpty().noneMatch(io.jettymcp.spec.ToolSpec::writes);
+        assertThat(registry.select(readOnly.apply("off"))).anyMatch(io.jettymcp.spec.ToolSpec::writes);
+        assertThatThrownBy(() -> readOnly.apply("maybe"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("JETTY_READ_ONLY").hasMessageContaining("maybe");
+    }
 }

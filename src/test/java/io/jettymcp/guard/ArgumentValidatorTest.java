@@ -122,4 +122,29 @@ class ArgumentValidatorTest {
         String m = err(() -> v.validate(schema, M.readTree("{\"vars\":\"map-as-string-secret\"}")));
         assertThat(redactor.redact(m)).doesNotContain("map-as-string-secret");
     }
+
+    @Test
+    void bidiAndFormatCharactersAreRefusedInUrlsAndNames() throws Exception {
+        ObjectNode schema = (ObjectNode) M.readTree("""
+                {"type":"object","properties":{
+                  "webhook_url":{"type":"string","x-kind":"url","description":"u"},
+                  "name":{"type":"string","x-kind":"name","description":"n"},
+                  "secret_params":{"type":"object","x-kind":"secret-map","description":"s"},
+                  "params":{"type":"object","description":"free"}}}""");
+        v.validate(schema, M.readTree("{\"webhook_url\":\"https://hooks.example.net/a?b=c\",\"secret_params\":{\"API_KEY\":\"v\"}}"));
+        for (String c : new String[]{"\u202E", "\u2066", "\u200F", "\u200B", "\uFEFF"}) {
+            ObjectNode url = M.createObjectNode().put("webhook_url", "https://hooks.example.net/" + c + "gpj.exe");
+            assertThat(err(() -> v.validate(schema, url))).as("url with U+%04X", (int) c.charAt(0))
+                    .contains("'webhook_url'").contains("invisible or bidi");
+            ObjectNode name = M.createObjectNode().put("name", "nightly" + c + "x");
+            assertThat(err(() -> v.validate(schema, name))).contains("'name'");
+            ObjectNode key = M.createObjectNode();
+            key.putObject("secret_params").put("API" + c + "_KEY", "value");
+            assertThat(err(() -> v.validate(schema, key))).as("secret name with U+%04X", (int) c.charAt(0))
+                    .contains("secret_params").contains("invisible or bidi");
+            ObjectNode param = M.createObjectNode();
+            param.putObject("params").put("a" + c, "b");
+            assertThat(err(() -> v.validate(schema, param))).contains("params").contains("invisible or bidi");
+        }
+    }
 }
