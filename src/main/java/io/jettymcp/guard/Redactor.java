@@ -1,8 +1,13 @@
 package io.jettymcp.guard;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,13 +16,28 @@ import java.util.regex.Pattern;
  * lines and exception text. It knows the token, every secret value registered with it (env values,
  * secret_params, webhook secrets) and the shapes of well-known keys.
  *
- * <p>Patterns match at word boundaries with a minimum length so ordinary text such as workflow ids
+ * <p>Registered values are found in one pass over the text by an automaton over all of them, rebuilt on
+ * the first redaction after the set changed. Shortening goes through {@link #cut} only: it redacts the kept
+ * text together with what follows it, so a secret that straddles the cut is still recognised, and a cut
+ * that leaves 4 or more characters of a value (here, or in a text Jetty already cut before a {@code …})
+ * masks them.
+ *
+ * <p>Key-shape patterns match at word boundaries with a minimum length so ordinary text such as workflow ids
  * ({@code demo-text-echo--3bc97289}) or the word "sk-learn" is left alone.
  */
 public final class Redactor {
 
     /** Values shorter than this are not registered: redacting "true" or "1" would mangle every output. */
     public static final int MIN_SECRET_LENGTH = 8;
+    /** A cut that leaves this many characters of a registered value (at its head or tail) masks them. */
+    public static final int MIN_CUT_FRAGMENT = 4;
+    /** What {@link #cut} appends, and what marks a text Jetty already cut. */
+    public static final String CUT_MARK = "…";
+
+    private static final String REDACTED = "[REDACTED]";
+    private static final char CUT_CHAR = '…';
+    /** How far past a cut the key shapes are looked for when no registered value is longer. */
+    private static final int KEY_LOOKAHEAD = 64;
 
     private static final Pattern KEY_PATTERNS = Pattern.compile(
             "(?<![A-Za-z0-9_-])(?:"
@@ -32,6 +52,16 @@ public final class Redactor {
     private static final Pattern BEARER = Pattern.compile("(?i)(\\bBearer\\s+)[A-Za-z0-9._~+/=-]{8,}");
 
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+    /** bumped after every new value; the automaton is rebuilt when it lags behind */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Built built = new Built(0, SecretAutomaton.EMPTY, SecretAutomaton.EMPTY);
+
+    /** The automata for one generation of the set: forward for matches, over reversed forms for cut tails. */
+    private record Built(long generation, SecretAutomaton forward, SecretAutomaton backward) {
+    }
+
+    private record Span(int start, int end, String mask) {
+    }
 
     /** Registers a value to be redacted wherever it appears. Short or blank values are ignored. */
     public void register(String value) {
@@ -39,8 +69,8 @@ public final class Redactor {
             return;
         }
         String v = value.strip();
-        if (v.length() >= MIN_SECRET_LENGTH) {
-            secrets.add(v);
+        if (v.length() >= MIN_SECRET_LENGTH && secrets.add(v)) {
+            generation.incrementAndGet();
         }
     }
 
@@ -48,26 +78,138 @@ public final class Redactor {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String out = text;
-        if (!secrets.isEmpty()) {
-            // longest first, so a secret that contains another is removed whole
-            for (String s : secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
-                if (out.contains(s)) {
-                    out = out.replace(s, mask(s));
+        return apply(text, text.length(), -1);
+    }
+
+    /**
+     * Shortens {@code text} to at most {@code max} of its characters and redacts it, as one operation: the
+     * kept part is redacted together with what follows it (up to the longest registered form), so a value
+     * straddling the cut is masked whole, and 4 or more characters of a value's head just before the cut are
+     * masked even if the rest is not there. A shortened text ends in {@link #CUT_MARK}; the caller may say
+     * how much was left out after it.
+     */
+    public String cut(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return redact(text);
+        }
+        int keep = Math.max(0, Character.isLowSurrogate(text.charAt(max)) ? max - 1 : max);
+        int end = (int) Math.min(text.length(), (long) keep + Math.max(built().forward().longest(), KEY_LOOKAHEAD));
+        return apply(text, end, keep) + CUT_MARK;
+    }
+
+    /** The redacted text[0, keep) (or [0, end) when keep < 0), judged on text[0, end). */
+    private String apply(String text, int end, int keep) {
+        Built b = built();
+        List<Span> spans = new ArrayList<>();
+        boolean cutMarks = false;
+        SecretAutomaton fwd = b.forward();
+        if (!fwd.isEmpty()) {
+            int s = 0;
+            for (int i = 0; i < end; i++) {
+                char c = text.charAt(i);
+                if (i == keep || c == CUT_CHAR) {
+                    cutMarks |= c == CUT_CHAR;
+                    edge(spans, i - fwd.depth(s), i);
+                }
+                s = fwd.step(s, c);
+                int len = fwd.matchLength(s);
+                if (len > 0) {
+                    spans.add(new Span(i + 1 - len, i + 1, fwd.matchMask(s)));
+                }
+            }
+            if (cutMarks) {
+                SecretAutomaton bwd = b.backward();
+                int r = 0;
+                for (int i = end - 1; i > 0; i--) {
+                    r = bwd.step(r, text.charAt(i));
+                    if (text.charAt(i - 1) == CUT_CHAR) {
+                        edge(spans, i, i + bwd.depth(r));
+                    }
                 }
             }
         }
-        out = BEARER.matcher(out).replaceAll("$1[REDACTED]");
-        Matcher m = KEY_PATTERNS.matcher(out);
-        if (m.find()) {
-            StringBuilder sb = new StringBuilder();
-            do {
-                m.appendReplacement(sb, Matcher.quoteReplacement(mask(m.group())));
-            } while (m.find());
-            m.appendTail(sb);
-            out = sb.toString();
+        Matcher m = BEARER.matcher(text).region(0, end);
+        while (m.find()) {
+            spans.add(new Span(m.end(1), m.end(), REDACTED));
         }
-        return out;
+        m = KEY_PATTERNS.matcher(text).region(0, end);
+        while (m.find()) {
+            spans.add(new Span(m.start(), m.end(), mask(m.group())));
+        }
+        return replace(text, keep < 0 ? end : keep, spans);
+    }
+
+    private static void edge(List<Span> spans, int start, int end) {
+        if (end - start >= MIN_CUT_FRAGMENT) {
+            spans.add(new Span(start, end, REDACTED));
+        }
+    }
+
+    /** text[0, limit) with every span that starts before limit replaced; overlapping spans become one. */
+    private static String replace(String text, int limit, List<Span> spans) {
+        if (spans.isEmpty()) {
+            return limit == text.length() ? text : text.substring(0, limit);
+        }
+        spans.sort(Comparator.comparingInt(Span::start).thenComparing(Comparator.comparingInt(Span::end).reversed()));
+        StringBuilder out = new StringBuilder(limit + 16);
+        int pos = 0;
+        int i = 0;
+        while (i < spans.size() && spans.get(i).start() < limit) {
+            Span first = spans.get(i);
+            int end = first.end();
+            boolean single = true;
+            int j = i + 1;
+            for (; j < spans.size() && spans.get(j).start() < end; j++) {
+                Span o = spans.get(j);
+                single &= o.start() == first.start() && o.end() == first.end() && o.mask().equals(first.mask());
+                end = Math.max(end, o.end());
+            }
+            if (first.start() >= pos) {
+                out.append(text, pos, first.start());
+            }
+            out.append(single ? first.mask() : REDACTED);
+            pos = Math.max(pos, end);
+            i = j;
+        }
+        if (pos < limit) {
+            out.append(text, pos, limit);
+        }
+        return out.toString();
+    }
+
+    private Built built() {
+        Built b = built;
+        if (b.generation() == generation.get()) {
+            return b;
+        }
+        synchronized (this) {
+            long g = generation.get();
+            if (built.generation() != g) {
+                built = build(g);
+            }
+            return built;
+        }
+    }
+
+    /** One automaton over every form of every value, and one over the same forms reversed. */
+    private Built build(long g) {
+        Map<String, String> forms = new LinkedHashMap<>();
+        for (String v : List.copyOf(secrets)) {
+            forms(v, forms);
+        }
+        List<String> patterns = new ArrayList<>(forms.keySet());
+        List<String> masks = new ArrayList<>(forms.values());
+        List<String> reversed = patterns.stream().map(p -> new StringBuilder(p).reverse().toString()).toList();
+        return new Built(g, new SecretAutomaton(patterns, masks), new SecretAutomaton(reversed, masks));
+    }
+
+    /** The forms a value is recognised in, each with its mask. */
+    static void forms(String v, Map<String, String> out) {
+        add(out, v, mask(v));
+    }
+
+    private static void add(Map<String, String> out, String form, String mask) {
+        out.merge(form, mask, (a, b) -> a.equals(b) ? a : REDACTED);
     }
 
     /** How a secret is shown: an {@code mlc_} token as {@code mlc_...abcd}, anything else fully hidden. */
@@ -75,6 +217,6 @@ public final class Redactor {
         if (secret.startsWith("mlc_") && secret.length() >= 12) {
             return "mlc_..." + secret.substring(secret.length() - 4);
         }
-        return "[REDACTED]";
+        return REDACTED;
     }
 }

@@ -76,7 +76,9 @@ public final class GuardChain {
                     return collection.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
-                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, progress(exchange, progressToken));
+                                // the call's client shortens the upstream text in its errors with this call's redactor
+                                Tenant redacting = new Tenant(tenant.api().withRedactor(redactor), tenant.scope());
+                                ToolCall call = new ToolCall(spec, args, c.orElse(null), redacting, progress(exchange, progressToken));
                                 Mono<Void> learn = !spec.auth() ? Mono.empty() : c.isPresent()
                                         ? envSecrets.learn(tenant.api(), c.get())
                                         : envSecrets.learnVisible(tenant.api(), tenant.scope());

@@ -43,4 +43,73 @@ class RedactorTest {
         r.register("1234567");
         assertThat(r.redact("true 1234567")).isEqualTo("true 1234567");
     }
+
+    static final String VALUE = "Qz7xWv9KpL2mRt4YhB8nJd"; // 22 characters
+
+    static void assertNoFragment(String out, String of) {
+        for (int i = 0; i + 4 <= of.length(); i++) {
+            assertThat(out).doesNotContain(of.substring(i, i + 4));
+        }
+    }
+
+    @Test
+    void aCutAtEveryOffsetOfAValueLeavesNoFourOfItsCharacters() {
+        r.register(VALUE);
+        for (int max : new int[]{30, 120, 400}) {
+            for (int k = 0; k <= VALUE.length(); k++) {
+                String text = "x".repeat(max - k) + VALUE + "y".repeat(50);
+                String out = r.cut(text, max);
+                assertNoFragment(out, VALUE);
+                assertThat(out).endsWith("…").startsWith("x".repeat(Math.min(max - k, 10)));
+                assertThat(out.length()).isLessThanOrEqualTo(max + "[REDACTED]…".length());
+            }
+        }
+    }
+
+    @Test
+    void aValueWhoseTailIsMissingIsStillMaskedAtTheCut() {
+        r.register(VALUE);
+        // the text ends before the value does: only its head is there, right at the cut
+        for (int k = 4; k < VALUE.length(); k++) {
+            String text = "x".repeat(40) + VALUE.substring(0, k) + "yyy";
+            assertNoFragment(r.cut(text, 40 + k), VALUE);
+        }
+    }
+
+    @Test
+    void textsJettyAlreadyCutKeepNoFragmentEitherSide() {
+        r.register(VALUE);
+        for (int k = 4; k < VALUE.length(); k++) {
+            assertNoFragment(r.redact("error: " + VALUE.substring(0, k) + "… (more)"), VALUE);
+            assertNoFragment(r.redact("…" + VALUE.substring(VALUE.length() - k) + " tail"), VALUE);
+        }
+        // three characters at a cut are no fragment; ordinary text around a cut is kept
+        assertThat(r.redact("see Qz7… and …nJd")).isEqualTo("see Qz7… and …nJd");
+    }
+
+    @Test
+    void aShortTextIsOnlyRedactedAndALongOneSaysItWasCut() {
+        r.register(VALUE);
+        assertThat(r.cut("value " + VALUE, 100)).isEqualTo("value [REDACTED]");
+        assertThat(r.cut("abcdefghij", 4)).isEqualTo("abcd…");
+        assertThat(r.cut(null, 4)).isNull();
+        // a key shape straddling the cut is masked too
+        assertThat(r.cut("key sk-proj-abcdefghijklmnopqrstuv end", 10)).isEqualTo("key [REDACTED]…");
+    }
+
+    @Test
+    void overlappingAndNestedValuesAreMaskedWhole() {
+        r.register("abcdefgh-1234");
+        r.register("gh-1234-wxyz99");
+        r.register("outer-abcdefgh-1234-tail");
+        assertThat(r.redact("1 abcdefgh-1234-wxyz99 2 outer-abcdefgh-1234-tail 3")).isEqualTo("1 [REDACTED] 2 [REDACTED] 3");
+    }
+
+    @Test
+    void valuesRegisteredAfterARedactionAreFoundInTheNext() {
+        r.register("first-secret-1");
+        assertThat(r.redact("first-secret-1 second-secret-2")).isEqualTo("[REDACTED] second-secret-2");
+        r.register("second-secret-2");
+        assertThat(r.redact("first-secret-1 second-secret-2")).isEqualTo("[REDACTED] [REDACTED]");
+    }
 }
