@@ -203,9 +203,46 @@ public final class Redactor {
         return new Built(g, new SecretAutomaton(patterns, masks), new SecretAutomaton(reversed, masks));
     }
 
-    /** The forms a value is recognised in, each with its mask. */
+    /**
+     * The forms a value is recognised in, each with its mask: as given, and JSON-escaped (as Jackson writes it,
+     * and as Python's json.dumps does with every non-ASCII character escaped) — an error detail that is an
+     * object is quoted as JSON text.
+     */
     static void forms(String v, Map<String, String> out) {
         add(out, v, mask(v));
+        encoded(out, v, jsonEscaped(v, false));
+        encoded(out, v, jsonEscaped(v, true));
+    }
+
+    /** An encoded form is only another pattern where it differs from the value (which keeps its own mask). */
+    private static void encoded(Map<String, String> out, String value, String form) {
+        if (!form.equals(value)) {
+            add(out, form, REDACTED);
+        }
+    }
+
+    static String jsonEscaped(String v, boolean asciiOnly) {
+        StringBuilder sb = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20 || asciiOnly && c > 0x7e) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
     }
 
     private static void add(Map<String, String> out, String form, String mask) {

@@ -112,4 +112,15 @@ class RedactorTest {
         r.register("second-secret-2");
         assertThat(r.redact("first-secret-1 second-secret-2")).isEqualTo("[REDACTED] [REDACTED]");
     }
+
+    @Test
+    void jsonEscapedFormsOfAValueAreMasked() {
+        r.register("pa\"ss\\w0rd");
+        assertThat(r.redact("{\"password\":\"pa\\\"ss\\\\w0rd\"}")).isEqualTo("{\"password\":\"[REDACTED]\"}");
+        r.register("line1\nline2-secret");
+        assertThat(r.redact("\"line1\\nline2-secret\"")).isEqualTo("\"[REDACTED]\"");
+        // Python's json.dumps escapes every non-ASCII character
+        r.register("pässwörd-42");
+        assertThat(r.redact("{\"p\": \"p\\u00e4ssw\\u00f6rd-42\"}")).isEqualTo("{\"p\": \"[REDACTED]\"}");
+    }
 }

@@ -43,6 +43,8 @@ class CutRedactionTest {
 
     static final ObjectMapper M = new ObjectMapper();
     static final String SECRET = "Qz7xWv9KpL2mRt4YhB8nJd";
+    /** F2: a value with a quote and a backslash, which JSON escapes */
+    static final String QUOTED = "pa\"ss\\w0rd";
     static final String TRAJ = "/api/v1/db/trajectory/demo/t1/abc123";
 
     static SandboxServer sandbox;
@@ -60,6 +62,7 @@ class CutRedactionTest {
         redactor = new Redactor();
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         redactor.register(SECRET);
+        redactor.register(QUOTED);
         ctx = new ToolContext(settings, M, redactor, "test");
         ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
@@ -180,6 +183,21 @@ class CutRedactionTest {
             waiter.await(call, "demo", "t1", "abc123", Duration.ofSeconds(5)).block(Duration.ofSeconds(20));
             assertThat(messages).isNotEmpty();
             assertNoFragment(String.join("\n", messages), "final progress", k);
+        }
+    }
+
+    @Test
+    void aNonStringErrorDetailDoesNotHideAValueByEscapingIt() {
+        String escaped = quoted(QUOTED); // "pa\"ss\\w0rd" with its quotes
+        for (String body : List.of("{\"detail\":{\"password\":" + escaped + ",\"msg\":\"rejected\"}}",
+                "{\"detail\":{\"password\":" + escaped + ",\"msg\":\"" + "z".repeat(600) + "\"}}",
+                "{\"detail\":{\"msg\":\"" + "z".repeat(470) + "\",\"password\":" + escaped + "}}")) {
+            sandbox.faults().clear();
+            sandbox.faults().add(new FaultRule("GET", TRAJ, FaultKind.STATUS, 400, body, 0, 0, -1, 0));
+            String out = call("get-trajectory", RUN);
+            assertThat(out).contains("400");
+            assertThat(out).doesNotContain(QUOTED).doesNotContain(escaped.substring(1, escaped.length() - 1))
+                    .doesNotContain("ss\\\\w0rd").doesNotContain("pa\\\"ss");
         }
     }
 }
