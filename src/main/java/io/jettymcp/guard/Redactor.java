@@ -1,9 +1,13 @@
 package io.jettymcp.guard;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +20,8 @@ import java.util.regex.Pattern;
  * lines and exception text. It knows the token, every secret value registered with it (env values,
  * secret_params, webhook secrets) and the shapes of well-known keys.
  *
- * <p>Registered values are found in one pass over the text by an automaton over all of them, rebuilt on
+ * <p>Registered values are found as given, JSON-escaped, percent-encoded and as standard and URL-safe base64 at
+ * each byte alignment, in one pass over the text by an automaton over all those forms, rebuilt on
  * the first redaction after the set changed. Shortening goes through {@link #cut} only: it redacts the kept
  * text together with what follows it, so a secret that straddles the cut is still recognised, and a cut
  * that leaves 4 or more characters of a value (here, or in a text Jetty already cut before a {@code …})
@@ -35,6 +40,9 @@ public final class Redactor {
     public static final String CUT_MARK = "…";
 
     private static final String REDACTED = "[REDACTED]";
+    /** Shorter base64 runs are not matched: fewer bits would hit unrelated base64 (images) by chance. */
+    private static final int MIN_BASE64_LENGTH = 10;
+    private static final Pattern PERCENT = Pattern.compile("%[0-9A-F]{2}");
     private static final char CUT_CHAR = '…';
     /** How far past a cut the key shapes are looked for when no registered value is longer. */
     private static final int KEY_LOOKAHEAD = 64;
@@ -212,6 +220,44 @@ public final class Redactor {
         add(out, v, mask(v));
         encoded(out, v, jsonEscaped(v, false));
         encoded(out, v, jsonEscaped(v, true));
+        for (String f : percentEncoded(v)) {
+            encoded(out, v, f);
+        }
+        for (String f : base64Cores(v.getBytes(StandardCharsets.UTF_8))) {
+            encoded(out, v, f);
+            encoded(out, v, f.replace('+', '-').replace('/', '_'));
+        }
+    }
+
+    /** Form encoding (URLEncoder: space as '+') and RFC 3986 (space as %20, '~' kept), upper- and lower-case hex. */
+    static List<String> percentEncoded(String v) {
+        String form = URLEncoder.encode(v, StandardCharsets.UTF_8);
+        String rfc = form.replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        return List.of(form, rfc, lowerHex(form), lowerHex(rfc));
+    }
+
+    private static String lowerHex(String s) {
+        return PERCENT.matcher(s).replaceAll(m -> m.group().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The base64 characters that encode the value alone, at each of the three byte alignments it can have in
+     * a longer encoded text: the edge characters that also carry neighbouring bits are dropped. 8 bytes give 10
+     * characters (60 bits), so an unrelated base64 text (an image) is not hit by chance.
+     */
+    static List<String> base64Cores(byte[] value) {
+        List<String> cores = new ArrayList<>(3);
+        for (int a = 0; a < 3; a++) {
+            byte[] buf = new byte[(a + value.length + 2) / 3 * 3];
+            System.arraycopy(value, 0, buf, a, value.length);
+            String enc = Base64.getEncoder().encodeToString(buf);
+            int from = (8 * a + 5) / 6;              // first character with no bit of a byte before
+            int to = 8 * (a + value.length) / 6;     // end of the last character with no bit of a byte after
+            if (to - from >= MIN_BASE64_LENGTH) {
+                cores.add(enc.substring(from, to));
+            }
+        }
+        return cores;
     }
 
     /** An encoded form is only another pattern where it differs from the value (which keeps its own mask). */

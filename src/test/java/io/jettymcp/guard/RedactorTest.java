@@ -123,4 +123,59 @@ class RedactorTest {
         r.register("pässwörd-42");
         assertThat(r.redact("{\"p\": \"p\\u00e4ssw\\u00f6rd-42\"}")).isEqualTo("{\"p\": \"[REDACTED]\"}");
     }
+
+    @Test
+    void percentEncodedFormsOfAValueAreMasked() {
+        String v = "p@ss w/rd+1~*x";
+        r.register(v);
+        for (String form : java.util.List.of(
+                java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8), // p%40ss+w%2Frd%2B1%7E*x
+                "p%40ss%20w%2Frd%2B1~%2Ax", "p%40ss%20w%2frd%2b1~%2ax")) {
+            assertThat(r.redact("https://hooks.example.com/cb?token=" + form + "&a=1"))
+                    .isEqualTo("https://hooks.example.com/cb?token=[REDACTED]&a=1");
+        }
+    }
+
+    @Test
+    void base64FormsOfAValueAreMaskedAtEveryAlignmentStandardAndUrlSafe() {
+        String v = "Tr0ub4dor&3?horse>staple~battery";
+        r.register(v);
+        byte[] value = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (String before : new String[]{"", "a", "ab", "abc"}) {
+            for (String after : new String[]{"", "z", "zy"}) {
+                byte[] all = (before + v + after).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                for (java.util.Base64.Encoder enc : java.util.List.of(java.util.Base64.getEncoder(),
+                        java.util.Base64.getUrlEncoder(), java.util.Base64.getUrlEncoder().withoutPadding())) {
+                    String b64 = enc.encodeToString(all);
+                    String out = r.redact("data=" + b64 + ";");
+                    assertThat(out).as("%s|%s", before, after).contains("[REDACTED]").startsWith("data=").endsWith(";");
+                    // all but the few characters that also depend on the neighbouring bytes are gone
+                    int removed = b64.length() - (out.length() - "data=;".length() - "[REDACTED]".length());
+                    assertThat(removed).as("%s|%s %s", before, after, b64).isGreaterThanOrEqualTo(value.length * 4 / 3 - 2);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anEightCharacterValueDoesNotAlterAnUnrelatedBase64Image() {
+        r.register("Tr0ub4dr");
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 50; i++) { // and fifty more 8-character values
+            StringBuilder sb = new StringBuilder();
+            random.ints(8, 33, 127).forEach(c -> sb.append((char) c));
+            r.register(sb.toString());
+        }
+        byte[] png = new byte[6 * 1024];
+        random.nextBytes(png);
+        byte[] header = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        System.arraycopy(header, 0, png, 0, header.length);
+        java.util.Arrays.fill(png, 100, 400, (byte) 0); // runs of zero bytes, as images have ("AAAA…")
+        for (java.util.Base64.Encoder enc : java.util.List.of(java.util.Base64.getEncoder(), java.util.Base64.getUrlEncoder(),
+                java.util.Base64.getMimeEncoder())) {
+            String image = enc.encodeToString(png);
+            assertThat(r.redact(image)).isEqualTo(image);
+            assertThat(r.redact("{\"type\":\"image\",\"data\":\"" + image + "\"}")).contains(image);
+        }
+    }
 }
