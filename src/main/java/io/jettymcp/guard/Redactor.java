@@ -62,10 +62,46 @@ public final class Redactor {
     private final Set<String> secrets = ConcurrentHashMap.newKeySet();
     /** bumped after every new value; the automaton is rebuilt when it lags behind */
     private final AtomicLong generation = new AtomicLong();
-    private volatile Built built = new Built(0, SecretAutomaton.EMPTY, SecretAutomaton.EMPTY);
+    private volatile Built built = new Built(0, SecretAutomaton.EMPTY, List.of(), List.of());
 
-    /** The automata for one generation of the set: forward for matches, over reversed forms for cut tails. */
-    private record Built(long generation, SecretAutomaton forward, SecretAutomaton backward) {
+    /**
+     * The automata for one generation of the set: forward for matches; over the reversed forms, for the tails
+     * after a '…', built only when a text has one.
+     */
+    private static final class Built {
+        final long generation;
+        final SecretAutomaton forward;
+        private final List<String> reversed;
+        private final List<String> masks;
+        private volatile SecretAutomaton backward;
+
+        Built(long generation, SecretAutomaton forward, List<String> masks, List<String> reversed) {
+            this.generation = generation;
+            this.forward = forward;
+            this.masks = masks;
+            this.reversed = reversed;
+        }
+
+        long generation() {
+            return generation;
+        }
+
+        SecretAutomaton forward() {
+            return forward;
+        }
+
+        SecretAutomaton backward() {
+            SecretAutomaton b = backward;
+            if (b == null) {
+                synchronized (this) {
+                    if (backward == null) {
+                        backward = new SecretAutomaton(reversed, masks);
+                    }
+                    b = backward;
+                }
+            }
+            return b;
+        }
     }
 
     private record Span(int start, int end, String mask) {
@@ -208,7 +244,7 @@ public final class Redactor {
         List<String> patterns = new ArrayList<>(forms.keySet());
         List<String> masks = new ArrayList<>(forms.values());
         List<String> reversed = patterns.stream().map(p -> new StringBuilder(p).reverse().toString()).toList();
-        return new Built(g, new SecretAutomaton(patterns, masks), new SecretAutomaton(reversed, masks));
+        return new Built(g, new SecretAutomaton(patterns, masks), masks, reversed);
     }
 
     /**

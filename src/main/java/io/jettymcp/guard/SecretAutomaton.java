@@ -20,6 +20,8 @@ final class SecretAutomaton {
     /** index of that pattern, -1 if none */
     private final int[] bestPattern;
     private final Edges edges;
+    /** the root's ASCII transitions, read directly: most text steps start again from the root */
+    private final int[] rootAscii = new int[128];
     private final List<String> masks;
     private final int longest;
 
@@ -100,6 +102,9 @@ final class SecretAutomaton {
         this.best = b;
         this.bestPattern = bp;
         this.edges = e;
+        for (char c = 0; c < 128; c++) {
+            rootAscii[c] = Math.max(0, e.get(0, c));
+        }
     }
 
     int longest() {
@@ -113,6 +118,9 @@ final class SecretAutomaton {
     /** The state after reading {@code c} in state {@code s} (the start state is 0). */
     int step(int s, char c) {
         while (true) {
+            if (s == 0 && c < 128) {
+                return rootAscii[c];
+            }
             int t = edges.get(s, c);
             if (t >= 0) {
                 return t;
