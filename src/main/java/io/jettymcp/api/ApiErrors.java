@@ -2,6 +2,7 @@ package io.jettymcp.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.guard.Redactor;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,16 +19,25 @@ public final class ApiErrors {
     private final ObjectMapper mapper;
     private final String baseUrl;
     private final String tokenSource;
+    private final Redactor redactor;
 
     public ApiErrors(ObjectMapper mapper, String baseUrl) {
         this(mapper, baseUrl, null);
     }
 
-    /** @param tokenSource where the token came from (e.g. JETTY_API_TOKEN, X-Jetty-Api-Key), named in 401 advice */
     public ApiErrors(ObjectMapper mapper, String baseUrl, String tokenSource) {
+        this(mapper, baseUrl, tokenSource, new Redactor());
+    }
+
+    /**
+     * @param tokenSource where the token came from (e.g. JETTY_API_TOKEN, X-Jetty-Api-Key), named in 401 advice
+     * @param redactor    shortens Jetty's detail: it redacts as it cuts, so no secret's head is left at the cut
+     */
+    public ApiErrors(ObjectMapper mapper, String baseUrl, String tokenSource, Redactor redactor) {
         this.mapper = mapper;
         this.baseUrl = baseUrl;
         this.tokenSource = tokenSource;
+        this.redactor = redactor;
     }
 
     public JettyApiException map(ApiRequest req, ApiResponse res) {
@@ -135,6 +145,6 @@ public final class ApiErrors {
             out = body;
         }
         out = out.strip().replaceAll("\\s+", " ");
-        return out.length() > DETAIL_CAP ? out.substring(0, DETAIL_CAP) + "… (" + (out.length() - DETAIL_CAP) + " more characters)" : out;
+        return out.length() > DETAIL_CAP ? redactor.cut(out, DETAIL_CAP) + " (" + (out.length() - DETAIL_CAP) + " more characters)" : out;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.jettymcp.config.Token;
+import io.jettymcp.guard.Redactor;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -55,17 +56,20 @@ public final class JettyApi {
     /** told when Jetty answers an authenticated request with a 2xx: it accepted the token */
     private final Runnable onAccepted;
     private final AnswerCheck check;
+    /** shortens and redacts the upstream text quoted in errors */
+    private final Redactor redactor;
 
     private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
-                     ObjectMapper mapper, Runnable onAccepted, AnswerCheck check) {
+                     ObjectMapper mapper, Runnable onAccepted, AnswerCheck check, Redactor redactor) {
         this.check = check;
+        this.redactor = redactor;
         this.client = client;
         this.baseUrl = baseUrl;
         this.token = token;
         this.timeout = timeout;
         this.retry = retry;
         this.mapper = mapper;
-        this.errors = new ApiErrors(mapper, baseUrl, token.source());
+        this.errors = new ApiErrors(mapper, baseUrl, token.source(), redactor);
         this.onAccepted = onAccepted;
     }
 
@@ -85,7 +89,7 @@ public final class JettyApi {
                     .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
                             .set(HttpHeaderNames.ACCEPT, "application/json"));
         });
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { }, AnswerCheck.NONE);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { }, AnswerCheck.NONE, new Redactor());
     }
 
     public JettyApi withToken(Token other) {
@@ -94,12 +98,21 @@ public final class JettyApi {
 
     /** @param onAccepted run on every 2xx (non-HTML) answer to a request sent with {@code other}; must be cheap */
     public JettyApi withToken(Token other, Runnable onAccepted) {
-        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted, check);
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted, check, redactor);
     }
 
     /** The same client, checking every 2xx JSON answer with {@code answerCheck} before its caller sees it. */
     public JettyApi withAnswerCheck(AnswerCheck answerCheck) {
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, answerCheck);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, answerCheck, redactor);
+    }
+
+    /** The same client, shortening the upstream text its errors quote with {@code r} (which redacts it as it cuts). */
+    public JettyApi withRedactor(Redactor r) {
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, check, r);
+    }
+
+    public Redactor redactor() {
+        return redactor;
     }
 
     public String baseUrl() {
@@ -325,8 +338,7 @@ public final class JettyApi {
         try {
             return mapper.readTree(res.body());
         } catch (IOException e) {
-            String head = res.text();
-            head = head.length() > 200 ? head.substring(0, 200) + "…" : head;
+            String head = redactor.cut(res.text(), 200);
             throw new JettyApiException(res.status(), "Jetty answered " + req.method() + " " + req.path()
                     + " with malformed JSON (starts: " + head.replaceAll("\\s+", " ") + ")." + (req.retryable()
                     ? " Try again; if it persists, the Jetty API may be degraded."

@@ -205,9 +205,8 @@ public final class CollectionScope {
         }
     }
 
-    private static String cap(String detail) {
-        String d = detail.strip().replaceAll("\\s+", " ");
-        return d.length() > 200 ? d.substring(0, 200) + "…" : d;
+    private String cap(String detail) {
+        return api.redactor().cut(detail.strip().replaceAll("\\s+", " "), 200);
     }
 
     private static String text(JsonNode n, String field) {

@@ -88,7 +88,7 @@ public final class JettyMcpServer {
         this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
                 settings.pinnedCollection());
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version);
+                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(redactor);
         Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
         this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy,
                 tenants != null ? tenants : exchange -> tenant, new EnvSecrets(redactor));

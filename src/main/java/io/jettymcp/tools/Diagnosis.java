@@ -189,8 +189,8 @@ public final class Diagnosis {
         }
     }
 
-    private static String cap(String s) {
-        return s.length() > MAX_ERROR ? s.substring(0, MAX_ERROR) + "…" : s;
+    private String cap(String s) {
+        return reader.redactor().cut(s, MAX_ERROR);
     }
 
 }

@@ -78,7 +78,9 @@ public final class GuardChain {
                         if (r.collection() != null) {
                             args.put("collection", r.collection());
                         }
-                        ToolCall call = new ToolCall(spec, args, r.collection(), tenant, progress(exchange, progressToken));
+                        // the call's client shortens the upstream text in its errors with this call's redactor
+                        Tenant redacting = new Tenant(tenant.api().withRedactor(redactor), tenant.scope());
+                        ToolCall call = new ToolCall(spec, args, r.collection(), redacting, progress(exchange, progressToken));
                         // deferred: a call the policy refuses reads no environment either
                         Mono<Void> learn = Mono.defer(() -> !spec.auth() ? Mono.empty() : r.collection() != null
                                 ? envSecrets.learn(tenant.api(), r.collection())

@@ -169,7 +169,7 @@ public final class RoutineTools {
                 }
                 if (clean.hasNonNull("error")) {
                     String e = clean.get("error").asText();
-                    row.put("error", e.length() > 300 ? e.substring(0, 300) + "…" : e);
+                    row.put("error", ctx.redactor().cut(e, 300));
                 }
                 runs.add(row);
             }

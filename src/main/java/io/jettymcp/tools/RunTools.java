@@ -44,7 +44,7 @@ public final class RunTools {
         this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
                 LocalFiles.userHome());
         this.waiter = waiter;
-        this.view = new TrajectoryView(ctx.mapper());
+        this.view = new TrajectoryView(ctx.mapper(), ctx.redactor());
     }
 
     /** What run-task decided about use_trial_keys: the form value (null = not sent) and why. */

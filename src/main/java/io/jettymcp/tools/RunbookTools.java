@@ -71,7 +71,7 @@ public final class RunbookTools {
     /** {@code startAbort}: {@link #START_ABORT}; tests give a shorter one. */
     RunbookTools(ToolContext ctx, LocalFiles files, Duration startAbort) {
         this.ctx = ctx;
-        this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl());
+        this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl(), null, ctx.redactor());
         this.files = files;
         this.startAbort = startAbort;
     }

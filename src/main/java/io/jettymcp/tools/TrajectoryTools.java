@@ -35,7 +35,7 @@ public final class TrajectoryTools {
         this.ctx = ctx;
         this.waiter = waiter;
         this.reader = waiter.reader();
-        this.view = new TrajectoryView(ctx.mapper());
+        this.view = new TrajectoryView(ctx.mapper(), ctx.redactor());
     }
 
     public Mono<JsonNode> await(ToolCall call) {
@@ -181,7 +181,7 @@ public final class TrajectoryTools {
                 JsonNode e = kept.get(i);
                 if (e.path("message").isTextual() && e.get("message").asText().length() > LOG_MESSAGE_CAP) {
                     ObjectNode copy = e.deepCopy();
-                    copy.put("message", TrajectoryView.cut(e.get("message").asText(), LOG_MESSAGE_CAP));
+                    copy.put("message", view.cut(e.get("message").asText(), LOG_MESSAGE_CAP));
                     e = copy;
                 }
                 out.add(e);

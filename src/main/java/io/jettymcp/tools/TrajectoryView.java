@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.guard.Redactor;
 import io.jettymcp.shape.Projection;
 
 import java.time.Duration;
@@ -34,9 +35,11 @@ public final class TrajectoryView {
     static final int DEPTH_CAP = 4;
 
     private final ObjectMapper mapper;
+    private final Redactor redactor;
 
-    public TrajectoryView(ObjectMapper mapper) {
+    public TrajectoryView(ObjectMapper mapper, Redactor redactor) {
         this.mapper = mapper;
+        this.redactor = redactor;
     }
 
     public static boolean terminal(JsonNode t) {
@@ -283,8 +286,9 @@ public final class TrajectoryView {
         return n;
     }
 
-    static String cut(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "…[" + (s.length() - max) + " more characters]";
+    /** {@code s} shortened to {@code max} characters by the redactor's cut (redacted as it is cut), saying how much is left out. */
+    String cut(String s, int max) {
+        return s.length() <= max ? s : redactor.cut(s, max) + "[" + (s.length() - max) + " more characters]";
     }
 
     private static void copy(JsonNode from, ObjectNode to, String field) {

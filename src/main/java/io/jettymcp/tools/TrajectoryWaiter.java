@@ -1,6 +1,7 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.guard.Redactor;
 import io.jettymcp.api.JettyApiException;
 import reactor.core.publisher.Mono;
 
@@ -52,7 +53,7 @@ public final class TrajectoryWaiter {
     public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget) {
         Duration window = reader.window(collection, task, trajectoryId);
         Wait w = new Wait(call, collection, task, trajectoryId, budget.toNanos(),
-                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress));
+                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress, reader.redactor()));
         return Mono.defer(() -> poll(w, System.nanoTime(), first, null));
     }
 
@@ -141,12 +142,15 @@ public final class TrajectoryWaiter {
         }
 
         private final Sink sink;
+        /** the final message quotes the run's error: cut by the redactor, so no secret's head is left at the cut */
+        private final Redactor redactor;
         private double last = -1;
         private int lastDone = -1;
         private int pollsInStep;
 
-        Progress(Sink sink) {
+        Progress(Sink sink, Redactor redactor) {
             this.sink = sink;
+            this.redactor = redactor;
         }
 
         Mono<Void> update(JsonNode t) {
@@ -175,7 +179,7 @@ public final class TrajectoryWaiter {
             // a run that ended short of its total still gets a last, larger value: clients show its final word
             double value = "completed".equals(status) && total != null ? total
                     : Math.max(t.path("completed_steps").size(), last + 0.01);
-            String msg = status + (t.hasNonNull("error") ? ": " + TrajectoryView.cut(t.get("error").asText(), 120) : "");
+            String msg = status + (t.hasNonNull("error") ? ": " + redactor.cut(t.get("error").asText(), 120) : "");
             return send(value, total, msg);
         }
 

@@ -35,7 +35,7 @@ class TrajectoryWaiterTest {
     static ToolCall call;
     final RecentRuns recent = new RecentRuns();
     final TrajectoryReader reader = new TrajectoryReader(recent, new TrajectoryReader.Patience(Duration.ofMillis(600),
-            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(100)));
+            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(100)), new io.jettymcp.guard.Redactor());
     final TrajectoryWaiter waiter = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(200), 2);
 
     @BeforeAll
@@ -136,7 +136,7 @@ class TrajectoryWaiterTest {
             sent.add(new double[]{v, total == null ? -1 : total});
             messages.add(msg);
             return Mono.empty();
-        });
+        }, new io.jettymcp.guard.Redactor());
         JsonNode pending = M.readTree("{\"status\":\"pending\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[]}");
         JsonNode oneDone = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\"]}");
         JsonNode done = M.readTree("{\"status\":\"completed\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\",\"b\"]}");
@@ -161,7 +161,7 @@ class TrajectoryWaiterTest {
             sent.add(v);
             messages.add(msg);
             return Mono.empty();
-        });
+        }, new io.jettymcp.guard.Redactor());
         JsonNode running = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\"],\"completed_steps\":[]}");
         p.update(running).block();
         p.update(running).block();

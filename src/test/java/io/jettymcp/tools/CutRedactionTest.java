@@ -1,0 +1,203 @@
+package io.jettymcp.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.JettyApi;
+import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.config.Settings;
+import io.jettymcp.config.Token;
+import io.jettymcp.guard.ArgumentValidator;
+import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.EnvSecrets;
+import io.jettymcp.guard.Policy;
+import io.jettymcp.guard.Redactor;
+import io.jettymcp.sandbox.FaultKind;
+import io.jettymcp.sandbox.FaultRule;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.spec.SpecLoader;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 11 F1: every place that shortens upstream text, driven through the real tool code with a registered
+ * 22-character value placed at every offset across the cut: no 4 of its characters may survive.
+ */
+class CutRedactionTest {
+
+    static final ObjectMapper M = new ObjectMapper();
+    static final String SECRET = "Qz7xWv9KpL2mRt4YhB8nJd";
+    /** F2: a value with a quote and a backslash, which JSON escapes */
+    static final String QUOTED = "pa\"ss\\w0rd";
+    static final String TRAJ = "/api/v1/db/trajectory/demo/t1/abc123";
+
+    static SandboxServer sandbox;
+    static GuardChain chain;
+    static Redactor redactor;
+    static ToolContext ctx;
+    static Map<String, BoundTool> tools = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+        Settings settings = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
+                Set.of(), Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(Path.of(".")), false,
+                Path.of("target/dl"), 65536, 1024 * 1024, true, false);
+        redactor = new Redactor();
+        redactor.register(SandboxSeeds.DEMO_TOKEN);
+        redactor.register(SECRET);
+        redactor.register(QUOTED);
+        ctx = new ToolContext(settings, M, redactor, "test");
+        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
+        JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
+                settings.responseTimeout(), RetryPolicy.NONE, M, "test");
+        Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
+        chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets(redactor));
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        sandbox.reset();
+    }
+
+    /** A text whose cut at {@code cap} falls {@code k} characters into the value (0: it starts at the cut). */
+    static String across(int cap, int k) {
+        return "x".repeat(cap - k) + SECRET + "y".repeat(80);
+    }
+
+    static String quoted(String s) {
+        try {
+            return M.writeValueAsString(s);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void assertNoFragment(String out, String where, int k) {
+        for (int i = 0; i + 4 <= SECRET.length(); i++) {
+            assertThat(out).as("%s with the cut %d characters into the value", where, k).doesNotContain(SECRET.substring(i, i + 4));
+        }
+    }
+
+    static String call(String tool, Map<String, Object> args) {
+        McpSchema.CallToolResult r = chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args))
+                .block(Duration.ofSeconds(30));
+        String text = ((McpSchema.TextContent) r.content().get(0)).text();
+        return r.structuredContent() == null ? text : text + "\n" + r.structuredContent();
+    }
+
+    /** For every offset: Jetty answers {@code method path} with {@code status} and the body made for it. */
+    static void everyOffset(int cap, String path, int status, IntFunction<String> body, String tool, Map<String, Object> args) {
+        for (int k = 0; k <= SECRET.length(); k++) {
+            sandbox.faults().clear();
+            sandbox.faults().add(new FaultRule("GET", path, FaultKind.STATUS, status, body.apply(k), 0, 0, -1, 0));
+            assertNoFragment(call(tool, args), tool, k);
+        }
+    }
+
+    static final Map<String, Object> RUN = Map.of("collection", "demo", "task", "t1", "trajectory_id", "abc123");
+
+    @Test
+    void stepOutputsAndInitParamsOfAViewAreCutWithoutAFragment() {
+        everyOffset(TrajectoryView.STRING_CAP, TRAJ, 200, k -> "{\"trajectory_id\":\"abc123\",\"status\":\"running\","
+                + "\"init_params\":{\"prompt\":" + quoted(across(TrajectoryView.STRING_CAP, k)) + "},"
+                + "\"steps\":{\"s1\":{\"status\":\"running\",\"outputs\":{\"text\":" + quoted(across(TrajectoryView.STRING_CAP, k))
+                + "}}}}", "get-trajectory", RUN);
+    }
+
+    @Test
+    void logMessagesAreCutWithoutAFragment() {
+        everyOffset(TrajectoryTools.LOG_MESSAGE_CAP, "/api/v1/workflows-logs/.*", 200,
+                k -> "{\"events\":[{\"level\":\"info\",\"message\":" + quoted(across(TrajectoryTools.LOG_MESSAGE_CAP, k)) + "}]}",
+                "get-workflow-logs", RUN);
+    }
+
+    @Test
+    void jettyErrorDetailIsCutWithoutAFragment() {
+        everyOffset(500, TRAJ, 400, k -> "{\"detail\":" + quoted(across(500, k)) + "}", "get-trajectory", RUN);
+    }
+
+    @Test
+    void malformedJsonHeadIsCutWithoutAFragment() {
+        everyOffset(200, "/api/v1/db/trajectories/demo/t1", 200, k -> "{" + across(200, k).substring(1),
+                "list-trajectories", Map.of("collection", "demo", "task", "t1"));
+    }
+
+    @Test
+    void listTrajectoriesRowErrorsAreCutWithoutAFragment() {
+        everyOffset(200, "/api/v1/db/trajectories/demo/t1", 200, k -> "{\"trajectories\":[{\"trajectory_id\":\"abc123\","
+                + "\"status\":\"failed\",\"error\":" + quoted(across(200, k)) + "}],\"total\":1}",
+                "list-trajectories", Map.of("collection", "demo", "task", "t1"));
+    }
+
+    @Test
+    void diagnoseErrorsAreCutWithoutAFragment() {
+        everyOffset(600, TRAJ, 200, k -> "{\"trajectory_id\":\"abc123\",\"status\":\"failed\",\"error\":"
+                + quoted(across(600, k)) + ",\"steps\":{}}", "diagnose-trajectory", RUN);
+    }
+
+    @Test
+    void routineRunErrorsAreCutWithoutAFragment() {
+        everyOffset(300, "/api/v1/routines/demo/t1/r1/runs", 200, k -> "{\"trajectories\":[{\"trajectory_id\":\"abc123\","
+                + "\"status\":\"failed\",\"error\":" + quoted(across(300, k)) + "}]}",
+                "list-routine-runs", Map.of("collection", "demo", "task", "t1", "name", "r1"));
+    }
+
+    @Test
+    void theLastProgressMessageOfAFailedRunIsCutWithoutAFragment() {
+        JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), RetryPolicy.NONE, M, "t");
+        TrajectoryWaiter waiter = new TrajectoryWaiter(new TrajectoryReader(ctx));
+        for (int k = 0; k <= SECRET.length(); k++) {
+            sandbox.faults().clear();
+            sandbox.faults().add(new FaultRule("GET", TRAJ, FaultKind.STATUS, 200, "{\"trajectory_id\":\"abc123\","
+                    + "\"status\":\"failed\",\"error\":" + quoted(across(120, k)) + ",\"steps\":{}}", 0, 0, -1, 0));
+            List<String> messages = new CopyOnWriteArrayList<>();
+            ToolCall call = new ToolCall(null, M.createObjectNode(), "demo", new Tenant(api, new CollectionScope(Set.of(), api)),
+                    (p, total, message) -> {
+                        messages.add(message);
+                        return Mono.empty();
+                    });
+            waiter.await(call, "demo", "t1", "abc123", Duration.ofSeconds(5)).block(Duration.ofSeconds(20));
+            assertThat(messages).isNotEmpty();
+            assertNoFragment(String.join("\n", messages), "final progress", k);
+        }
+    }
+
+    @Test
+    void aNonStringErrorDetailDoesNotHideAValueByEscapingIt() {
+        String escaped = quoted(QUOTED); // "pa\"ss\\w0rd" with its quotes
+        for (String body : List.of("{\"detail\":{\"password\":" + escaped + ",\"msg\":\"rejected\"}}",
+                "{\"detail\":{\"password\":" + escaped + ",\"msg\":\"" + "z".repeat(600) + "\"}}",
+                "{\"detail\":{\"msg\":\"" + "z".repeat(470) + "\",\"password\":" + escaped + "}}")) {
+            sandbox.faults().clear();
+            sandbox.faults().add(new FaultRule("GET", TRAJ, FaultKind.STATUS, 400, body, 0, 0, -1, 0));
+            String out = call("get-trajectory", RUN);
+            assertThat(out).contains("400");
+            assertThat(out).doesNotContain(QUOTED).doesNotContain(escaped.substring(1, escaped.length() - 1))
+                    .doesNotContain("ss\\\\w0rd").doesNotContain("pa\\\"ss");
+        }
+    }
+}
