@@ -45,8 +45,20 @@ final class HttpRuntime {
         this.mapper = mapper;
         this.mcpMapper = mcpMapper;
         this.lines = new JsonRpcLines(mapper, mcpMapper);
-        this.limiter = new CallLimiter(options.maxConcurrentCalls());
+        this.limiter = new CallLimiter(options.maxConcurrentCalls(), options.callsPerTenant());
         this.keys = keys;
+    }
+
+    /**
+     * The tenant whose share of the call cap a call counts against: its per-request Jetty key (by hash), else
+     * its session. The bearer token is not one: every client of the server holds the same one. Null (stateless,
+     * no per-request key): no tenant to tell apart, only the global cap applies.
+     */
+    static String tenant(String jettyKey, String sessionId) {
+        if (jettyKey != null) {
+            return "key " + PerRequestKeys.hash(jettyKey);
+        }
+        return sessionId == null ? null : "session " + sessionId;
     }
 
     /** 256 random bits, URL-safe: visible ASCII as the spec asks, and unguessable. */

@@ -23,6 +23,8 @@ final class HttpSessions<S extends HttpSessions.Session> {
     abstract static class Session {
         final String id;
         final String jettyKey;
+        /** whose share of the call cap its calls count against: its Jetty key's, else its own */
+        final String tenant;
         final InFlight inFlight = new InFlight();
         final AtomicInteger active = new AtomicInteger();
         volatile long lastUsed = System.nanoTime();
@@ -30,6 +32,7 @@ final class HttpSessions<S extends HttpSessions.Session> {
         Session(String id, String jettyKey) {
             this.id = id;
             this.jettyKey = jettyKey;
+            this.tenant = HttpRuntime.tenant(jettyKey, id);
         }
 
         void touch() {

@@ -136,7 +136,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
             if (msg instanceof McpSchema.JSONRPCRequest r) {
                 if (CallLimiter.capped(r.method())) {
-                    handling = rt.limiter.limit(handling);
+                    handling = rt.limiter.limit(s.tenant, handling);
                 }
                 rt.running.incrementAndGet();
                 sessions.run(s, r.id(), r.method(), handling, rt.running::decrementAndGet);

@@ -215,7 +215,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey, Map.of(HANG_UP, (Runnable) stream::hangUp));
         Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
         if (CallLimiter.capped(r.method())) {
-            handling = rt.limiter.limit(handling);
+            handling = rt.limiter.limit(s.tenant, handling);
         }
         rt.running.incrementAndGet();
         sessions.run(s, r.id(), r.method(), handling, () -> {
