@@ -43,6 +43,12 @@ final class HttpMode {
         spec.addOption(Main.opt("--http-idle-timeout", long.class, "SECONDS", "End sessions idle this long (default 1800)."));
         spec.addOption(Main.opt("--http-max-body", int.class, "BYTES", "Largest request body (default 4194304)."));
         spec.addOption(Main.opt("--max-concurrent-calls", int.class, "N", "Tool calls running at once; more wait (default 64)."));
+        spec.addOption(Main.opt("--max-calls-per-tenant", int.class, "N",
+                "Tool calls one Jetty key (or, without --per-request-key, one session) runs at once (default: half of --max-concurrent-calls)."));
+        spec.addOption(Main.opt("--max-sessions", int.class, "N",
+                "Live sessions (Streamable HTTP and legacy SSE together); past it the unused, then the longest idle end (default 1000)."));
+        spec.addOption(Main.opt("--max-sessions-per-key", int.class, "N",
+                "Live sessions of one X-Jetty-Api-Key, or of the bearer token when there is one (default 100)."));
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
     }
@@ -50,7 +56,7 @@ final class HttpMode {
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
     static void refuseWithoutHttp(CliOptions pr) {
         for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
-                "--http-max-body", "--max-concurrent-calls", "--stateless", "--per-request-key")) {
+                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key")) {
             if (pr.hasMatchedOption(o)) {
                 throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
             }
@@ -73,11 +79,16 @@ final class HttpMode {
                 token, pr.matchedOptionValue("--http-max-body", HttpOptions.DEFAULT_MAX_BODY),
                 Duration.ofSeconds(pr.matchedOptionValue("--http-idle-timeout", HttpOptions.DEFAULT_IDLE.toSeconds())),
                 pr.matchedOptionValue("--max-concurrent-calls", HttpOptions.DEFAULT_MAX_CALLS),
-                pr.hasMatchedOption("--stateless"), pr.hasMatchedOption("--per-request-key"), Duration.ofSeconds(30));
+                pr.hasMatchedOption("--stateless"), pr.hasMatchedOption("--per-request-key"), Duration.ofSeconds(30),
+                pr.matchedOptionValue("--max-calls-per-tenant", 0),
+                pr.matchedOptionValue("--max-sessions", HttpOptions.DEFAULT_MAX_SESSIONS),
+                pr.matchedOptionValue("--max-sessions-per-key", HttpOptions.DEFAULT_MAX_SESSIONS_PER_KEY));
         if (options.maxBodyBytes() < 1024 || options.maxConcurrentCalls() < 1 || options.sessionIdle().isNegative()
-                || options.sessionIdle().isZero()) {
-            throw new ConfigException("--http-max-body must be at least 1024, --max-concurrent-calls and "
-                    + "--http-idle-timeout at least 1.");
+                || options.sessionIdle().isZero()
+                || (pr.hasMatchedOption("--max-calls-per-tenant") && options.maxCallsPerTenant() < 1)
+                || options.maxSessions() < 1 || options.maxSessionsPerKey() < 1) {
+            throw new ConfigException("--http-max-body must be at least 1024, --max-concurrent-calls, --max-calls-per-tenant, "
+                    + "--max-sessions, --max-sessions-per-key and --http-idle-timeout at least 1.");
         }
         Settings http = settings.overHttp(true);
         PerRequestKeys keys = null;

@@ -95,7 +95,7 @@ public final class TrajectoryWaiter {
                     }
                     Duration sleep = delay.toNanos() < remaining ? delay : Duration.ofNanos(remaining);
                     Duration next = next(delay);
-                    return notify.then(Mono.delay(sleep))
+                    return notify.then(CallSlot.idle(Mono.delay(sleep))) // no call turn held while only waiting
                             .then(Mono.defer(() -> poll(w, start, next, t)));
                 });
     }

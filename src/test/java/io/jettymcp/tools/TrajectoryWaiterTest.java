@@ -115,6 +115,27 @@ class TrajectoryWaiterTest {
     }
 
     @Test
+    void theWaitBetweenPollsIsSpentAwayFromTheCallsTurn() {
+        String id = run("pdf-amber-hawk");
+        java.util.concurrent.atomic.AtomicInteger away = new java.util.concurrent.atomic.AtomicInteger();
+        CallSlot slot = new CallSlot() {
+            @Override
+            public <T> Mono<T> away(Mono<T> pause) {
+                away.incrementAndGet();
+                return pause;
+            }
+        };
+        String path = "/api/v1/db/trajectory/demo/pdf-amber-hawk/" + id;
+        int before = sandbox.requests().matching("GET", path).size();
+        TrajectoryWaiter.Outcome out = waiter.await(call, "demo", "pdf-amber-hawk", id, Duration.ofMillis(400))
+                .contextWrite(c -> c.put(CallSlot.KEY, slot)).block(Duration.ofSeconds(10));
+        assertThat(out.done()).isFalse();
+        int polls = sandbox.requests().matching("GET", path).size() - before;
+        assertThat(polls).isGreaterThan(1);
+        assertThat(away).hasValue(polls - 1); // every pause between two polls, and only those
+    }
+
+    @Test
     void disposingTheWaitStopsPolling() throws Exception {
         String id = run("pdf-amber-hawk");
         String path = "/api/v1/db/trajectory/demo/pdf-amber-hawk/" + id;

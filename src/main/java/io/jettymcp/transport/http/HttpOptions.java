@@ -15,15 +15,21 @@ import java.util.List;
  * @param sessionIdle     idle sessions (no request, nothing running) end after this long
  * @param maxConcurrentCalls tool calls running at once across all sessions; more wait their turn
  * @param shutdownGrace   how long a shutdown waits for running calls to finish
+ * @param maxCallsPerTenant calls one tenant may have running at once; 0 means half of {@code maxConcurrentCalls}
+ * @param maxSessions     live sessions (Streamable HTTP and legacy SSE together)
+ * @param maxSessionsPerKey live sessions of one per-request Jetty key, or of the bearer token when there is one
  */
 public record HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts,
                           String authToken, int maxBodyBytes, Duration sessionIdle, int maxConcurrentCalls,
-                          boolean stateless, boolean perRequestKey, Duration shutdownGrace) {
+                          boolean stateless, boolean perRequestKey, Duration shutdownGrace, int maxCallsPerTenant,
+                          int maxSessions, int maxSessionsPerKey) {
 
     public static final int DEFAULT_MAX_BODY = 4 * 1024 * 1024;
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
     public static final int DEFAULT_MAX_CALLS = 64;
     public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_MAX_SESSIONS = 1000;
+    public static final int DEFAULT_MAX_SESSIONS_PER_KEY = 100;
 
     public HttpOptions {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -31,6 +37,19 @@ public record HttpOptions(String host, int port, List<String> allowedOrigins, Li
         if (authToken != null && authToken.isBlank()) {
             authToken = null;
         }
+    }
+
+    /** With the per-tenant limits at their defaults. */
+    public HttpOptions(String host, int port, List<String> allowedOrigins, List<String> allowedHosts, String authToken,
+                       int maxBodyBytes, Duration sessionIdle, int maxConcurrentCalls, boolean stateless,
+                       boolean perRequestKey, Duration shutdownGrace) {
+        this(host, port, allowedOrigins, allowedHosts, authToken, maxBodyBytes, sessionIdle, maxConcurrentCalls, stateless,
+                perRequestKey, shutdownGrace, 0, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_KEY);
+    }
+
+    /** Calls one tenant may have running at once: by default half the cap, so another tenant always finds a turn. */
+    public int callsPerTenant() {
+        return maxCallsPerTenant > 0 ? Math.min(maxCallsPerTenant, maxConcurrentCalls) : Math.max(1, maxConcurrentCalls / 2);
     }
 
     public static HttpOptions loopback(int port) {

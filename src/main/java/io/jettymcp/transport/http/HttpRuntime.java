@@ -34,19 +34,38 @@ final class HttpRuntime {
     final JsonRpcLines lines;
     final CallLimiter limiter;
     final PerRequestKeys keys;
+    /** live sessions of both stateful transports together */
+    final SessionCap sessionCap;
     /** requests being handled (not listening streams): graceful shutdown waits for these */
     final AtomicInteger running = new AtomicInteger();
     /** set at shutdown: new work is refused, what running calls still need (answers, cancels, resumes) is not */
     final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** nanoTime, or a test's clock: session deadlines and idle times are measured with it */
+    final java.util.function.LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
 
-    HttpRuntime(HttpOptions options, ObjectMapper mapper, McpJsonMapper mcpMapper, PerRequestKeys keys) {
+    HttpRuntime(HttpOptions options, ObjectMapper mapper, McpJsonMapper mcpMapper, PerRequestKeys keys,
+                java.util.function.LongSupplier clock) {
         this.options = options;
+        this.clock = clock;
         this.mapper = mapper;
         this.mcpMapper = mcpMapper;
         this.lines = new JsonRpcLines(mapper, mcpMapper);
-        this.limiter = new CallLimiter(options.maxConcurrentCalls());
+        this.limiter = new CallLimiter(options.maxConcurrentCalls(), options.callsPerTenant());
         this.keys = keys;
+        this.sessionCap = new SessionCap(options.maxSessions(), options.maxSessionsPerKey(), options.authToken() != null);
+    }
+
+    /**
+     * The tenant whose share of the call cap a call counts against: its per-request Jetty key (by hash), else
+     * its session. The bearer token is not one: every client of the server holds the same one. Null (stateless,
+     * no per-request key): no tenant to tell apart, only the global cap applies.
+     */
+    static String tenant(String jettyKey, String sessionId) {
+        if (jettyKey != null) {
+            return "key " + PerRequestKeys.hash(jettyKey);
+        }
+        return sessionId == null ? null : "session " + sessionId;
     }
 
     /** 256 random bits, URL-safe: visible ASCII as the spec asks, and unguessable. */

@@ -13,27 +13,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live sessions of one stateful HTTP transport (Streamable HTTP or legacy SSE): lookup by id,
- * calls tracked so a client's cancellation can stop them, idle expiry, and shutdown.
+ * calls tracked so a client's cancellation can stop them, the shared session cap, deadlines (idle,
+ * and {@code notifications/initialized} within {@link #INITIALIZED_WITHIN}), and shutdown.
  */
 final class HttpSessions<S extends HttpSessions.Session> {
 
     private static final Logger log = LoggerFactory.getLogger(HttpSessions.class);
+    /** A session whose client has not said {@code notifications/initialized} by then ends. */
+    static final Duration INITIALIZED_WITHIN = Duration.ofSeconds(60);
 
     /** What every session has, whatever the SDK session behind it. */
     abstract static class Session {
         final String id;
         final String jettyKey;
+        /** whose share of the call cap its calls count against: its Jetty key's, else its own */
+        final String tenant;
         final InFlight inFlight = new InFlight();
         final AtomicInteger active = new AtomicInteger();
-        volatile long lastUsed = System.nanoTime();
+        volatile long created;
+        volatile long lastUsed;
+        /** whether the client sent a request besides initialize: at the cap, sessions that never did end first */
+        volatile boolean used;
+        /** whether the client sent {@code notifications/initialized} */
+        volatile boolean initialized;
+        /** ends this session through the transport that holds it (set when added) */
+        volatile Runnable ender = () -> { };
 
         Session(String id, String jettyKey) {
             this.id = id;
             this.jettyKey = jettyKey;
-        }
-
-        void touch() {
-            lastUsed = System.nanoTime();
+            this.tenant = HttpRuntime.tenant(jettyKey, id);
         }
 
         /** Ends the SDK side of the session. */
@@ -43,13 +52,54 @@ final class HttpSessions<S extends HttpSessions.Session> {
     }
 
     private final Map<String, S> byId = new ConcurrentHashMap<>();
+    private final java.util.function.LongSupplier clock;
+    private final SessionCap cap;
 
-    void add(S s) {
-        byId.put(s.id, s);
+    HttpSessions(java.util.function.LongSupplier clock, SessionCap cap) {
+        this.clock = clock;
+        this.cap = cap;
     }
 
+    /**
+     * Adds a session under the cap, ending the session it displaces (of either transport).
+     *
+     * @throws SessionCap.Full when the cap is reached and no session may be displaced
+     */
+    void add(S s) {
+        s.created = s.lastUsed = clock.getAsLong();
+        s.ender = () -> end(s).subscribe();
+        HttpSessions.Session displaced = cap.admit(s);
+        byId.put(s.id, s);
+        if (displaced != null) {
+            log.debug("session ended to make room under the session cap");
+            displaced.ender.run();
+        }
+    }
+
+    /** Notes {@code notifications/initialized}, which a session must see within {@link #INITIALIZED_WITHIN}. */
+    static void noteInitialized(Session s, io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage msg) {
+        if (msg instanceof io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification n
+                && io.modelcontextprotocol.spec.McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+            s.initialized = true;
+        }
+    }
+
+    private static boolean overdue(Session s, long now) {
+        return !s.initialized && now - s.created > INITIALIZED_WITHIN.toNanos();
+    }
+
+    void touch(Session s) {
+        s.lastUsed = clock.getAsLong();
+    }
+
+    /** @return the live session with that id, or null (also for one past its initialized deadline, which ends now) */
     S get(String id) {
-        return id == null ? null : byId.get(id.trim());
+        S s = id == null ? null : byId.get(id.trim());
+        if (s != null && overdue(s, clock.getAsLong())) {
+            end(s).subscribe();
+            return null;
+        }
+        return s;
     }
 
     int size() {
@@ -62,7 +112,8 @@ final class HttpSessions<S extends HttpSessions.Session> {
 
     /** Removes a session, stops its calls (nobody is left to read their answers) and closes it. */
     Mono<Void> end(S s) {
-        if (byId.remove(s.id) == null) {
+        cap.remove(s);
+        if (!byId.remove(s.id, s)) {
             return Mono.empty();
         }
         s.inFlight.cancelAll();
@@ -75,18 +126,25 @@ final class HttpSessions<S extends HttpSessions.Session> {
      */
     void run(S s, Object id, String method, Mono<Void> handling, Runnable onEnd) {
         s.active.incrementAndGet();
+        s.used = true;
         s.inFlight.run(id, method, handling, () -> {
             s.active.decrementAndGet();
-            s.touch();
+            touch(s);
             onEnd.run();
         });
     }
 
-    /** Ends sessions with no running call that have been idle longer than {@code idle}. */
+    /**
+     * Ends sessions with no running call that have been idle longer than {@code idle}, and sessions
+     * whose client never said {@code notifications/initialized} within {@link #INITIALIZED_WITHIN}.
+     */
     void expireIdle(Duration idle) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         byId.values().forEach(s -> {
-            if (s.active.get() == 0 && now - s.lastUsed > idle.toNanos()) {
+            if (overdue(s, now)) {
+                log.debug("session ended: no notifications/initialized within {}", INITIALIZED_WITHIN);
+                end(s).subscribe();
+            } else if (s.active.get() == 0 && now - s.lastUsed > idle.toNanos()) {
                 log.debug("session expired after {} idle", idle);
                 end(s).subscribe();
             }

@@ -38,8 +38,8 @@ public final class McpHttpServer implements AutoCloseable {
     private final Disposable sweeper;
 
     private McpHttpServer(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
-                          PerRequestKeys keys) {
-        this.rt = new HttpRuntime(options, mapper, mcpMapper, keys);
+                          PerRequestKeys keys, java.util.function.LongSupplier clock) {
+        this.rt = new HttpRuntime(options, mapper, mcpMapper, keys, clock);
         this.guard = new HttpGuard(options);
         if (options.stateless()) {
             StatelessHttpTransport t = new StatelessHttpTransport(rt);
@@ -58,9 +58,8 @@ public final class McpHttpServer implements AutoCloseable {
                 .idleTimeout(Duration.ofMinutes(2)) // between requests; open event streams send keep-alives
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
-        long every = Math.max(1000, Math.min(30_000, options.sessionIdle().toMillis() / 4));
-        this.sweeper = Schedulers.parallel().schedulePeriodically(() -> endpoints.forEach(HttpEndpoint::expireIdle),
-                every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        long every = Math.max(1000, Math.min(10_000, options.sessionIdle().toMillis() / 4));
+        this.sweeper = Schedulers.parallel().schedulePeriodically(this::sweep, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -75,12 +74,23 @@ public final class McpHttpServer implements AutoCloseable {
     /** Starts listening with any MCP server behind the transports (the conformance fixture uses this). */
     public static McpHttpServer start(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
                                       PerRequestKeys keys) {
+        return start(options, mount, mapper, mcpMapper, keys, System::nanoTime);
+    }
+
+    /** With a clock of the caller's (tests move it instead of waiting). */
+    static McpHttpServer start(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
+                               PerRequestKeys keys, java.util.function.LongSupplier clock) {
         if (!options.loopbackOnly() && options.authToken() == null) {
             throw new IllegalArgumentException("Binding " + options.host() + " exposes the server beyond this machine, "
                     + "so it needs an auth token: set JETTY_MCP_HTTP_TOKEN or use --http-token-file FILE (clients send "
                     + "'Authorization: Bearer <token>').");
         }
-        return new McpHttpServer(options, mount, mapper, mcpMapper, keys);
+        return new McpHttpServer(options, mount, mapper, mcpMapper, keys, clock);
+    }
+
+    /** Ends the sessions that are past a deadline (the sweeper does this every few seconds). */
+    void sweep() {
+        endpoints.forEach(HttpEndpoint::expireIdle);
     }
 
     public int port() {

@@ -30,7 +30,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     static final String MESSAGE_PATH = "/message";
 
     private final HttpRuntime rt;
-    private final HttpSessions<Session> sessions = new HttpSessions<>();
+    private final HttpSessions<Session> sessions;
     private volatile McpServerSession.Factory factory;
 
     private static final class Session extends HttpSessions.Session {
@@ -58,6 +58,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
 
     SseHttpTransport(HttpRuntime rt) {
         this.rt = rt;
+        this.sessions = new HttpSessions<>(rt.clock, rt.sessionCap);
     }
 
     @Override
@@ -100,7 +101,12 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
         return rt.withKey(req, res, k -> {
             Session s = new Session(rt.newSessionId(), SseStream.live(rt.mcpMapper), k);
             s.mcp = factory.create(s.stream);
-            sessions.add(s);
+            try {
+                sessions.add(s);
+            } catch (SessionCap.Full full) {
+                s.close().onErrorResume(e -> Mono.empty()).subscribe();
+                return rt.error(res, full.status(), -32000, full.getMessage());
+            }
             s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id);
             return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> sessions.end(s).subscribe()));
         });
@@ -124,11 +130,12 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             if (parsed instanceof JsonRpcLines.Bad b) {
                 return HttpRuntime.json(res, 400, b.error());
             }
-            s.touch();
+            sessions.touch(s);
             McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
             if (s.inFlight.cancelIfAsked(msg)) {
                 return HttpRuntime.empty(res, 202);
             }
+            HttpSessions.noteInitialized(s, msg);
             if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {
                 return rt.shuttingDown(res);
             }
@@ -136,7 +143,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
             if (msg instanceof McpSchema.JSONRPCRequest r) {
                 if (CallLimiter.capped(r.method())) {
-                    handling = rt.limiter.limit(handling);
+                    handling = rt.limiter.limit(s.tenant, handling);
                 }
                 rt.running.incrementAndGet();
                 sessions.run(s, r.id(), r.method(), handling, rt.running::decrementAndGet);

@@ -64,7 +64,7 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                     if (msg instanceof McpSchema.JSONRPCRequest r) {
                         Mono<McpSchema.JSONRPCResponse> answer = handler.handleRequest(ctx, r);
                         if (CallLimiter.capped(r.method())) {
-                            answer = rt.limiter.limit(answer);
+                            answer = rt.limiter.limit(HttpRuntime.tenant(k, null), answer);
                         }
                         rt.running.incrementAndGet();
                         return answer

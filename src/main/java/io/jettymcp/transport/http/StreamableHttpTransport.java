@@ -49,7 +49,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     public static final String HANG_UP = "jetty-mcp.sse-hang-up";
 
     private final HttpRuntime rt;
-    private final HttpSessions<Session> sessions = new HttpSessions<>();
+    private final HttpSessions<Session> sessions;
     private volatile McpStreamableServerSession.Factory factory;
 
     private static final class Session extends HttpSessions.Session {
@@ -92,6 +92,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
 
     StreamableHttpTransport(HttpRuntime rt) {
         this.rt = rt;
+        this.sessions = new HttpSessions<>(rt.clock, rt.sessionCap);
     }
 
     @Override
@@ -153,6 +154,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (s.inFlight.cancelIfAsked(msg)) {
             return HttpRuntime.empty(res, 202);
         }
+        HttpSessions.noteInitialized(s, msg);
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
         if (msg instanceof McpSchema.JSONRPCNotification n) {
             return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
@@ -182,7 +184,12 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
             boolean primed = init.protocolVersion() != null && init.protocolVersion().compareTo(PRIMING_SINCE) >= 0;
             Session s = new Session(rt.newSessionId(), started.session(), key, primed);
-            sessions.add(s);
+            try {
+                sessions.add(s);
+            } catch (SessionCap.Full full) {
+                started.session().delete().onErrorResume(e -> Mono.empty()).subscribe();
+                return rt.error(res, full.status(), -32000, full.getMessage());
+            }
             McpTransportContext ctx = rt.context("streamable-http", key);
             return started.initResult()
                     .contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
@@ -215,7 +222,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         McpTransportContext ctx = rt.context("streamable-http", s.jettyKey, Map.of(HANG_UP, (Runnable) stream::hangUp));
         Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
         if (CallLimiter.capped(r.method())) {
-            handling = rt.limiter.limit(handling);
+            handling = rt.limiter.limit(s.tenant, handling);
         }
         rt.running.incrementAndGet();
         sessions.run(s, r.id(), r.method(), handling, () -> {
@@ -279,7 +286,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (keyProblem != null) {
             return rt.reject(req, res, 403, -32600, keyProblem);
         }
-        s.touch();
+        sessions.touch(s);
         return then.apply(s);
     }
 

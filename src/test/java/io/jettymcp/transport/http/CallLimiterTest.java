@@ -68,4 +68,44 @@ class CallLimiterTest {
         assertThat(secondStarted).hasValue(0);
         assertThat(limiter.running()).isZero();
     }
+
+    @Test
+    void aTenantHoldsAtMostItsShareAndAnotherTenantGoesPastItsQueue() {
+        CallLimiter limiter = new CallLimiter(4, 2);
+        AtomicInteger aStarted = new AtomicInteger();
+        List<Sinks.One<String>> gates = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Sinks.One<String> gate = Sinks.one();
+            gates.add(gate);
+            limiter.limit("a", Mono.defer(() -> {
+                aStarted.incrementAndGet();
+                return gate.asMono();
+            })).subscribe();
+        }
+        assertThat(aStarted).hasValue(2); // a's share; its other two wait
+        List<String> b = new ArrayList<>();
+        limiter.limit("b", Mono.just("whoami")).subscribe(b::add);
+        assertThat(b).containsExactly("whoami");
+        gates.get(0).tryEmitValue("done");
+        assertThat(aStarted).hasValue(3); // a's turn passes to a's next call
+        assertThat(limiter.running()).isEqualTo(2);
+    }
+
+    @Test
+    void aCallAwayGivesItsTurnBackAndWaitsForOneToGoOn() {
+        CallLimiter limiter = new CallLimiter(1, 1);
+        Sinks.One<String> pause = Sinks.one();
+        List<String> got = new ArrayList<>();
+        limiter.limit("a", io.jettymcp.tools.CallSlot.idle(pause.asMono()).map(v -> "a after " + v)).subscribe(got::add);
+        assertThat(limiter.running()).isZero(); // away: its turn is free
+        Sinks.One<String> other = Sinks.one();
+        limiter.limit("b", other.asMono()).subscribe(got::add);
+        assertThat(limiter.running()).isEqualTo(1);
+        pause.tryEmitValue("poll");
+        assertThat(got).isEmpty(); // back from the pause, a waits for b's turn
+        assertThat(limiter.waiting()).isEqualTo(1);
+        other.tryEmitValue("b");
+        assertThat(got).containsExactly("b", "a after poll");
+        assertThat(limiter.running()).isZero();
+    }
 }
