@@ -106,18 +106,11 @@ final class HttpRuntime {
                 + String.join(", ", new java.util.TreeSet<>(PROTOCOL_VERSIONS)) + ".";
     }
 
-    /** Reads the whole body, failing with {@link BodyTooLarge} past the limit (checked before reading when declared). */
+    /** Reads the whole body, failing with {@link BodyTooLarge} as soon as it passes the limit. */
     Mono<byte[]> body(HttpServerRequest req) {
         int max = options.maxBodyBytes();
-        String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > max) {
-                    return Mono.error(new BodyTooLarge()); // tooLarge() discards the body unread
-                }
-            } catch (NumberFormatException e) {
-                return Mono.error(new IllegalArgumentException("bad Content-Length"));
-            }
+        if (declaresTooMuch(req)) {
+            return Mono.error(new BodyTooLarge());
         }
         return req.receive().asByteArray()
                 .reduce(new ByteArrayOutputStream(), (out, chunk) -> {
@@ -131,14 +124,32 @@ final class HttpRuntime {
                 .defaultIfEmpty(new byte[0]);
     }
 
+    /** @return whether the request declares a body over the limit (an unreadable length counts as too much) */
+    boolean declaresTooMuch(HttpServerRequest req) {
+        String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(declared.trim()) > options.maxBodyBytes();
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     static final class BodyTooLarge extends RuntimeException {
         BodyTooLarge() {
             super(null, null, false, false);
         }
     }
 
+    /**
+     * 413 without reading (or draining) the body: the answer goes out at once and the connection closes
+     * after it, so a client cannot make the server read a body it has already refused.
+     */
     Mono<Void> tooLarge(HttpServerRequest req, HttpServerResponse res) {
-        return reject(req, res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
+        res.keepAlive(false);
+        return error(res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
                 + "data per call (the server's limit is set with --http-max-body).");
     }
 

@@ -86,4 +86,18 @@ class HttpRequestChecksTest {
         // the same request with one Host is served
         assertThat(statusLine(twoHosts.replace("Host: evil.example\r\n", ""), INIT)).startsWith("HTTP/1.1 200");
     }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        // headers only: the body never comes, so an answer proves it was not waited for
+        String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                + "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (HttpOptions.DEFAULT_MAX_BODY + 1L) + "\r\n\r\n";
+        assertThat(statusLine(head, null)).startsWith("HTTP/1.1 413");
+        assertThat(statusLine(head.replace("POST /mcp", "POST /message?sessionId=nope"), null)).startsWith("HTTP/1.1 413");
+        // a client that sends the body anyway still reads its answer
+        String big = "x".repeat(HttpOptions.DEFAULT_MAX_BODY + 1);
+        assertThat(io.jettymcp.e2e.support.RawHttp.send(server.port(), "POST", "/mcp", java.util.Map.of(), big).status())
+                .isEqualTo(413);
+    }
 }
