@@ -14,6 +14,7 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -82,13 +83,40 @@ final class HttpRuntime {
                 .onErrorResume(PerRequestKeys.Refused.class, e -> reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
-    /** @return why the request's Jetty key may not use this session (it names another key), or null */
-    String keyMismatch(HttpServerRequest req, HttpSessions.Session s) {
-        String given = keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
-        if (given == null || given.trim().equals(s.jettyKey)) {
+    /**
+     * With per-request keys, every request in a session carries the key it was opened with (F7): the
+     * session id alone, which legacy SSE puts in the URL, neither acts nor replays answers.
+     *
+     * @return why the request may not use this session (no key, or another one), or null
+     */
+    String keyProblem(HttpServerRequest req, HttpSessions.Session s) {
+        if (keys == null) {
             return null;
         }
-        return PerRequestKeys.HEADER + " differs from the key this session was opened with; start a new session.";
+        String given = requestKey(req);
+        if (given == null) {
+            return "This session was opened with a Jetty key: send the same key in the " + PerRequestKeys.HEADER
+                    + " header on every request.";
+        }
+        if (s.keyHash == null || !MessageDigest.isEqual(s.keyHash, sha256(given))) {
+            return PerRequestKeys.HEADER + " differs from the key this session was opened with; send that key, or "
+                    + "start a new session with this one.";
+        }
+        return null;
+    }
+
+    /** The request's per-request Jetty key, trimmed; null when absent or when that mode is off. */
+    String requestKey(HttpServerRequest req) {
+        String given = keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
+        return given == null || given.isBlank() ? null : given.trim();
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
     }
 
     /** @return null when the header is absent (the spec's default applies) or supported */

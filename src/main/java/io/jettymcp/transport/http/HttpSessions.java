@@ -22,14 +22,15 @@ final class HttpSessions<S extends HttpSessions.Session> {
     /** What every session has, whatever the SDK session behind it. */
     abstract static class Session {
         final String id;
-        final String jettyKey;
+        /** SHA-256 of the per-request Jetty key the session was opened with (null without that mode): never the key */
+        final byte[] keyHash;
         final InFlight inFlight = new InFlight();
         final AtomicInteger active = new AtomicInteger();
         volatile long lastUsed = System.nanoTime();
 
         Session(String id, String jettyKey) {
             this.id = id;
-            this.jettyKey = jettyKey;
+            this.keyHash = jettyKey == null ? null : HttpRuntime.sha256(jettyKey);
         }
 
         void touch() {
