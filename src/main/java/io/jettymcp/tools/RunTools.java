@@ -130,7 +130,14 @@ public final class RunTools {
         try {
             id = TrajectoryIds.trajectoryId(workflowId);
         } catch (ToolError e) {
-            id = workflowId;
+            // an id from Jetty's answer reaches a path only after the caller's checks (F15): nothing is read with it
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("workflow_id", workflowId);
+            o.put("collection", c);
+            o.put("task", task);
+            o.put("next", "The run was started, but Jetty's answer names it with an id this server cannot read; find "
+                    + "it with list-trajectories. Do not run the task again.");
+            return Mono.just(o);
         }
         ctx.recentRuns().record(c, task, id); // its row may lag: readers wait longer for it (§7 E4)
         ObjectNode o = ctx.mapper().createObjectNode();
