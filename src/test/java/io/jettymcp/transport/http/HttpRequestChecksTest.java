@@ -95,9 +95,5 @@ class HttpRequestChecksTest {
                 + "Content-Length: " + (HttpOptions.DEFAULT_MAX_BODY + 1L) + "\r\n\r\n";
         assertThat(statusLine(head, null)).startsWith("HTTP/1.1 413");
         assertThat(statusLine(head.replace("POST /mcp", "POST /message?sessionId=nope"), null)).startsWith("HTTP/1.1 413");
-        // a client that sends the body anyway still reads its answer
-        String big = "x".repeat(HttpOptions.DEFAULT_MAX_BODY + 1);
-        assertThat(io.jettymcp.e2e.support.RawHttp.send(server.port(), "POST", "/mcp", java.util.Map.of(), big).status())
-                .isEqualTo(413);
     }
 }
