@@ -23,7 +23,32 @@ import java.util.Map;
 public record ApiRequest(String method, String path, Map<String, String> query, JsonNode json,
                          Map<String, String> form, List<FilePart> files, boolean auth) {
 
-    public record FilePart(String field, Path file, String filename) {
+    /**
+     * A multipart file part.
+     *
+     * @param content the part's bytes from their start; opened again for each attempt to send
+     */
+    public record FilePart(String field, String filename, Content content) {
+
+        /** A file this server made itself (not a caller's path), read when the request is sent. */
+        public FilePart(String field, Path file, String filename) {
+            this(field, filename, () -> java.nio.file.Files.newInputStream(file));
+        }
+
+        /** The part's bytes for one attempt; an unreadable source fails that attempt. */
+        public java.io.InputStream stream() {
+            try {
+                return content.open();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** Where a file part's bytes come from. */
+    @FunctionalInterface
+    public interface Content {
+        java.io.InputStream open() throws java.io.IOException;
     }
 
     public ApiRequest {

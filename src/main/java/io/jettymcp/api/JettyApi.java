@@ -191,7 +191,7 @@ public final class JettyApi {
                 // nested multipart/mixed part, which FastAPI reads as a string: 422 (jetty-api.md §7 E1)
                 form.multipart(true).encoding(HttpPostRequestEncoder.EncoderMode.HTML5);
                 req.form().forEach(form::attr);
-                req.files().forEach(f -> form.file(f.field(), f.filename(), f.file().toFile(), contentType(f.filename())));
+                req.files().forEach(f -> form.file(f.field(), f.filename(), f.stream(), contentType(f.filename())));
             });
         } else if (req.json() != null) {
             byte[] body = writeJson(req.json());

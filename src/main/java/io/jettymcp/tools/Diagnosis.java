@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
+import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -40,12 +41,21 @@ public final class Diagnosis {
         String task = call.str("task");
         String id = TrajectoryIds.trajectoryId(call.str("trajectory_id"));
         JettyApi api = call.api();
+        List<String> skipped = new ArrayList<>();
         return reader.read(call, collection, task, id)
-                .flatMap(read -> followChildren(call, collection, read.trajectory(), 0, new ArrayList<>())
-                        .map(chain -> withNote(report(read.trajectory(), chain), read.outputsNote())))
+                .flatMap(read -> followChildren(call, collection, read.trajectory(), 0, new ArrayList<>(), skipped)
+                        .map(chain -> withSkipped(withNote(report(read.trajectory(), chain), read.outputsNote()), skipped)))
                 .flatMap(report -> api.json(ApiRequest.get("/api/v1/step-templates").withoutAuth())
                         .map(templates -> withWorkflowCheck(report, templates))
                         .onErrorResume(e -> Mono.just(report)));
+    }
+
+    private static ObjectNode withSkipped(ObjectNode report, List<String> skipped) {
+        if (!skipped.isEmpty()) {
+            ArrayNode a = report.putArray("skipped_children");
+            skipped.forEach(a::add);
+        }
+        return report;
     }
 
     private static ObjectNode withNote(ObjectNode report, String outputsNote) {
@@ -62,8 +72,13 @@ public final class Diagnosis {
                 .map(TrajectoryReader.Read::trajectory);
     }
 
-    /** Walks failed fan-out steps down to the deepest failed child run. */
-    private Mono<List<JsonNode>> followChildren(ToolCall call, String collection, JsonNode t, int depth, List<JsonNode> chain) {
+    /**
+     * Walks failed fan-out steps down to the deepest failed child run. The child's task and id come from
+     * Jetty's answer, so they pass the same name checks as a caller's before they reach a path; a child
+     * that fails them is skipped with a note in {@code skipped}.
+     */
+    private Mono<List<JsonNode>> followChildren(ToolCall call, String collection, JsonNode t, int depth, List<JsonNode> chain,
+                                                List<String> skipped) {
         if (depth >= MAX_DEPTH) {
             return Mono.just(chain);
         }
@@ -75,16 +90,29 @@ public final class Diagnosis {
                 if (childId.isEmpty() || childTask.isEmpty() || "completed".equals(ref.path("status").asText(""))) {
                     continue;
                 }
+                try {
+                    ArgumentValidator.checkName("task", childTask);
+                    ArgumentValidator.checkName("trajectory_id", childId);
+                } catch (ToolError e) {
+                    skipped.add("a child run that Jetty named '" + printable(name) + "' (id '" + printable(childId)
+                            + "') was skipped: that is not a valid task name and trajectory id, so it was not read");
+                    continue;
+                }
                 return fetch(call, collection, childTask, childId).flatMap(child -> {
                     if (!"failed".equals(child.path("status").asText())) {
                         return Mono.just(chain);
                     }
                     chain.add(child);
-                    return followChildren(call, collection, child, depth + 1, chain);
+                    return followChildren(call, collection, child, depth + 1, chain, skipped);
                 }).onErrorResume(e -> Mono.just(chain));
             }
         }
         return Mono.just(chain);
+    }
+
+    private static String printable(String s) {
+        String t = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     private ObjectNode report(JsonNode top, List<JsonNode> children) {

@@ -75,9 +75,14 @@ public final class FileTools {
 
     public Mono<JsonNode> upload(ToolCall call) {
         List<LocalFiles.Checked> local = files.checkAll("paths", RunTools.texts(call.node("paths")));
-        List<ApiRequest.FilePart> parts = new ArrayList<>();
-        local.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.real(), f.name())));
-        return call.api().json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of(), parts))
+        // each file opened once and sent from what was opened (F6)
+        return Mono.using(() -> files.openAll("paths", local), opened -> {
+            List<ApiRequest.FilePart> parts = new ArrayList<>();
+            opened.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.name(), f::stream)));
+            return call.api().json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of(), parts))
+                    .onErrorMap(e -> opened.stream().anyMatch(LocalFiles.Opened::changed),
+                            e -> opened.stream().filter(LocalFiles.Opened::changed).findFirst().orElseThrow().changedError("paths"));
+        }, opened -> opened.forEach(LocalFiles.Opened::close))
                 .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? new ToolError(e.getMessage()
                         + " The files may or may not have been stored; uploading again only makes another copy.") : e)
                 .map(answer -> {

@@ -87,16 +87,20 @@ public final class RunTools {
                 form.put(f, call.str(f));
             }
         }
-        List<ApiRequest.FilePart> parts = new ArrayList<>();
-        local.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.real(), f.name())));
         Duration wait = Duration.ofSeconds(call.integer("wait_seconds") == null ? 0 : call.integer("wait_seconds"));
 
-        return trialKeys(call, c).flatMap(tk -> {
+        // opened once, before the look-ups: what is sent is what was checked, however the path changes (F6)
+        return Mono.using(() -> files.openAll("files", local), opened -> trialKeys(call, c).flatMap(tk -> {
             if (tk.value() != null) {
                 form.put("use_trial_keys", tk.value());
             }
+            List<ApiRequest.FilePart> parts = new ArrayList<>();
+            opened.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.name(), f::stream)));
             String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
             return call.api().json(ApiRequest.multipart(path, form, parts))
+                    // a file that changed while its part was built stopped the request before any of it was sent
+                    .onErrorMap(e -> opened.stream().anyMatch(LocalFiles.Opened::changed),
+                            e -> opened.stream().filter(LocalFiles.Opened::changed).findFirst().orElseThrow().changedError("files"))
                     .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2 ? unknownOutcome(e)
                             : e.status() == 404 ? noSuchTask(c, task) : e)
                     .flatMap(answer -> started(call, c, task, answer, tk, local, wait)
@@ -104,7 +108,7 @@ public final class RunTools {
                             .onErrorMap(e -> !(e instanceof ToolError || e instanceof JettyApiException), e -> new ToolError(
                                     "The run was started, but reading Jetty's answer failed (" + e.getClass().getSimpleName()
                                             + "). Find it with list-trajectories; do not run the task again.")));
-        });
+        }), opened -> opened.forEach(LocalFiles.Opened::close));
     }
 
     /** A 404 to the run POST is definitive: nothing started. */
@@ -130,7 +134,14 @@ public final class RunTools {
         try {
             id = TrajectoryIds.trajectoryId(workflowId);
         } catch (ToolError e) {
-            id = workflowId;
+            // an id from Jetty's answer reaches a path only after the caller's checks (F15): nothing is read with it
+            ObjectNode o = ctx.mapper().createObjectNode();
+            o.put("workflow_id", workflowId);
+            o.put("collection", c);
+            o.put("task", task);
+            o.put("next", "The run was started, but Jetty's answer names it with an id this server cannot read; find "
+                    + "it with list-trajectories. Do not run the task again.");
+            return Mono.just(o);
         }
         ctx.recentRuns().record(c, task, id); // its row may lag: readers wait longer for it (§7 E4)
         ObjectNode o = ctx.mapper().createObjectNode();

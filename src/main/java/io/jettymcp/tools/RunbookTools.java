@@ -132,8 +132,8 @@ public final class RunbookTools {
             throw ToolError.argument("runbook_path", "is larger than 1 MB; a runbook that large makes agents "
                     + "chat instead of work. Shorten it.");
         }
-        try {
-            return Files.readString(f.real(), StandardCharsets.UTF_8);
+        try (LocalFiles.Opened opened = files.open("runbook_path", f)) { // the checked file, never a link swapped in (F6)
+            return new String(opened.stream().readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw ToolError.argument("runbook_path", "cannot be read (" + e.getClass().getSimpleName() + ")");
         }

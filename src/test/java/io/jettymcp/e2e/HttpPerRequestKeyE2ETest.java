@@ -67,11 +67,13 @@ class HttpPerRequestKeyE2ETest {
         String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list-tasks\",\"arguments\":{}}}";
         for (String[] m : new String[][]{{"POST", call}, {"GET", null}, {"DELETE", null}}) {
             RawHttp.Response r = RawHttp.send(server.port(), m[0], "/mcp", other, m[1]);
-            assertThat(r.status()).as(m[0]).isEqualTo(403);
+            assertThat(r.status()).as(m[0]).isEqualTo(401);
             assertThat(r.body()).doesNotContain(SandboxSeeds.ACME_TOKEN).doesNotContain(SandboxSeeds.DEMO_TOKEN);
         }
-        // the session itself is untouched
-        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", session), null).status()).isEqualTo(200);
+        // the session itself is untouched, and only its own key may end it
+        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", session), null).status()).isEqualTo(401);
+        assertThat(RawHttp.send(server.port(), "DELETE", "/mcp", Map.of("Mcp-Session-Id", session,
+                "X-Jetty-Api-Key", SandboxSeeds.DEMO_TOKEN), null).status()).isEqualTo(200);
     }
 
     @Test

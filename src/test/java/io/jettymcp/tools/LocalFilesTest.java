@@ -74,4 +74,36 @@ class LocalFilesTest {
         assertThatThrownBy(() -> f.checkAll("paths", List.of(ok.toString(), "/etc/passwd")))
                 .hasMessageContaining("'paths[1]'");
     }
+
+    @Test
+    void aFileSwappedForALinkBetweenItsCheckAndItsOpenIsRefused() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Path out = Files.writeString(tmp.resolve("secret.txt"), "OUTSIDE");
+        Path file = Files.writeString(root.resolve("in.txt"), "inside");
+        LocalFiles f = new LocalFiles(List.of(root), 100, root, null, p -> {
+            try {
+                Files.delete(p);
+                Files.createSymbolicLink(p, out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        LocalFiles.Checked c = f.check("files", file.toString());
+        assertThatThrownBy(() -> f.open("files", c)).isInstanceOf(ToolError.class)
+                .hasMessageContaining("replaced").hasMessageContaining("Nothing was sent");
+    }
+
+    @Test
+    void whatIsReadIsTheOpenedFileAndASizeChangeIsCaught() throws Exception {
+        LocalFiles f = files(100);
+        Path file = Files.writeString(tmp.resolve("root/in.txt"), "inside");
+        try (LocalFiles.Opened o = f.open("files", f.check("files", file.toString()))) {
+            assertThat(o.stream().readAllBytes()).isEqualTo("inside".getBytes());
+            assertThat(o.stream().readAllBytes()).as("each stream starts over").isEqualTo("inside".getBytes());
+            Files.writeString(file, "more", java.nio.file.StandardOpenOption.APPEND);
+            assertThatThrownBy(() -> o.stream().readAllBytes()).isInstanceOf(java.io.IOException.class);
+            assertThat(o.changed()).isTrue();
+            assertThat(o.changedError("files").getMessage()).contains("changed while it was being read");
+        }
+    }
 }

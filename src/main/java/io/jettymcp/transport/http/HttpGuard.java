@@ -38,7 +38,12 @@ final class HttpGuard {
 
     /** @return null when Origin and Host are acceptable */
     Refusal checkOrigin(HttpHeaders headers) {
-        String host = headers.get(HttpHeaderNames.HOST);
+        java.util.List<String> all = headers.getAll(HttpHeaderNames.HOST);
+        if (all.size() > 1) {
+            // which one counts differs between proxies and servers: a second Host could pass a check meant for the first
+            return new Refusal(400, "More than one Host header; send exactly one.");
+        }
+        String host = all.isEmpty() ? null : all.get(0);
         if (host == null || host.isBlank()) {
             return new Refusal(400, "Missing Host header.");
         }

@@ -14,6 +14,7 @@ import reactor.netty.http.server.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -101,13 +102,40 @@ final class HttpRuntime {
                 .onErrorResume(PerRequestKeys.Refused.class, e -> reject(req, res, e.status(), -32600, e.getMessage()));
     }
 
-    /** @return why the request's Jetty key may not use this session (it names another key), or null */
-    String keyMismatch(HttpServerRequest req, HttpSessions.Session s) {
-        String given = keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
-        if (given == null || given.trim().equals(s.jettyKey)) {
+    /**
+     * With per-request keys, every request in a session carries the key it was opened with (F7): the
+     * session id alone, which legacy SSE puts in the URL, neither acts nor replays answers.
+     *
+     * @return why the request may not use this session (no key, or another one), or null
+     */
+    String keyProblem(HttpServerRequest req, HttpSessions.Session s) {
+        if (keys == null) {
             return null;
         }
-        return PerRequestKeys.HEADER + " differs from the key this session was opened with; start a new session.";
+        String given = requestKey(req);
+        if (given == null) {
+            return "This session was opened with a Jetty key: send the same key in the " + PerRequestKeys.HEADER
+                    + " header on every request.";
+        }
+        if (s.keyHash == null || !MessageDigest.isEqual(s.keyHash, sha256(given))) {
+            return PerRequestKeys.HEADER + " differs from the key this session was opened with; send that key, or "
+                    + "start a new session with this one.";
+        }
+        return null;
+    }
+
+    /** The request's per-request Jetty key, trimmed; null when absent or when that mode is off. */
+    String requestKey(HttpServerRequest req) {
+        String given = keys == null ? null : req.requestHeaders().get(PerRequestKeys.HEADER);
+        return given == null || given.isBlank() ? null : given.trim();
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
     }
 
     /** @return null when the header is absent (the spec's default applies) or supported */
@@ -125,18 +153,11 @@ final class HttpRuntime {
                 + String.join(", ", new java.util.TreeSet<>(PROTOCOL_VERSIONS)) + ".";
     }
 
-    /** Reads the whole body, failing with {@link BodyTooLarge} past the limit (checked before reading when declared). */
+    /** Reads the whole body, failing with {@link BodyTooLarge} as soon as it passes the limit. */
     Mono<byte[]> body(HttpServerRequest req) {
         int max = options.maxBodyBytes();
-        String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.trim()) > max) {
-                    return Mono.error(new BodyTooLarge()); // tooLarge() discards the body unread
-                }
-            } catch (NumberFormatException e) {
-                return Mono.error(new IllegalArgumentException("bad Content-Length"));
-            }
+        if (declaresTooMuch(req)) {
+            return Mono.error(new BodyTooLarge());
         }
         return req.receive().asByteArray()
                 .reduce(new ByteArrayOutputStream(), (out, chunk) -> {
@@ -150,14 +171,32 @@ final class HttpRuntime {
                 .defaultIfEmpty(new byte[0]);
     }
 
+    /** @return whether the request declares a body over the limit (an unreadable length counts as too much) */
+    boolean declaresTooMuch(HttpServerRequest req) {
+        String declared = req.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(declared.trim()) > options.maxBodyBytes();
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     static final class BodyTooLarge extends RuntimeException {
         BodyTooLarge() {
             super(null, null, false, false);
         }
     }
 
+    /**
+     * 413 without reading (or draining) the body: the answer goes out at once and the connection closes
+     * after it, so a client cannot make the server read a body it has already refused.
+     */
     Mono<Void> tooLarge(HttpServerRequest req, HttpServerResponse res) {
-        return reject(req, res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
+        res.keepAlive(false);
+        return error(res, 413, -32600, "Request body larger than " + options.maxBodyBytes() + " bytes. Send less "
                 + "data per call (the server's limit is set with --http-max-body).");
     }
 

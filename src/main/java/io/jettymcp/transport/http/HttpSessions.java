@@ -25,8 +25,9 @@ final class HttpSessions<S extends HttpSessions.Session> {
     /** What every session has, whatever the SDK session behind it. */
     abstract static class Session {
         final String id;
-        final String jettyKey;
-        /** whose share of the call cap its calls count against: its Jetty key's, else its own */
+        /** SHA-256 of the per-request Jetty key the session was opened with (null without that mode): never the key */
+        final byte[] keyHash;
+        /** whose share of the call cap its calls count against: its Jetty key's (by hash), else its own */
         final String tenant;
         final InFlight inFlight = new InFlight();
         final AtomicInteger active = new AtomicInteger();
@@ -41,7 +42,7 @@ final class HttpSessions<S extends HttpSessions.Session> {
 
         Session(String id, String jettyKey) {
             this.id = id;
-            this.jettyKey = jettyKey;
+            this.keyHash = jettyKey == null ? null : HttpRuntime.sha256(jettyKey);
             this.tenant = HttpRuntime.tenant(jettyKey, id);
         }
 

@@ -106,6 +106,9 @@ public final class McpHttpServer implements AutoCloseable {
         if (rt.closing.get() && !continuesASession(req, path)) {
             return rt.reject(req, res, 503, -32000, HttpRuntime.SHUTTING_DOWN);
         }
+        if (rt.declaresTooMuch(req)) {
+            return rt.tooLarge(req, res); // from the declared length, before any of the body is read (I3)
+        }
         HttpGuard.Refusal refusal = guard.checkOrigin(req.requestHeaders());
         if (refusal != null) {
             log.debug("refused {} {}: {}", req.method(), path, refusal.status());

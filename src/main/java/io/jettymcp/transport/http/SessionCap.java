@@ -51,7 +51,7 @@ final class SessionCap {
         String who = identity(s);
         HttpSessions.Session displaced = null;
         if (who != null && byIdentity.getOrDefault(who, 0) >= perIdentity) {
-            displaced = displace(who, 429, (bearer && s.jettyKey == null ? "The bearer token" : "This Jetty key")
+            displaced = displace(who, 429, (bearer && s.keyHash == null ? "The bearer token" : "This Jetty key")
                     + " already has " + perIdentity + " live sessions (the most one may hold), each with a call running. "
                     + "End sessions you no longer use (DELETE /mcp), or open this one once a call has ended.");
         } else if (live.size() >= max) {
@@ -101,7 +101,7 @@ final class SessionCap {
     }
 
     private String identity(HttpSessions.Session s) {
-        if (s.jettyKey != null) {
+        if (s.keyHash != null) {
             return s.tenant;
         }
         return bearer ? "bearer" : null;

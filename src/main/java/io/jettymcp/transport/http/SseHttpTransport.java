@@ -121,9 +121,9 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
         if (s == null) {
             return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
         }
-        String keyProblem = rt.keyMismatch(req, s);
+        String keyProblem = rt.keyProblem(req, s);
         if (keyProblem != null) {
-            return rt.reject(req, res, 403, -32600, keyProblem);
+            return rt.reject(req, res, 401, -32600, keyProblem);
         }
         return rt.body(req).flatMap(bytes -> {
             JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
@@ -139,7 +139,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {
                 return rt.shuttingDown(res);
             }
-            McpTransportContext ctx = rt.context("sse", s.jettyKey);
+            McpTransportContext ctx = rt.context("sse", rt.requestKey(req));
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
             if (msg instanceof McpSchema.JSONRPCRequest r) {
                 if (CallLimiter.capped(r.method())) {

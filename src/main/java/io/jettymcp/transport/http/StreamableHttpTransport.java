@@ -141,21 +141,21 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     if (msg instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())) {
                         return initialize(req, res, r);
                     }
-                    return inSession(req, res, s -> message(res, s, msg));
+                    return inSession(req, res, s -> message(res, s, msg, rt.requestKey(req)));
                 })
                 .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
 
-    /** A message (not initialize) within an open session. */
-    private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg) {
+    /** A message (not initialize) within an open session; {@code key}: the request's own Jetty key, checked against the session's. */
+    private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg, String key) {
         if (msg instanceof McpSchema.JSONRPCRequest r) {
-            return rt.closing.get() ? rt.shuttingDown(res) : request(res, s, r);
+            return rt.closing.get() ? rt.shuttingDown(res) : request(res, s, r, key);
         }
         if (s.inFlight.cancelIfAsked(msg)) {
             return HttpRuntime.empty(res, 202);
         }
         HttpSessions.noteInitialized(s, msg);
-        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey);
+        McpTransportContext ctx = rt.context("streamable-http", key);
         if (msg instanceof McpSchema.JSONRPCNotification n) {
             return s.mcp.accept(n).contextWrite(c -> c.put(McpTransportContext.KEY, ctx))
                     .onErrorResume(e -> Mono.empty())
@@ -216,10 +216,10 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
      * Runs one request; its answer and any notifications it sends go out on the POST's SSE stream.
      * The call does not depend on that connection: if it drops, the client may resume the stream.
      */
-    private Mono<Void> request(HttpServerResponse res, Session s, McpSchema.JSONRPCRequest r) {
+    private Mono<Void> request(HttpServerResponse res, Session s, McpSchema.JSONRPCRequest r, String key) {
         SseStream stream = SseStream.resumable(rt.mcpMapper, Long.toString(s.streamIds.incrementAndGet()), s.primed);
         s.resumable.put(stream.streamId(), stream);
-        McpTransportContext ctx = rt.context("streamable-http", s.jettyKey, Map.of(HANG_UP, (Runnable) stream::hangUp));
+        McpTransportContext ctx = rt.context("streamable-http", key, Map.of(HANG_UP, (Runnable) stream::hangUp));
         Mono<Void> handling = s.mcp.responseStream(r, stream).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));
         if (CallLimiter.capped(r.method())) {
             handling = rt.limiter.limit(s.tenant, handling);
@@ -276,15 +276,15 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         return inSession(req, res, s -> sessions.end(s).then(HttpRuntime.empty(res, 200)));
     }
 
-    /** Runs {@code then} in the request's session: 404 when there is none, 403 when its Jetty key differs. */
+    /** Runs {@code then} in the request's session: 404 when there is none, 401 when it lacks the session's Jetty key. */
     private Mono<Void> inSession(HttpServerRequest req, HttpServerResponse res, java.util.function.Function<Session, Mono<Void>> then) {
         Session s = sessions.get(req.requestHeaders().get(HttpRuntime.SESSION_HEADER));
         if (s == null) {
             return missingSession(req, res);
         }
-        String keyProblem = rt.keyMismatch(req, s);
+        String keyProblem = rt.keyProblem(req, s);
         if (keyProblem != null) {
-            return rt.reject(req, res, 403, -32600, keyProblem);
+            return rt.reject(req, res, 401, -32600, keyProblem);
         }
         sessions.touch(s);
         return then.apply(s);

@@ -36,6 +36,29 @@ public final class RawHttp {
     }
 
     /**
+     * Sends only a request's head, declaring a body of {@code contentLength} bytes that never follows, and
+     * returns the answer's status: how a server that refuses a body from its declared length is seen.
+     */
+    public static int headOnlyStatus(int port, String method, String path, Map<String, String> headers, long contentLength)
+            throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            StringBuilder sb = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAccept: application/json, text/event-stream\r\nContent-Type: application/json\r\n");
+            headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+            sb.append("Content-Length: ").append(contentLength).append("\r\n\r\n");
+            s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            StringBuilder line = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                line.append((char) c);
+            }
+            return Integer.parseInt(line.toString().split(" ")[1]);
+        }
+    }
+
+    /**
      * Sends a request, reads the raw answer (head and chunks as they arrive) until {@code until}
      * is found in it, and then drops the connection, as a client behind a flaky network would.
      *

@@ -74,6 +74,10 @@ class HttpGuardTest {
         }
         assertThat(new HttpGuard(options("127.0.0.1", List.of(), List.of(), null)).checkAuth(headers("localhost", null, null)))
                 .isNull();
+        // F14: loopback is open by default, and a token given on loopback is required there too (README)
+        HttpGuard loopbackWithToken = new HttpGuard(options("127.0.0.1", List.of(), List.of(), "s3cret-token"));
+        assertThat(loopbackWithToken.checkAuth(headers("127.0.0.1:8080", null, null))).isNotNull();
+        assertThat(loopbackWithToken.checkAuth(headers("127.0.0.1:8080", null, "Bearer s3cret-token"))).isNull();
     }
 
     @Test

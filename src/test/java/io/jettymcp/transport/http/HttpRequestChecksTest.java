@@ -1,0 +1,99 @@
+package io.jettymcp.transport.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpStatelessServerTransport;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How the front door reads a request's head: one Host only, and a declared oversized body refused unread. */
+class HttpRequestChecksTest {
+
+    static McpHttpServer server;
+
+    @BeforeAll
+    static void start() {
+        ObjectMapper mapper = new ObjectMapper();
+        McpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
+        McpMount mount = new McpMount() {
+            @Override
+            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
+                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
+                return s::close;
+            }
+
+            @Override
+            public AutoCloseable sse(McpServerTransportProvider t) {
+                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
+                return s::close;
+            }
+
+            @Override
+            public AutoCloseable stateless(McpStatelessServerTransport t) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+
+    /** Sends {@code head} (and {@code body}, if any) on a fresh connection and returns the status line of the answer. */
+    static String statusLine(String head, String body) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(20_000); // only so a server that waits for a body it will never get fails instead of hanging
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+                line.append((char) c);
+            }
+            return line.toString().trim();
+        }
+    }
+
+    @Test
+    void aRequestWithTwoHostHeadersIsRefused() throws Exception {
+        int port = server.port();
+        String twoHosts = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nHost: evil.example\r\n"
+                + "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\nContent-Length: " + INIT.length() + "\r\n\r\n";
+        assertThat(statusLine(twoHosts, INIT)).startsWith("HTTP/1.1 400");
+        // the same request with one Host is served
+        assertThat(statusLine(twoHosts.replace("Host: evil.example\r\n", ""), INIT)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        // headers only: the body never comes, so an answer proves it was not waited for
+        String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\n"
+                + "Accept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + (HttpOptions.DEFAULT_MAX_BODY + 1L) + "\r\n\r\n";
+        assertThat(statusLine(head, null)).startsWith("HTTP/1.1 413");
+        assertThat(statusLine(head.replace("POST /mcp", "POST /message?sessionId=nope"), null)).startsWith("HTTP/1.1 413");
+    }
+}
