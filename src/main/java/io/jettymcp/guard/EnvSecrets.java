@@ -7,13 +7,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Learns the environment values of each collection a call touches and registers them with the
- * {@link Redactor}. Jetty returns them in plaintext and may echo them in logs, outputs or error
- * details; a value can only be redacted if it is known. One read per collection, refreshed after
+ * Learns the environment values of each collection a call touches and registers them with the calling
+ * tenant's {@link TenantSecrets}. Jetty returns them in plaintext and may echo them in logs, outputs or error
+ * details; a value can only be redacted if it is known. One read per key and collection, refreshed after
  * a while; a failed read (a key without access, a network error) never fails the call.
  *
  * <p>A call that names no collection (search-tasks across collections, list-collections, whoami)
@@ -31,36 +33,42 @@ public final class EnvSecrets {
     /** per-request keys add entries per key: past this many, start over (learning again is cheap) */
     private static final int MAX_ENTRIES = 10_000;
 
-    private final Redactor redactor;
-    // keyed by the token's fingerprint: per-request keys may see different collections
-    private final Map<String, Mono<Void>> byCollection = new ConcurrentHashMap<>();
-    private final Map<String, Mono<Void>> visibleByToken = new ConcurrentHashMap<>();
+    // keyed by the token's fingerprint: per-request keys may see different collections. The values read are
+    // kept, not registered: each tenant using the key registers them with its own set.
+    private final Map<String, Mono<List<String>>> byCollection = new ConcurrentHashMap<>();
+    private final Map<String, Mono<List<String>>> visibleByToken = new ConcurrentHashMap<>();
 
-    public EnvSecrets(Redactor redactor) {
-        this.redactor = redactor;
+    public EnvSecrets() {
     }
 
-    public Mono<Void> learn(JettyApi api, String collection) {
+    public Mono<Void> learn(JettyApi api, TenantSecrets secrets, String collection) {
+        return values(api, collection).doOnNext(secrets::registerAll).then();
+    }
+
+    private Mono<List<String>> values(JettyApi api, String collection) {
         return cached(byCollection, api.token().fingerprint() + "|" + collection, () -> api
                 .json(ApiRequest.get("/api/v1/collections/" + ApiRequest.segment(collection) + "/environment"))
-                .doOnNext(this::register)
-                .then());
+                .map(EnvSecrets::values));
     }
 
     /** Learns every collection a call without a collection may read from (see the class comment). */
-    public Mono<Void> learnVisible(JettyApi api, CollectionScope scope) {
+    public Mono<Void> learnVisible(JettyApi api, TenantSecrets secrets, CollectionScope scope) {
         return cached(visibleByToken, api.token().fingerprint(), () -> scope.allowed()
                 .flatMapMany(a -> a.names() != null ? Flux.fromIterable(a.names()) : listed(api).take(MAX_VISIBLE))
-                .flatMap(c -> learn(api, c), PARALLEL_READS)
-                .then());
+                .flatMap(c -> values(api, c), PARALLEL_READS)
+                .collectList()
+                .map(lists -> lists.stream().flatMap(List::stream).toList()))
+                .doOnNext(secrets::registerAll)
+                .then();
     }
 
-    private static Mono<Void> cached(Map<String, Mono<Void>> cache, String key, java.util.function.Supplier<Mono<Void>> read) {
+    private static Mono<List<String>> cached(Map<String, Mono<List<String>>> cache, String key,
+                                             java.util.function.Supplier<Mono<List<String>>> read) {
         if (cache.size() > MAX_ENTRIES) {
             cache.clear();
         }
         return cache.computeIfAbsent(key, k -> read.get().cache(v -> REFRESH, e -> AFTER_FAILURE, () -> REFRESH))
-                .onErrorResume(e -> Mono.empty());
+                .onErrorResume(e -> Mono.just(List.of()));
     }
 
     private static Flux<String> listed(JettyApi api) {
@@ -70,13 +78,15 @@ public final class EnvSecrets {
                 .filter(name -> !name.isEmpty());
     }
 
-    /** Registers every value of an environment answer ({@code environment_variables: {K: v}}). */
-    private void register(JsonNode envAnswer) {
+    /** Every value of an environment answer ({@code environment_variables: {K: v}}). */
+    private static List<String> values(JsonNode envAnswer) {
         JsonNode vars = envAnswer.has("environment_variables") ? envAnswer.get("environment_variables") : envAnswer;
+        List<String> out = new ArrayList<>();
         vars.fields().forEachRemaining(e -> {
             if (e.getValue().isTextual()) {
-                redactor.register(e.getValue().asText());
+                out.add(e.getValue().asText());
             }
         });
+        return out;
     }
 }

@@ -12,6 +12,7 @@ import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.Sanitizer;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.shape.Projection;
 import io.jettymcp.shape.SizeCap;
@@ -22,14 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The path every tool call takes, in order, with no way around it: validate arguments → enforce
  * collection scope → policy → handler → shape output → sanitize and redact. Any failure becomes an
- * {@code isError} result that says what to do, and is redacted like everything else.
+ * {@code isError} result that says what to do, and is redacted like everything else: with the calling
+ * tenant's {@link TenantSecrets} only.
  */
 public final class GuardChain {
 
@@ -62,12 +66,15 @@ public final class GuardChain {
                                                McpSchema.CallToolRequest request) {
         ToolSpec spec = tool.spec();
         long t0 = System.nanoTime();
+        // errors are redacted with the caller's set once the caller is known, with the server's before
+        java.util.concurrent.atomic.AtomicReference<TenantSecrets> who = new java.util.concurrent.atomic.AtomicReference<>();
         return Mono.defer(() -> {
                     ObjectNode args = arguments(request);
                     validator.validate(tool.effectiveInput(), args);
                     refuseLocalFiles(spec, args);
                     tool.handler().precheck(args); // rules beyond the schema, still before any request
                     Tenant tenant = tenants.apply(exchange);
+                    who.set(tenant.secrets());
                     if (spec.auth() && !tenant.api().token().present()) {
                         throw new ToolError(JettyApi.NO_TOKEN);
                     }
@@ -76,27 +83,66 @@ public final class GuardChain {
                     return collection.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
-                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant, progress(exchange, progressToken));
+                                ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant,
+                                        progress(exchange, progressToken, tenant.secrets()));
                                 Mono<Void> learn = !spec.auth() ? Mono.empty() : c.isPresent()
-                                        ? envSecrets.learn(tenant.api(), c.get())
-                                        : envSecrets.learnVisible(tenant.api(), tenant.scope());
-                                return learn.then(policy.check(spec, args, exchange))
+                                        ? envSecrets.learn(tenant.api(), tenant.secrets(), c.get())
+                                        : envSecrets.learnVisible(tenant.api(), tenant.secrets(), tenant.scope());
+                                return learn.then(policy.check(spec, withoutSecrets(tool.effectiveInput(), args), exchange))
+                                        // only now, with every check passed: a refused call registers nothing
+                                        .then(Mono.fromRunnable(() -> tenant.secrets().registerAll(secretArguments(tool.effectiveInput(), args))))
                                         .then(Mono.defer(() -> tool.handler().handle(call)))
-                                        .map(payload -> success(spec, args, payload));
+                                        .map(payload -> success(spec, args, payload, tenant.secrets()));
                             });
                 })
-                .onErrorResume(e -> Mono.just(failure(spec, e)))
+                .onErrorResume(e -> Mono.just(failure(spec, e, who.get())))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
                         (System.nanoTime() - t0) / 1_000_000));
     }
 
+    /** Every value of the secret arguments ({@code x-kind} secret, secret-map), as sent to Jetty. */
+    static List<String> secretArguments(ObjectNode schema, ObjectNode args) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
+            String kind = p.getValue().path("x-kind").asText("");
+            JsonNode v = args.get(p.getKey());
+            if (v == null || v.isNull() || !(kind.equals("secret") || kind.equals("secret-map"))) {
+                continue;
+            }
+            if (v.isObject()) {
+                v.forEach(x -> out.add(x.isNull() ? null : x.isTextual() ? x.asText() : x.toString()));
+            } else {
+                out.add(v.isTextual() ? v.asText() : v.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The arguments as the policy (and an approval prompt) sees them: secret values replaced by a marker. */
+    private ObjectNode withoutSecrets(ObjectNode schema, ObjectNode args) {
+        ObjectNode copy = args.deepCopy();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
+            String kind = p.getValue().path("x-kind").asText("");
+            JsonNode v = copy.get(p.getKey());
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (kind.equals("secret")) {
+                copy.put(p.getKey(), "(secret)");
+            } else if (kind.equals("secret-map") && v.isObject()) {
+                ((ObjectNode) v).properties().forEach(e -> e.setValue(TextNode.valueOf("(secret)")));
+            }
+        }
+        return copy;
+    }
+
     /** Progress to the client, when it gave a token; every message redacted and cleaned like a result. */
-    private ToolCall.Progress progress(McpAsyncServerExchange exchange, Object token) {
+    private ToolCall.Progress progress(McpAsyncServerExchange exchange, Object token, TenantSecrets secrets) {
         if (token == null || exchange == null) {
             return ToolCall.Progress.NONE;
         }
         return (progress, total, message) -> exchange.progressNotification(new McpSchema.ProgressNotification(token,
-                        progress, total, message == null ? null : redactor.redact(Sanitizer.clean(message)), null))
+                        progress, total, message == null ? null : secrets.redact(Sanitizer.clean(message)), null))
                 .onErrorResume(e -> Mono.empty());
     }
 
@@ -156,14 +202,20 @@ public final class GuardChain {
         return false;
     }
 
-    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload) {
+    /**
+     * Redacted value by value (keys included), never as serialised text: a value one tenant registered can
+     * then only ever replace a whole string of its own answers, and JSON stays JSON. The text is written from
+     * the cleaned tree (cut to size), so it holds no string that was not redacted.
+     */
+    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload, TenantSecrets secrets) {
         String fullArg = spec.output().fullArg();
         boolean full = fullArg != null && args.path(fullArg).asBoolean(false);
-        JsonNode shaped = clean(projection.apply(spec.output(), payload, full));
+        JsonNode shaped = clean(projection.apply(spec.output(), payload, full), secrets);
         int budget = ctx.settings().outputCapBytes();
         boolean structured = spec.outputSchema() != null && shaped.isObject();
+        // the cap only cuts what is already redacted and adds its own notes (made of cleaned keys)
         JsonNode fitted = cap.fit(shaped, structured ? budget / 2 : budget, spec.output().more());
-        String text = redactor.redact(cap.write(fitted));
+        String text = cap.write(fitted);
         McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder().addTextContent(text).isError(false);
         if (structured) {
             b.structuredContent(mapper.convertValue(fitted, Map.class));
@@ -171,16 +223,18 @@ public final class GuardChain {
         return b.build();
     }
 
-    private McpSchema.CallToolResult failure(ToolSpec spec, Throwable e) {
+    /** @param secrets the caller's set, or null when the call failed before its tenant was known */
+    private McpSchema.CallToolResult failure(ToolSpec spec, Throwable e, TenantSecrets secrets) {
+        java.util.function.UnaryOperator<String> redact = secrets != null ? secrets::redact : redactor::redact;
         String message;
         if (e instanceof ToolError || e instanceof JettyApiException) {
             message = e.getMessage();
         } else {
             message = "Internal error in " + spec.name() + " (" + e.getClass().getSimpleName() + (e.getMessage() == null
                     ? "" : ": " + e.getMessage()) + "). The server is still running; try again, and report it if it repeats.";
-            log.warn("tool {} failed: {}", spec.name(), redactor.redact(String.valueOf(e)));
+            log.warn("tool {} failed: {}", spec.name(), redact.apply(String.valueOf(e)));
         }
-        String text = redactor.redact(Sanitizer.clean(message));
+        String text = redact.apply(Sanitizer.clean(message));
         return McpSchema.CallToolResult.builder().addTextContent(text).isError(true).build();
     }
 
@@ -188,18 +242,18 @@ public final class GuardChain {
      * Sanitizes, then redacts, every string (and key) in a tree; returns a new tree. In that order:
      * a secret split by an invisible character is whole again once cleaned, and only then found.
      */
-    JsonNode clean(JsonNode n) {
+    JsonNode clean(JsonNode n, TenantSecrets secrets) {
         if (n.isTextual()) {
-            return TextNode.valueOf(redactor.redact(Sanitizer.clean(n.asText())));
+            return TextNode.valueOf(secrets.redact(Sanitizer.clean(n.asText())));
         }
         if (n.isObject()) {
             ObjectNode o = mapper.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(redactor.redact(Sanitizer.clean(e.getKey())), clean(e.getValue())));
+            n.fields().forEachRemaining(e -> o.set(secrets.redact(Sanitizer.clean(e.getKey())), clean(e.getValue(), secrets)));
             return o;
         }
         if (n.isArray()) {
             ArrayNode a = mapper.createArrayNode();
-            n.forEach(c -> a.add(clean(c)));
+            n.forEach(c -> a.add(clean(c, secrets)));
             return a;
         }
         return n;

@@ -94,7 +94,7 @@ public final class RunbookTools {
             Plan plan = plan(call, rb);
             String c = call.collection();
             return Mono.when(plan.files().stream().map(f -> call.tenant().scope().resolve(f.split("/", 2)[0])).toList())
-                    .then(EnvTools.read(call.api(), ctx.redactor(), c))
+                    .then(EnvTools.read(call.api(), call.secrets(), c))
                     .flatMap(env -> {
                         List<String> missing = plan.secrets().stream().filter(s -> !Boolean.TRUE.equals(env.get(s))).toList();
                         if (!missing.isEmpty()) {

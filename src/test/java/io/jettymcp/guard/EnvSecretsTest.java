@@ -26,19 +26,19 @@ class EnvSecretsTest {
     void learningIsRememberedPerKeyValueNotPerTokenObject() {
         try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
             Redactor redactor = new Redactor();
-            EnvSecrets env = new EnvSecrets(redactor);
+            EnvSecrets env = new EnvSecrets();
             String envPath = "/api/v1/collections/demo/environment";
 
-            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo").block();
-            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo").block();
+            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), new TenantSecrets(), "demo").block();
+            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), new TenantSecrets(), "demo").block();
             assertThat(sandbox.requests().matching("GET", envPath)).as("same key, read once").hasSize(1);
 
-            env.learn(api(sandbox, SandboxSeeds.USER_TOKEN), "demo").block();
+            env.learn(api(sandbox, SandboxSeeds.USER_TOKEN), new TenantSecrets(), "demo").block();
             assertThat(sandbox.requests().matching("GET", envPath)).as("another key reads for itself").hasSize(2);
 
             // a failed read (a key for another collection) is not tried again on the next call
-            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), "demo").block();
-            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), "demo").block();
+            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), new TenantSecrets(), "demo").block();
+            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), new TenantSecrets(), "demo").block();
             assertThat(sandbox.requests().matching("GET", envPath)).hasSize(3);
         }
     }
@@ -46,9 +46,9 @@ class EnvSecretsTest {
     @Test
     void aCallWithoutACollectionLearnsEveryCollectionInScope() {
         try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
-            EnvSecrets env = new EnvSecrets(new Redactor());
+            EnvSecrets env = new EnvSecrets();
             JettyApi user = api(sandbox, SandboxSeeds.USER_TOKEN);
-            env.learnVisible(user, new CollectionScope(Set.of("demo", "acme"), user)).block();
+            env.learnVisible(user, new TenantSecrets(), new CollectionScope(Set.of("demo", "acme"), user)).block();
             assertThat(sandbox.requests().matching("GET", "/api/v1/collections/(demo|acme)/environment")).hasSize(2);
             assertThat(sandbox.requests().matching("GET", "/api/v1/collections/")).as("the scope is known: no listing").isEmpty();
         }
