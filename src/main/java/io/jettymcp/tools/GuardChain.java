@@ -21,10 +21,14 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -85,19 +89,85 @@ public final class GuardChain {
                                 c.ifPresent(v -> args.put("collection", v));
                                 ToolCall call = new ToolCall(spec, args, c.orElse(null), tenant,
                                         progress(exchange, progressToken, tenant.secrets()));
-                                Mono<Void> learn = !spec.auth() ? Mono.empty() : c.isPresent()
-                                        ? envSecrets.learn(tenant.api(), tenant.secrets(), c.get())
-                                        : envSecrets.learnVisible(tenant.api(), tenant.secrets(), tenant.scope());
-                                return learn.then(policy.check(spec, withoutSecrets(tool.effectiveInput(), args), exchange))
+                                return policy.check(spec, withoutSecrets(tool.effectiveInput(), args), exchange)
                                         // only now, with every check passed: a refused call registers nothing
                                         .then(Mono.fromRunnable(() -> tenant.secrets().registerAll(secretArguments(tool.effectiveInput(), args))))
-                                        .then(Mono.defer(() -> tool.handler().handle(call)))
-                                        .map(payload -> success(spec, args, payload, tenant.secrets()));
+                                        .then(Mono.defer(() -> checked(tool, call, owners(spec, args, c.orElse(null)))));
                             });
                 })
                 .onErrorResume(e -> Mono.just(failure(spec, e, who.get())))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
                         (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /**
+     * Runs the handler and, in parallel, reads the environment of every collection whose free text the answer
+     * may hold (a read that started no earlier than the handler's first request); then reads those the answer
+     * itself names. Their values are registered before anything is shown; a collection whose read failed has
+     * its free text withheld (see {@link FreeText}).
+     */
+    private Mono<McpSchema.CallToolResult> checked(BoundTool tool, ToolCall call, Set<String> owners) {
+        ToolSpec spec = tool.spec();
+        Tenant tenant = call.tenant();
+        if (!spec.auth() || spec.toolset().equals("environment")) {
+            // the environment tools read (and register) the values themselves and answer with names only
+            return tool.handler().handle(call).map(p -> success(spec, call.args(), p, tenant.secrets(), null, Map.of()));
+        }
+        long since = System.nanoTime();
+        // zip subscribes in order: the handler's request goes first, the environment reads right after it
+        return Mono.zip(Mono.defer(() -> tool.handler().handle(call)).materialize(), reads(tenant, owners, since))
+                .flatMap(t -> {
+                    Map<String, EnvSecrets.Read> got = new LinkedHashMap<>(t.getT2());
+                    Set<String> more = new LinkedHashSet<>();
+                    if (t.getT1().hasValue()) {
+                        more.addAll(FreeText.named(t.getT1().get()));
+                        more.removeAll(got.keySet());
+                    }
+                    return reads(tenant, more, since).map(m -> {
+                        got.putAll(m);
+                        Map<String, String> failed = new LinkedHashMap<>();
+                        got.forEach((c, r) -> {
+                            if (r.ok()) {
+                                tenant.secrets().registerAll(r.values());
+                            } else {
+                                failed.put(c, r.failure());
+                            }
+                        });
+                        String owner = owners.isEmpty() ? null : owners.iterator().next();
+                        if (t.getT1().isOnError()) {
+                            Throwable e = t.getT1().getThrowable();
+                            // an error answer's detail is the collection's free text; our own reports (drift) are not
+                            // (a key refused the collection itself, 401/403/404, is told so: nothing of it was read)
+                            if (e instanceof JettyApiException j && j.status() >= 300 && owner != null && failed.containsKey(owner)
+                                    && !Set.of(401, 403, 404).contains(j.status())) {
+                                throw new ToolError("Jetty answered HTTP " + j.status() + "; its details are "
+                                        + FreeText.marker(owner, failed.get(owner)) + ".");
+                            }
+                            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                        }
+                        return success(spec, call.args(), t.getT1().get(), tenant.secrets(), owner, failed);
+                    });
+                });
+    }
+
+    private Mono<Map<String, EnvSecrets.Read>> reads(Tenant tenant, Set<String> collections, long since) {
+        return Flux.fromIterable(collections)
+                .flatMap(c -> envSecrets.read(tenant.api(), c, since).map(r -> Map.entry(c, r)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** The collections a call's free text belongs to before its answer is seen: its collection, its storage paths'. */
+    private static Set<String> owners(ToolSpec spec, ObjectNode args, String collection) {
+        Set<String> out = new LinkedHashSet<>();
+        if (collection != null) {
+            out.add(collection);
+        }
+        for (Map.Entry<String, JsonNode> p : spec.input().path("properties").properties()) {
+            if ("storage-path".equals(p.getValue().path("x-kind").asText()) && args.hasNonNull(p.getKey())) {
+                out.add(args.get(p.getKey()).asText().split("/", 2)[0]);
+            }
+        }
+        return out;
     }
 
     /** Every value of the secret arguments ({@code x-kind} secret, secret-map), as sent to Jetty. */
@@ -207,10 +277,20 @@ public final class GuardChain {
      * then only ever replace a whole string of its own answers, and JSON stays JSON. The text is written from
      * the cleaned tree (cut to size), so it holds no string that was not redacted.
      */
-    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload, TenantSecrets secrets) {
+    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload, TenantSecrets secrets,
+                                             String owner, Map<String, String> failed) {
         String fullArg = spec.output().fullArg();
         boolean full = fullArg != null && args.path(fullArg).asBoolean(false);
-        JsonNode shaped = clean(projection.apply(spec.output(), payload, full), secrets);
+        JsonNode projected = projection.apply(spec.output(), payload, full);
+        if (!failed.isEmpty()) {
+            projected = FreeText.withhold(projected, owner, failed);
+            if (projected instanceof ObjectNode o) {
+                o.put("withheld", "Free text from collection(s) " + failed.keySet() + " is withheld: their environment "
+                        + "(the secret values to hide) could not be read (" + String.join(", ", new LinkedHashSet<>(failed.values()))
+                        + "). Read tools show it once that read succeeds.");
+            }
+        }
+        JsonNode shaped = clean(projected, secrets);
         int budget = ctx.settings().outputCapBytes();
         boolean structured = spec.outputSchema() != null && shaped.isObject();
         // the cap only cuts what is already redacted and adds its own notes (made of cleaned keys)
