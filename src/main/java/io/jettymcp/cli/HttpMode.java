@@ -5,7 +5,7 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.ConfigException;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Secrets;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.server.JettyMcpServer;
 import io.jettymcp.server.Version;
@@ -63,7 +63,7 @@ final class HttpMode {
         }
     }
 
-    static int serve(CliOptions pr, Settings settings, Redactor redactor, Map<String, String> env, SandboxServer sim) {
+    static int serve(CliOptions pr, Settings settings, Secrets secrets, Map<String, String> env, SandboxServer sim) {
         HttpOptions.HostPort listen;
         try {
             listen = HttpOptions.parseListen(pr.matchedOptionValue("--http", ""));
@@ -72,7 +72,7 @@ final class HttpMode {
         }
         String token = httpToken(pr.matchedOptionValue("--http-token-file", null), env);
         if (token != null) {
-            redactor.register(token);
+            secrets.registerServer(token);
         }
         HttpOptions options = new HttpOptions(listen.host(), listen.port(),
                 csv(pr.matchedOptionValue("--allowed-origins", null)), csv(pr.matchedOptionValue("--allowed-hosts", null)),
@@ -95,9 +95,9 @@ final class HttpMode {
         if (options.perRequestKey()) {
             JettyApi template = JettyApi.create(http.baseUrl(), Token.NONE, http.connectTimeout(), http.responseTimeout(),
                     RetryPolicy.DEFAULT, new com.fasterxml.jackson.databind.ObjectMapper(), Version.get());
-            keys = new PerRequestKeys(template, http.collections(), redactor);
+            keys = new PerRequestKeys(template, http.collections(), secrets);
         }
-        JettyMcpServer server = new JettyMcpServer(http, redactor, pr.matchedOptionValue("--policy", null), keys);
+        JettyMcpServer server = new JettyMcpServer(http, secrets, pr.matchedOptionValue("--policy", null), keys);
         McpHttpServer httpServer;
         try {
             httpServer = McpHttpServer.start(options, server, keys);

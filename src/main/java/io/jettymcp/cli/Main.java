@@ -5,7 +5,7 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.SettingsLoader;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.RedactingOutputStream;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Secrets;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
@@ -104,11 +104,11 @@ public final class Main {
     }
 
     private static int serve(CliOptions pr, PrintStream protocolOut) {
-        Redactor redactor = new Redactor();
-        // every stderr line (our logs, libraries', stack traces) passes the redactor on its way out;
-        // System.out already points at stderr, so it follows
+        Secrets secrets = new Secrets();
+        // every stderr line (our logs, libraries', stack traces) passes every tenant's redaction set on its way
+        // out; System.out already points at stderr, so it follows
         RedactingOutputStream redacting = new RedactingOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
-                redactor);
+                secrets::redactAll);
         PrintStream err = new PrintStream(redacting, true, java.nio.charset.StandardCharsets.UTF_8);
         System.setErr(err);
         System.setOut(err);
@@ -148,9 +148,9 @@ public final class Main {
                     + "~/.config/jetty/token); tools that need one will say how to set it.");
         }
         if (pr.hasMatchedOption("--http")) {
-            return HttpMode.serve(pr, settings, redactor, System.getenv(), sim);
+            return HttpMode.serve(pr, settings, secrets, System.getenv(), sim);
         }
-        JettyMcpServer server = new JettyMcpServer(settings, redactor, pr.matchedOptionValue("--policy", null));
+        JettyMcpServer server = new JettyMcpServer(settings, secrets, pr.matchedOptionValue("--policy", null), null);
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
                 System.in, protocolOut, ended::countDown);

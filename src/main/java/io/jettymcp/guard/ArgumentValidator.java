@@ -25,10 +25,7 @@ public final class ArgumentValidator {
     private static final int MAX_DEPTH = 20;
     private static final int MAX_NODES = 20_000;
 
-    private final Redactor redactor;
-
-    public ArgumentValidator(Redactor redactor) {
-        this.redactor = redactor;
+    public ArgumentValidator() {
     }
 
     public void validate(ObjectNode schema, JsonNode args) {
@@ -47,25 +44,24 @@ public final class ArgumentValidator {
             throw ToolError.argument(root(path), "nested deeper than " + MAX_DEPTH + " levels; flatten it");
         }
         String type = schema.path("type").asText("");
-        registerSecrets(schema, value);
         switch (type) {
             case "string" -> checkString(path, schema, value);
             case "integer" -> {
                 if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                    throw ToolError.argument(path, "must be a whole number, got " + describe(value)
+                    throw ToolError.argument(path, "must be a whole number, got " + describe(schema, value)
                             + (value.isTextual() ? " (send a JSON number, not a string)" : ""));
                 }
                 checkRange(path, schema, value.asDouble());
             }
             case "number" -> {
                 if (!value.isNumber()) {
-                    throw ToolError.argument(path, "must be a number, got " + describe(value));
+                    throw ToolError.argument(path, "must be a number, got " + describe(schema, value));
                 }
                 checkRange(path, schema, value.asDouble());
             }
             case "boolean" -> {
                 if (!value.isBoolean()) {
-                    throw ToolError.argument(path, "must be true or false, got " + describe(value));
+                    throw ToolError.argument(path, "must be true or false, got " + describe(schema, value));
                 }
             }
             case "array" -> checkArray(path, schema, value, depth, budget);
@@ -79,31 +75,14 @@ public final class ArgumentValidator {
                 found |= e.equals(value);
             }
             if (!found) {
-                throw ToolError.argument(path, "must be one of " + en + ", got " + describe(value));
+                throw ToolError.argument(path, "must be one of " + en + ", got " + describe(schema, value));
             }
-        }
-    }
-
-    /** Secret values are registered before any check can quote them back in an error. */
-    private void registerSecrets(JsonNode schema, JsonNode value) {
-        String kind = schema.path("x-kind").asText("");
-        if (kind.equals("secret") && value.isTextual()) {
-            redactor.register(value.asText());
-        } else if (kind.equals("secret-map")) {
-            if (value.isTextual()) {
-                redactor.register(value.asText());
-            }
-            value.forEach(v -> {
-                if (v.isTextual()) {
-                    redactor.register(v.asText());
-                }
-            });
         }
     }
 
     private void checkObject(String path, JsonNode schema, JsonNode value, int depth, Budget budget) {
         if (!value.isObject()) {
-            throw ToolError.argument(path.isEmpty() ? "arguments" : path, "must be a JSON object, got " + describe(value));
+            throw ToolError.argument(path.isEmpty() ? "arguments" : path, "must be a JSON object, got " + describe(schema, value));
         }
         JsonNode props = schema.get("properties");
         for (JsonNode r : schema.path("required")) {
@@ -140,7 +119,7 @@ public final class ArgumentValidator {
 
     private void checkArray(String path, JsonNode schema, JsonNode value, int depth, Budget budget) {
         if (!value.isArray()) {
-            throw ToolError.argument(path, "must be an array, got " + describe(value));
+            throw ToolError.argument(path, "must be an array, got " + describe(schema, value));
         }
         int max = schema.path("maxItems").asInt(1000);
         if (value.size() > max) {
@@ -187,7 +166,7 @@ public final class ArgumentValidator {
 
     private void checkString(String path, JsonNode schema, JsonNode value) {
         if (!value.isTextual()) {
-            throw ToolError.argument(path, "must be a string, got " + describe(value));
+            throw ToolError.argument(path, "must be a string, got " + describe(schema, value));
         }
         String s = value.asText();
         int max = schema.path("maxLength").asInt(DEFAULT_MAX_STRING);
@@ -209,7 +188,6 @@ public final class ArgumentValidator {
                             + "workflow id (e.g. demo-text-echo--3bc97289); got '" + printable(s) + "'");
                 }
             }
-            case "secret" -> redactor.register(s);
             case "storage-path" -> checkStoragePath(path, s);
             case "url" -> {
                 refuseHidden(path, s);
@@ -286,6 +264,16 @@ public final class ArgumentValidator {
             }
         }
         return false;
+    }
+
+    /** A secret argument's value is never quoted back, whatever is wrong with it: only its type is named. */
+    private static String describe(JsonNode schema, JsonNode v) {
+        String kind = schema.path("x-kind").asText("");
+        if (kind.equals("secret") || kind.equals("secret-map")) {
+            return (v.isTextual() ? "string" : v.isIntegralNumber() ? "integer" : v.isNumber() ? "number"
+                    : v.isBoolean() ? "boolean" : v.isArray() ? "array" : v.isObject() ? "object" : "null") + " (not shown: a secret)";
+        }
+        return describe(v);
     }
 
     private static String describe(JsonNode v) {

@@ -3,80 +3,76 @@ package io.jettymcp.guard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
-import reactor.core.publisher.Flux;
+import io.jettymcp.api.JettyApiException;
+import io.jettymcp.api.Routes;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Learns the environment values of each collection a call touches and registers them with the
- * {@link Redactor}. Jetty returns them in plaintext and may echo them in logs, outputs or error
- * details; a value can only be redacted if it is known. One read per collection, refreshed after
- * a while; a failed read (a key without access, a network error) never fails the call.
+ * Reads the environment of each collection whose free text a call returns, so its values are known before
+ * that text is shown: Jetty returns them in plaintext and may echo them in logs, outputs or error details,
+ * and a value can only be redacted if it is known. Nothing is cached as learned: every call needs a read
+ * that started no earlier than its own upstream request (a value set a moment ago is in it). Reads are
+ * shared: a call joins a read of the same key and collection that is under way and started no earlier than
+ * it did. A read that fails (after the client's usual read retries) is reported, never taken as "no values":
+ * the guard chain then withholds that collection's free text.
  *
- * <p>A call that names no collection (search-tasks across collections, list-collections, whoami)
- * may still return text from any collection the key can see, so it learns those: the scope's
- * collections, or for a key without one the first {@link #MAX_VISIBLE} that Jetty lists.
+ * <p>Values Jetty itself masks ({@code redacted_param_keys}) never reach us and cannot be learned: only the
+ * key shapes catch them.
  */
 public final class EnvSecrets {
 
-    private static final Duration REFRESH = Duration.ofMinutes(10);
-    /** a failed read is not tried again on every call: an unreachable env endpoint would slow them all */
-    private static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
-    /** bounds the reads a user token (any number of collections) costs, once per {@link #REFRESH} */
-    static final int MAX_VISIBLE = 20;
-    private static final int PARALLEL_READS = 4;
-    /** per-request keys add entries per key: past this many, start over (learning again is cheap) */
-    private static final int MAX_ENTRIES = 10_000;
-
-    private final Redactor redactor;
-    // keyed by the token's fingerprint: per-request keys may see different collections
-    private final Map<String, Mono<Void>> byCollection = new ConcurrentHashMap<>();
-    private final Map<String, Mono<Void>> visibleByToken = new ConcurrentHashMap<>();
-
-    public EnvSecrets(Redactor redactor) {
-        this.redactor = redactor;
-    }
-
-    public Mono<Void> learn(JettyApi api, String collection) {
-        return cached(byCollection, api.token().fingerprint() + "|" + collection, () -> api
-                .json(ApiRequest.get("/api/v1/collections/" + ApiRequest.segment(collection) + "/environment"))
-                .doOnNext(this::register)
-                .then());
-    }
-
-    /** Learns every collection a call without a collection may read from (see the class comment). */
-    public Mono<Void> learnVisible(JettyApi api, CollectionScope scope) {
-        return cached(visibleByToken, api.token().fingerprint(), () -> scope.allowed()
-                .flatMapMany(a -> a.names() != null ? Flux.fromIterable(a.names()) : listed(api).take(MAX_VISIBLE))
-                .flatMap(c -> learn(api, c), PARALLEL_READS)
-                .then());
-    }
-
-    private static Mono<Void> cached(Map<String, Mono<Void>> cache, String key, java.util.function.Supplier<Mono<Void>> read) {
-        if (cache.size() > MAX_ENTRIES) {
-            cache.clear();
+    /** One read's outcome: the values, or why there are none (an HTTP status, or "no answer"). */
+    public record Read(List<String> values, String failure) {
+        public boolean ok() {
+            return failure == null;
         }
-        return cache.computeIfAbsent(key, k -> read.get().cache(v -> REFRESH, e -> AFTER_FAILURE, () -> REFRESH))
-                .onErrorResume(e -> Mono.empty());
     }
 
-    private static Flux<String> listed(JettyApi api) {
-        return api.json(ApiRequest.get("/api/v1/collections/").withQuery("limit", MAX_VISIBLE))
-                .flatMapMany(Flux::fromIterable)
-                .map(row -> row.path("name").asText(""))
-                .filter(name -> !name.isEmpty());
+    private record InFlight(long started, Mono<Read> read) {
     }
 
-    /** Registers every value of an environment answer ({@code environment_variables: {K: v}}). */
-    private void register(JsonNode envAnswer) {
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * The collection's values as read by a request that started no earlier than {@code since} (a
+     * {@link System#nanoTime()}): a read under way that qualifies is joined, otherwise one is sent.
+     */
+    public Mono<Read> read(JettyApi api, String collection, long since) {
+        String key = api.token().fingerprint() + "|" + collection;
+        return Mono.defer(() -> inFlight.compute(key, (k, old) -> old != null && old.started - since >= 0
+                ? old : start(k, api, collection)).read);
+    }
+
+    private InFlight start(String key, JettyApi api, String collection) {
+        long started = System.nanoTime(); // taken before the request goes out: never later than its start
+        InFlight[] self = new InFlight[1];
+        Mono<Read> read = api.json(ApiRequest.get(Routes.ENV_GET.path(collection)))
+                .map(env -> new Read(values(env), null))
+                .onErrorResume(e -> Mono.just(new Read(List.of(), e instanceof JettyApiException j && j.status() >= 300
+                        ? String.valueOf(j.status()) : e instanceof JettyApiException j2 && j2.status() > 0
+                        ? "an answer it could not read" : "no answer")))
+                .doFinally(s -> inFlight.remove(key, self[0]))
+                .cache();
+        self[0] = new InFlight(started, read);
+        return self[0];
+    }
+
+    /** Every value of an environment answer ({@code environment_variables: {K: v}}). */
+    private static List<String> values(JsonNode envAnswer) {
         JsonNode vars = envAnswer.has("environment_variables") ? envAnswer.get("environment_variables") : envAnswer;
+        List<String> out = new ArrayList<>();
         vars.fields().forEachRemaining(e -> {
             if (e.getValue().isTextual()) {
-                redactor.register(e.getValue().asText());
+                out.add(e.getValue().asText());
+            } else if (!e.getValue().isNull()) {
+                out.add(e.getValue().toString());
             }
         });
+        return out;
     }
 }

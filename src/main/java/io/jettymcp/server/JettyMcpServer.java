@@ -10,6 +10,7 @@ import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Secrets;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
 import io.jettymcp.tools.BoundTool;
@@ -32,7 +33,9 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -71,12 +74,23 @@ public final class JettyMcpServer {
      */
     public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile,
                           Function<McpAsyncServerExchange, Tenant> tenants) {
+        this(settings, new Secrets(redactor), policyFile, tenants);
+    }
+
+    /**
+     * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
+     * @param tenants    who each call acts as (per-request Jetty keys over HTTP); null: the configured key, one
+     *                   tenant per MCP session (stdio has one; stateless HTTP shares one)
+     */
+    public JettyMcpServer(Settings settings, Secrets secrets, java.nio.file.Path policyFile,
+                          Function<McpAsyncServerExchange, Tenant> tenants) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
+        Redactor redactor = secrets.server();
         this.redactor = redactor;
         if (settings.token().present()) {
-            redactor.register(settings.token().value());
+            secrets.registerServer(settings.token().value());
         }
         String version = Version.get();
         this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
@@ -88,10 +102,47 @@ public final class JettyMcpServer {
         this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
                 settings.pinnedCollection());
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(redactor);
-        Tenant tenant = new Tenant(api, new CollectionScope(settings.collections(), api));
-        this.chain = new GuardChain(ctx, new ArgumentValidator(redactor), policy,
-                tenants != null ? tenants : exchange -> tenant, new EnvSecrets(redactor));
+                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(secrets.server());
+        this.chain = new GuardChain(ctx, new ArgumentValidator(), policy,
+                tenants != null ? tenants : new SessionTenants(api, new CollectionScope(settings.collections(), api), secrets),
+                new EnvSecrets());
+    }
+
+    /**
+     * With the server's key, each MCP session is a tenant of its own: it shares the key's client and scope, and
+     * has its own redaction set. stdio has one session; stateless HTTP has none (one tenant, the whole server).
+     * At most {@link #MAX_SESSIONS} are remembered; past that the least recently used one is forgotten.
+     */
+    static final class SessionTenants implements Function<McpAsyncServerExchange, Tenant> {
+
+        static final int MAX_SESSIONS = 10_000;
+
+        private final JettyApi api;
+        private final CollectionScope scope;
+        private final Secrets secrets;
+        private final Tenant whole;
+        private final Map<String, Tenant> bySession = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Tenant> eldest) {
+                return size() > MAX_SESSIONS;
+            }
+        };
+
+        SessionTenants(JettyApi api, CollectionScope scope, Secrets secrets) {
+            this.api = api;
+            this.scope = scope;
+            this.secrets = secrets;
+            this.whole = new Tenant(api, scope, secrets.newTenant());
+        }
+
+        @Override
+        public synchronized Tenant apply(McpAsyncServerExchange exchange) {
+            String id = exchange == null ? null : exchange.sessionId();
+            if (id == null || id.equals(StatelessExchange.SESSION_ID)) {
+                return whole;
+            }
+            return bySession.computeIfAbsent(id, k -> new Tenant(api, scope, secrets.newTenant()));
+        }
     }
 
     public ObjectMapper mapper() {

@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 final class StatelessExchange implements McpLoggableSession {
 
     private static final StatelessExchange SESSION = new StatelessExchange();
+    /** The id every stateless request shares: stateless HTTP has no sessions, so its calls are one tenant. */
+    static final String SESSION_ID = "stateless";
     /** No elicitation, sampling or roots: tools that would ask the client refuse or return at their budget. */
     private static final McpSchema.ClientCapabilities NO_CAPABILITIES = McpSchema.ClientCapabilities.builder().build();
 
@@ -23,7 +25,7 @@ final class StatelessExchange implements McpLoggableSession {
     }
 
     static McpAsyncServerExchange of(McpTransportContext context) {
-        return new McpAsyncServerExchange("stateless", SESSION, NO_CAPABILITIES, null, context);
+        return new McpAsyncServerExchange(SESSION_ID, SESSION, NO_CAPABILITIES, null, context);
     }
 
     @Override

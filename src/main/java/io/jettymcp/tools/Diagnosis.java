@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
+import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
@@ -44,7 +45,7 @@ public final class Diagnosis {
         List<String> skipped = new ArrayList<>();
         return reader.read(call, collection, task, id)
                 .flatMap(read -> followChildren(call, collection, read.trajectory(), 0, new ArrayList<>(), skipped)
-                        .map(chain -> withSkipped(withNote(report(read.trajectory(), chain), read.outputsNote()), skipped)))
+                        .map(chain -> withSkipped(withNote(report(read.trajectory(), chain, api.redactor()), read.outputsNote()), skipped)))
                 .flatMap(report -> api.json(ApiRequest.get("/api/v1/step-templates").withoutAuth())
                         .map(templates -> withWorkflowCheck(report, templates))
                         .onErrorResume(e -> Mono.just(report)));
@@ -115,26 +116,27 @@ public final class Diagnosis {
         return t.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
-    private ObjectNode report(JsonNode top, List<JsonNode> children) {
+    /** @param redactor the caller's: errors are cut by it, so no head of the caller's secrets is left at a cut */
+    private ObjectNode report(JsonNode top, List<JsonNode> children, Redactor redactor) {
         JsonNode deepest = children.isEmpty() ? top : children.get(children.size() - 1);
         ObjectNode out = mapper.createObjectNode();
         out.put("trajectory_id", top.path("trajectory_id").asText());
         out.set("status", top.path("status"));
         out.put("steps_completed", top.path("completed_steps").size() + " of " + top.path("total_steps").size());
         if (top.hasNonNull("error")) {
-            out.put("error", cap(top.get("error").asText()));
+            out.put("error", redactor.cut(top.get("error").asText(), MAX_ERROR));
         }
         if (!children.isEmpty()) {
             ArrayNode path = out.putArray("failed_children");
             children.forEach(c -> path.addObject().put("task", c.path("name").asText()).put("trajectory_id",
-                    c.path("trajectory_id").asText()).put("error", cap(c.path("error").asText(""))));
+                    c.path("trajectory_id").asText()).put("error", redactor.cut(c.path("error").asText(""), MAX_ERROR)));
         }
         JsonNode failed = failedStep(deepest);
         if (failed != null) {
             ObjectNode f = out.putObject("failed_step");
             f.put("step", failed.path("key").asText());
             f.put("activity", failed.path("activity").asText());
-            f.put("error", cap(failed.path("error").asText("")));
+            f.put("error", redactor.cut(failed.path("error").asText(""), MAX_ERROR));
             f.set("config", failed.path("config"));
         }
         List<String> causes = new ArrayList<>();
@@ -217,8 +219,5 @@ public final class Diagnosis {
         }
     }
 
-    private String cap(String s) {
-        return reader.redactor().cut(s, MAX_ERROR);
-    }
 
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * Collection environment variables. Jetty's environment endpoint answers (and its PATCH echoes) every
- * value in plaintext, so each value read or written is registered with the {@link Redactor} first and
+ * value in plaintext, so each value read or written is registered with the tenant's {@link TenantSecrets} and
  * only names ever leave these handlers. Deletion sends a null per name, never
  * {@code "environment_variables": null} (which wipes them all), and re-reads to report what is gone:
  * some deployments store the null instead of deleting the name.
@@ -55,19 +55,22 @@ public final class EnvTools {
     }
 
     /** The collection's variables as name → set (a non-empty value) or not; every value registered, none kept. */
-    public static Mono<Map<String, Boolean>> read(JettyApi api, Redactor redactor, String collection) {
-        return api.json(ApiRequest.get(path(collection))).map(env -> names(env, redactor));
+    public static Mono<Map<String, Boolean>> read(JettyApi api, TenantSecrets secrets, String collection) {
+        return api.json(ApiRequest.get(path(collection))).map(env -> names(env, secrets));
     }
 
-    static Map<String, Boolean> names(JsonNode env, Redactor redactor) {
+    /** The names and whether each is set; every value registered with the tenant's set (all or none, see its cap). */
+    static Map<String, Boolean> names(JsonNode env, TenantSecrets secrets) {
         Map<String, Boolean> out = new TreeMap<>();
+        List<String> values = new ArrayList<>();
         JsonNode vars = env.path("environment_variables");
         for (Map.Entry<String, JsonNode> e : vars.properties()) {
             JsonNode v = e.getValue();
             String text = v == null || v.isNull() ? null : v.isTextual() ? v.asText() : v.toString();
-            redactor.register(text);
+            values.add(text);
             out.put(e.getKey(), text != null && !text.isBlank());
         }
+        secrets.registerAll(values);
         return out;
     }
 
@@ -106,7 +109,7 @@ public final class EnvTools {
     }
 
     public Mono<JsonNode> list(ToolCall call) {
-        return read(call.api(), ctx.redactor(), call.collection()).map(names -> {
+        return read(call.api(), call.secrets(), call.collection()).map(names -> {
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("collection", call.collection());
             ArrayNode set = o.putArray("names");
@@ -130,7 +133,7 @@ public final class EnvTools {
 
     public Mono<JsonNode> check(ToolCall call) {
         List<String> required = strings(call.node("names"));
-        return read(call.api(), ctx.redactor(), call.collection()).map(names -> {
+        return read(call.api(), call.secrets(), call.collection()).map(names -> {
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("collection", call.collection());
             ArrayNode configured = o.putArray("configured");
@@ -152,12 +155,7 @@ public final class EnvTools {
         ObjectNode patch = body.putObject("environment_variables");
         List<String> set = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        // register every value before anything else can fail and echo it
-        vars.properties().forEach(e -> {
-            if (e.getValue().isTextual()) {
-                ctx.redactor().register(e.getValue().asText());
-            }
-        });
+        // every value was registered by the guard chain (a secret-map argument) before this handler ran
         for (Map.Entry<String, JsonNode> e : vars.properties()) {
             checkName("variables", e.getKey());
             JsonNode v = e.getValue();
@@ -176,7 +174,7 @@ public final class EnvTools {
             throw ToolError.argument("variables", "is empty: give at least one NAME: value pair");
         }
         return call.api().json(ApiRequest.json("PATCH", path(call.collection()), body)).map(answer -> {
-            Map<String, Boolean> after = names(answer, ctx.redactor());
+            Map<String, Boolean> after = names(answer, call.secrets());
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("collection", call.collection());
             set.stream().sorted().forEach(o.putArray("set")::add);
@@ -201,8 +199,8 @@ public final class EnvTools {
         }
         String path = path(call.collection());
         return call.api().json(ApiRequest.json("PATCH", path, body))
-                .doOnNext(echo -> names(echo, ctx.redactor())) // the PATCH echoes every remaining value
-                .then(read(call.api(), ctx.redactor(), call.collection()))
+                .doOnNext(echo -> names(echo, call.secrets())) // the PATCH echoes every remaining value
+                .then(read(call.api(), call.secrets(), call.collection()))
                 .map(after -> {
                     ObjectNode o = ctx.mapper().createObjectNode();
                     o.put("collection", call.collection());

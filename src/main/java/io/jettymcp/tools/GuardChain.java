@@ -12,6 +12,7 @@ import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.Sanitizer;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.shape.Projection;
 import io.jettymcp.shape.SizeCap;
@@ -20,18 +21,25 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The path every tool call takes, in order, with no way around it: validate arguments → enforce
- * collection scope (resolving every collection the call touches) → policy → learn the environment's
- * secrets → handler → shape output → sanitize and redact. Nothing is sent to Jetty before the policy
- * step but whoami, which tells the key's collection. Any failure becomes an
- * {@code isError} result that says what to do, and is redacted like everything else.
+ * collection scope (resolving every collection the call touches) → policy → register the caller's
+ * secret arguments → handler, with the environments' secrets learned in parallel → shape output →
+ * sanitize and redact. Nothing is sent to Jetty before the policy step but whoami, which tells the
+ * key's collection. Any failure becomes an {@code isError} result that says what to do, and is redacted
+ * like everything else: with the calling tenant's {@link TenantSecrets} only.
  */
 public final class GuardChain {
 
@@ -64,12 +72,15 @@ public final class GuardChain {
                                                McpSchema.CallToolRequest request) {
         ToolSpec spec = tool.spec();
         long t0 = System.nanoTime();
+        // errors are redacted with the caller's set once the caller is known, with the server's before
+        java.util.concurrent.atomic.AtomicReference<TenantSecrets> who = new java.util.concurrent.atomic.AtomicReference<>();
         return Mono.defer(() -> {
                     ObjectNode args = arguments(request);
                     validator.validate(tool.effectiveInput(), args);
                     refuseLocalFiles(spec, args);
                     tool.handler().precheck(args); // rules beyond the schema, still before any request
                     Tenant tenant = tenants.apply(exchange);
+                    who.set(tenant.secrets());
                     if (spec.auth() && !tenant.api().token().present()) {
                         throw new ToolError(JettyApi.NO_TOKEN);
                     }
@@ -78,31 +89,135 @@ public final class GuardChain {
                         if (r.collection() != null) {
                             args.put("collection", r.collection());
                         }
-                        // the call's client shortens the upstream text in its errors with this call's redactor
-                        Tenant redacting = new Tenant(tenant.api().withRedactor(redactor), tenant.scope());
-                        ToolCall call = new ToolCall(spec, args, r.collection(), redacting, progress(exchange, progressToken));
-                        // deferred: a call the policy refuses reads no environment either
-                        Mono<Void> learn = Mono.defer(() -> !spec.auth() ? Mono.empty() : r.collection() != null
-                                ? envSecrets.learn(tenant.api(), r.collection())
-                                : envSecrets.learnVisible(tenant.api(), tenant.scope()));
-                        return policy.check(spec, args, r.reach(), exchange)
-                                .then(learn)
-                                .then(Mono.defer(() -> tool.handler().handle(call)))
-                                .map(payload -> success(spec, args, payload));
+                        // the call's client shortens upstream text in its errors with the caller's own set
+                        Tenant redacting = new Tenant(tenant.api().withRedactor(tenant.secrets().redactor()), tenant.scope(),
+                                tenant.secrets());
+                        ToolCall call = new ToolCall(spec, args, r.collection(), redacting,
+                                progress(exchange, progressToken, tenant.secrets()));
+                        return policy.check(spec, withoutSecrets(tool.effectiveInput(), args), r.reach(), exchange)
+                                // only now, with every check passed: a refused call registers nothing
+                                .then(Mono.fromRunnable(() -> tenant.secrets().registerAll(secretArguments(tool.effectiveInput(), args))))
+                                .then(Mono.defer(() -> checked(tool, call, owners(spec, args, r.collection()))));
                     });
                 })
-                .onErrorResume(e -> Mono.just(failure(spec, e)))
+                .onErrorResume(e -> Mono.just(failure(spec, e, who.get())))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
                         (System.nanoTime() - t0) / 1_000_000));
     }
 
+    /**
+     * Runs the handler and, in parallel, reads the environment of every collection whose free text the answer
+     * may hold (a read that started no earlier than the handler's first request); then reads those the answer
+     * itself names. Their values are registered before anything is shown; a collection whose read failed has
+     * its free text withheld (see {@link FreeText}).
+     */
+    private Mono<McpSchema.CallToolResult> checked(BoundTool tool, ToolCall call, Set<String> owners) {
+        ToolSpec spec = tool.spec();
+        Tenant tenant = call.tenant();
+        if (!spec.auth() || spec.toolset().equals("environment")) {
+            // the environment tools read (and register) the values themselves and answer with names only
+            return tool.handler().handle(call).map(p -> success(spec, call.args(), p, tenant.secrets(), null, Map.of()));
+        }
+        long since = System.nanoTime();
+        // zip subscribes in order: the handler's request goes first, the environment reads right after it
+        return Mono.zip(Mono.defer(() -> tool.handler().handle(call)).materialize(), reads(tenant, owners, since))
+                .flatMap(t -> {
+                    Map<String, EnvSecrets.Read> got = new LinkedHashMap<>(t.getT2());
+                    Set<String> more = new LinkedHashSet<>();
+                    if (t.getT1().hasValue()) {
+                        more.addAll(FreeText.named(t.getT1().get()));
+                        more.removeAll(got.keySet());
+                    }
+                    return reads(tenant, more, since).map(m -> {
+                        got.putAll(m);
+                        Map<String, String> failed = new LinkedHashMap<>();
+                        got.forEach((c, r) -> {
+                            if (r.ok()) {
+                                tenant.secrets().registerAll(r.values());
+                            } else {
+                                failed.put(c, r.failure());
+                            }
+                        });
+                        String owner = owners.isEmpty() ? null : owners.iterator().next();
+                        if (t.getT1().isOnError()) {
+                            Throwable e = t.getT1().getThrowable();
+                            // an error answer's detail is the collection's free text; our own reports (drift) are not
+                            // (a key refused the collection itself, 401/403/404, is told so: nothing of it was read)
+                            if (e instanceof JettyApiException j && j.status() >= 300 && owner != null && failed.containsKey(owner)
+                                    && !Set.of(401, 403, 404).contains(j.status())) {
+                                throw new ToolError("Jetty answered HTTP " + j.status() + "; its details are "
+                                        + FreeText.marker(owner, failed.get(owner)) + ".");
+                            }
+                            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                        }
+                        return success(spec, call.args(), t.getT1().get(), tenant.secrets(), owner, failed);
+                    });
+                });
+    }
+
+    private Mono<Map<String, EnvSecrets.Read>> reads(Tenant tenant, Set<String> collections, long since) {
+        return Flux.fromIterable(collections)
+                .flatMap(c -> envSecrets.read(tenant.api(), c, since).map(r -> Map.entry(c, r)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    /** The collections a call's free text belongs to before its answer is seen: its collection, its storage paths'. */
+    private static Set<String> owners(ToolSpec spec, ObjectNode args, String collection) {
+        Set<String> out = new LinkedHashSet<>();
+        if (collection != null) {
+            out.add(collection);
+        }
+        for (Map.Entry<String, JsonNode> p : spec.input().path("properties").properties()) {
+            if ("storage-path".equals(p.getValue().path("x-kind").asText()) && args.hasNonNull(p.getKey())) {
+                out.add(args.get(p.getKey()).asText().split("/", 2)[0]);
+            }
+        }
+        return out;
+    }
+
+    /** Every value of the secret arguments ({@code x-kind} secret, secret-map), as sent to Jetty. */
+    static List<String> secretArguments(ObjectNode schema, ObjectNode args) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
+            String kind = p.getValue().path("x-kind").asText("");
+            JsonNode v = args.get(p.getKey());
+            if (v == null || v.isNull() || !(kind.equals("secret") || kind.equals("secret-map"))) {
+                continue;
+            }
+            if (v.isObject()) {
+                v.forEach(x -> out.add(x.isNull() ? null : x.isTextual() ? x.asText() : x.toString()));
+            } else {
+                out.add(v.isTextual() ? v.asText() : v.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The arguments as the policy (and an approval prompt) sees them: secret values replaced by a marker. */
+    private ObjectNode withoutSecrets(ObjectNode schema, ObjectNode args) {
+        ObjectNode copy = args.deepCopy();
+        for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
+            String kind = p.getValue().path("x-kind").asText("");
+            JsonNode v = copy.get(p.getKey());
+            if (v == null || v.isNull()) {
+                continue;
+            }
+            if (kind.equals("secret")) {
+                copy.put(p.getKey(), "(secret)");
+            } else if (kind.equals("secret-map") && v.isObject()) {
+                ((ObjectNode) v).properties().forEach(e -> e.setValue(TextNode.valueOf("(secret)")));
+            }
+        }
+        return copy;
+    }
+
     /** Progress to the client, when it gave a token; every message redacted and cleaned like a result. */
-    private ToolCall.Progress progress(McpAsyncServerExchange exchange, Object token) {
+    private ToolCall.Progress progress(McpAsyncServerExchange exchange, Object token, TenantSecrets secrets) {
         if (token == null || exchange == null) {
             return ToolCall.Progress.NONE;
         }
         return (progress, total, message) -> exchange.progressNotification(new McpSchema.ProgressNotification(token,
-                        progress, total, message == null ? null : redactor.redact(Sanitizer.clean(message)), null))
+                        progress, total, message == null ? null : secrets.redact(Sanitizer.clean(message)), null))
                 .onErrorResume(e -> Mono.empty());
     }
 
@@ -194,14 +309,30 @@ public final class GuardChain {
         return false;
     }
 
-    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload) {
+    /**
+     * Redacted value by value (keys included), never as serialised text: a value one tenant registered can
+     * then only ever replace a whole string of its own answers, and JSON stays JSON. The text is written from
+     * the cleaned tree (cut to size), so it holds no string that was not redacted.
+     */
+    private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload, TenantSecrets secrets,
+                                             String owner, Map<String, String> failed) {
         String fullArg = spec.output().fullArg();
         boolean full = fullArg != null && args.path(fullArg).asBoolean(false);
-        JsonNode shaped = clean(projection.apply(spec.output(), payload, full));
+        JsonNode projected = projection.apply(spec.output(), payload, full);
+        if (!failed.isEmpty()) {
+            projected = FreeText.withhold(projected, owner, failed);
+            if (projected instanceof ObjectNode o) {
+                o.put("withheld", "Free text from collection(s) " + failed.keySet() + " is withheld: their environment "
+                        + "(the secret values to hide) could not be read (" + String.join(", ", new LinkedHashSet<>(failed.values()))
+                        + "). Read tools show it once that read succeeds.");
+            }
+        }
+        JsonNode shaped = clean(projected, secrets);
         int budget = ctx.settings().outputCapBytes();
         boolean structured = spec.outputSchema() != null && shaped.isObject();
+        // the cap only cuts what is already redacted and adds its own notes (made of cleaned keys)
         JsonNode fitted = cap.fit(shaped, structured ? budget / 2 : budget, spec.output().more());
-        String text = redactor.redact(cap.write(fitted));
+        String text = cap.write(fitted);
         McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder().addTextContent(text).isError(false);
         if (structured) {
             b.structuredContent(mapper.convertValue(fitted, Map.class));
@@ -209,16 +340,18 @@ public final class GuardChain {
         return b.build();
     }
 
-    private McpSchema.CallToolResult failure(ToolSpec spec, Throwable e) {
+    /** @param secrets the caller's set, or null when the call failed before its tenant was known */
+    private McpSchema.CallToolResult failure(ToolSpec spec, Throwable e, TenantSecrets secrets) {
+        java.util.function.UnaryOperator<String> redact = secrets != null ? secrets::redact : redactor::redact;
         String message;
         if (e instanceof ToolError || e instanceof JettyApiException) {
             message = e.getMessage();
         } else {
             message = "Internal error in " + spec.name() + " (" + e.getClass().getSimpleName() + (e.getMessage() == null
                     ? "" : ": " + e.getMessage()) + "). The server is still running; try again, and report it if it repeats.";
-            log.warn("tool {} failed: {}", spec.name(), redactor.redact(String.valueOf(e)));
+            log.warn("tool {} failed: {}", spec.name(), redact.apply(String.valueOf(e)));
         }
-        String text = redactor.redact(Sanitizer.clean(message));
+        String text = redact.apply(Sanitizer.clean(message));
         return McpSchema.CallToolResult.builder().addTextContent(text).isError(true).build();
     }
 
@@ -226,18 +359,18 @@ public final class GuardChain {
      * Sanitizes, then redacts, every string (and key) in a tree; returns a new tree. In that order:
      * a secret split by an invisible character is whole again once cleaned, and only then found.
      */
-    JsonNode clean(JsonNode n) {
+    JsonNode clean(JsonNode n, TenantSecrets secrets) {
         if (n.isTextual()) {
-            return TextNode.valueOf(redactor.redact(Sanitizer.clean(n.asText())));
+            return TextNode.valueOf(secrets.redact(Sanitizer.clean(n.asText())));
         }
         if (n.isObject()) {
             ObjectNode o = mapper.createObjectNode();
-            n.fields().forEachRemaining(e -> o.set(redactor.redact(Sanitizer.clean(e.getKey())), clean(e.getValue())));
+            n.fields().forEachRemaining(e -> o.set(secrets.redact(Sanitizer.clean(e.getKey())), clean(e.getValue(), secrets)));
             return o;
         }
         if (n.isArray()) {
             ArrayNode a = mapper.createArrayNode();
-            n.forEach(c -> a.add(clean(c)));
+            n.forEach(c -> a.add(clean(c, secrets)));
             return a;
         }
         return n;

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +61,7 @@ public final class RoutineTools {
             ArrayNode rows = o.putArray("routines");
             for (JsonNode r : rows(answer, "routines")) {
                 ObjectNode row = ctx.mapper().createObjectNode();
-                JsonNode clean = scrub(r);
+                JsonNode clean = scrub(r, call.secrets());
                 copy(clean, row, "name", "task", "task_name", "cadence", "paused", "next_run_at", "id");
                 rows.add(row);
             }
@@ -68,7 +70,7 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> get(ToolCall call) {
-        return call.api().json(ApiRequest.get(routinePath(call))).map(this::scrub);
+        return call.api().json(ApiRequest.get(routinePath(call))).map(a -> scrub(a, call.secrets()));
     }
 
     public Mono<JsonNode> create(ToolCall call) {
@@ -79,7 +81,7 @@ public final class RoutineTools {
             putWriteFields(call, body, false);
             String path = BASE + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(call.str("task"));
             return checkOverrides(call).then(Mono.defer(() -> call.api().json(ApiRequest.json("POST", path, body))))
-                    .map(this::scrub);
+                    .map(a -> scrub(a, call.secrets()));
         });
     }
 
@@ -95,7 +97,7 @@ public final class RoutineTools {
             }
             return checkOverrides(call)
                     .then(Mono.defer(() -> call.api().json(ApiRequest.json("PATCH", routinePath(call), body))))
-                    .map(this::scrub);
+                    .map(a -> scrub(a, call.secrets()));
         });
     }
 
@@ -122,7 +124,7 @@ public final class RoutineTools {
     private Mono<JsonNode> toggle(ToolCall call, String action) {
         return call.api().json(ApiRequest.json("POST", routinePath(call) + "/" + action, null)).map(answer -> {
             if (answer.isObject() && !answer.isEmpty()) {
-                return scrub(answer);
+                return scrub(answer, call.secrets());
             }
             return ctx.mapper().createObjectNode().put("name", call.str("name")).put("paused", action.equals("pause"));
         });
@@ -137,7 +139,7 @@ public final class RoutineTools {
                 .map(answer -> {
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("routine", call.str("name"));
-            JsonNode clean = scrub(answer);
+            JsonNode clean = scrub(answer, call.secrets());
             if (TrajectoryIds.describe(o, clean, call.collection(), call.str("task"))) {
                 ctx.recentRuns().record(call.collection(), call.str("task"), o.path("trajectory_id").asText());
                 copy(clean, o, "message", "trial");
@@ -161,7 +163,7 @@ public final class RoutineTools {
             ArrayNode runs = o.putArray("runs");
             for (JsonNode t : rows(answer, "trajectories")) {
                 ObjectNode row = ctx.mapper().createObjectNode();
-                JsonNode clean = scrub(t);
+                JsonNode clean = scrub(t, call.secrets());
                 copy(clean, row, "trajectory_id", "status", "created");
                 JsonNode ended = clean.hasNonNull("completed") ? clean.get("completed") : clean.get("updated");
                 if (ended != null && !ended.isNull()) {
@@ -169,7 +171,7 @@ public final class RoutineTools {
                 }
                 if (clean.hasNonNull("error")) {
                     String e = clean.get("error").asText();
-                    row.put("error", ctx.redactor().cut(e, 300));
+                    row.put("error", call.api().redactor().cut(e, 300));
                 }
                 runs.add(row);
             }
@@ -199,7 +201,6 @@ public final class RoutineTools {
                 if (!e.getValue().isTextual()) {
                     throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
                 }
-                ctx.redactor().register(e.getValue().asText());
             }
             body.set("secret_params", s);
         }
@@ -210,7 +211,6 @@ public final class RoutineTools {
             body.put("webhook_url", call.str("webhook_url"));
         }
         if (call.has("webhook_secret")) {
-            ctx.redactor().register(call.str("webhook_secret"));
             body.put("webhook_secret", call.str("webhook_secret"));
         }
     }
@@ -280,10 +280,17 @@ public final class RoutineTools {
      * A copy without secrets: {@code secret_params} becomes {@code secret_param_names}, {@code webhook_secret}
      * becomes {@code has_webhook_secret}; every secret value seen is registered with the Redactor.
      */
-    JsonNode scrub(JsonNode n) {
+    JsonNode scrub(JsonNode n, TenantSecrets secrets) {
+        List<String> seen = new ArrayList<>();
+        JsonNode out = scrub(n, seen);
+        secrets.registerAll(seen);
+        return out;
+    }
+
+    private JsonNode scrub(JsonNode n, List<String> seen) {
         if (n.isArray()) {
             ArrayNode a = ctx.mapper().createArrayNode();
-            n.forEach(c -> a.add(scrub(c)));
+            n.forEach(c -> a.add(scrub(c, seen)));
             return a;
         }
         if (!n.isObject()) {
@@ -294,29 +301,29 @@ public final class RoutineTools {
             String k = e.getKey();
             JsonNode v = e.getValue();
             if (k.equals("secret_params")) {
-                registerAll(v);
+                collect(v, seen);
                 if (v.isObject()) {
                     ArrayNode names = o.putArray("secret_param_names");
                     v.fieldNames().forEachRemaining(names::add);
                 }
             } else if (k.equals("webhook_secret")) {
-                registerAll(v);
+                collect(v, seen);
                 o.put("has_webhook_secret", v != null && !v.isNull() && !v.asText().isEmpty());
             } else {
-                o.set(k, scrub(v));
+                o.set(k, scrub(v, seen));
             }
         }
         return o;
     }
 
-    private void registerAll(JsonNode v) {
+    private static void collect(JsonNode v, List<String> seen) {
         if (v == null) {
             return;
         }
         if (v.isTextual()) {
-            ctx.redactor().register(v.asText());
+            seen.add(v.asText());
         } else if (v.isContainerNode()) {
-            v.forEach(this::registerAll);
+            v.forEach(c -> collect(c, seen));
         }
     }
 }

@@ -30,7 +30,6 @@ public final class RunTools {
     private final ToolContext ctx;
     private final LocalFiles files;
     private final TrajectoryWaiter waiter;
-    private final TrajectoryView view;
     private final Duration lookupTimeout;
 
     public RunTools(ToolContext ctx, TrajectoryWaiter waiter) {
@@ -44,7 +43,6 @@ public final class RunTools {
         this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
                 LocalFiles.userHome());
         this.waiter = waiter;
-        this.view = new TrajectoryView(ctx.mapper(), ctx.redactor());
     }
 
     /** What run-task decided about use_trial_keys: the form value (null = not sent) and why. */
@@ -52,14 +50,10 @@ public final class RunTools {
     }
 
     /**
-     * Before any request (and before an approval prompt): secret values are registered for redaction and
-     * local files checked, so a refused file means nothing was sent and nobody was asked.
+     * Before any request (and before an approval prompt): local files are checked, so a refused file means
+     * nothing was sent and nobody was asked. Secret values are registered by the guard chain once every check passed.
      */
     public void precheck(ObjectNode args) {
-        JsonNode secrets = args.get("secret_params");
-        if (secrets != null && secrets.isObject()) {
-            secrets.properties().forEach(e -> ctx.redactor().register(secretText(e.getValue())));
-        }
         JsonNode given = args.get("files");
         if (given != null && given.isArray()) {
             files.checkAll("files", texts(given));
@@ -76,9 +70,7 @@ public final class RunTools {
         if (call.has("secret_params")) {
             ObjectNode secrets = ctx.mapper().createObjectNode();
             call.node("secret_params").properties().forEach(e -> {
-                String v = secretText(e.getValue());
-                ctx.redactor().register(v);
-                secrets.put(e.getKey(), v);
+                secrets.put(e.getKey(), secretText(e.getValue())); // registered by the guard chain
             });
             form.put("secret_params", write(secrets));
         }
@@ -176,7 +168,7 @@ public final class RunTools {
                 .map(out -> {
                     if (out.trajectory() != null) {
                         o.put("done", out.done());
-                        o.set("trajectory", view.compact(out.trajectory(), c, task));
+                        o.set("trajectory", view(call).compact(out.trajectory(), c, task));
                     }
                     if (out.outputsNote() != null) {
                         o.put("outputs_note", out.outputsNote());
@@ -220,7 +212,13 @@ public final class RunTools {
         // each look-up absorbs its own failure: zip would otherwise cancel the other request mid-flight
         Mono<JsonNode> trial = lookup(call, Routes.TRIAL_GET.path(c));
         Mono<JsonNode> env = lookup(call, Routes.ENV_GET.path(c));
-        return Mono.zip(trial, env).map(t -> decide(t.getT1(), t.getT2()));
+        return Mono.zip(trial, env).map(t -> {
+            // a fresh read: every value in it is registered, not just the provider keys decide looks at
+            List<String> values = new ArrayList<>();
+            t.getT2().path("environment_variables").forEach(v -> values.add(v.isTextual() ? v.asText() : null));
+            call.secrets().registerAll(values);
+            return decide(t.getT1(), t.getT2());
+        });
     }
 
     private Mono<JsonNode> lookup(ToolCall call, String path) {
@@ -237,12 +235,6 @@ public final class RunTools {
         JsonNode vars = env.path("environment_variables");
         boolean envKnown = vars.isObject();
         boolean trialKnown = trial.isObject() && (trial.path("active").isBoolean() || trial.path("status").isTextual());
-        // a fresh read: every value in it is registered, not just the provider keys looked at here
-        vars.forEach(v -> {
-            if (v.isTextual()) {
-                ctx.redactor().register(v.asText());
-            }
-        });
         for (String k : EnvTools.PROVIDER_KEYS) {
             JsonNode v = vars.get(k);
             if (v != null && v.isTextual() && !v.asText().isBlank()) {
@@ -280,5 +272,10 @@ public final class RunTools {
         List<String> out = new ArrayList<>();
         arr.forEach(n -> out.add(n.asText()));
         return out;
+    }
+
+    /** Cuts with the caller's own redaction set, so no head of the caller's secrets is left at a cut. */
+    private TrajectoryView view(ToolCall call) {
+        return new TrajectoryView(ctx.mapper(), call.api().redactor());
     }
 }

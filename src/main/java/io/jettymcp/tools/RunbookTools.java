@@ -55,7 +55,6 @@ public final class RunbookTools {
     private static final int LARGE_RUNBOOK_CHARS = 40_000;
 
     private final ToolContext ctx;
-    private final ApiErrors errors;
     private final LocalFiles files;
     private final Duration startAbort;
 
@@ -71,7 +70,6 @@ public final class RunbookTools {
     /** {@code startAbort}: {@link #START_ABORT}; tests give a shorter one. */
     RunbookTools(ToolContext ctx, LocalFiles files, Duration startAbort) {
         this.ctx = ctx;
-        this.errors = new ApiErrors(ctx.mapper(), ctx.settings().baseUrl(), null, ctx.redactor());
         this.files = files;
         this.startAbort = startAbort;
     }
@@ -94,7 +92,7 @@ public final class RunbookTools {
             Plan plan = plan(call, rb);
             String c = call.collection();
             return Mono.when(plan.files().stream().map(f -> call.tenant().scope().resolve(f.split("/", 2)[0])).toList())
-                    .then(EnvTools.read(call.api(), ctx.redactor(), c))
+                    .then(EnvTools.read(call.api(), call.secrets(), c))
                     .flatMap(env -> {
                         List<String> missing = plan.secrets().stream().filter(s -> !Boolean.TRUE.equals(env.get(s))).toList();
                         if (!missing.isEmpty()) {
@@ -355,7 +353,8 @@ public final class RunbookTools {
             return Mono.just(started(plan, trial, body, ids, res.status(), hint));
         }
         if (res.status() >= 400 && res.status() < 500) {
-            return Mono.error(errors.map(req, res)); // refused: nothing started
+            return Mono.error(new ApiErrors(ctx.mapper(), ctx.settings().baseUrl(), null, call.api().redactor())
+                    .map(req, res)); // refused: nothing started
         }
         String why = "Jetty answered HTTP " + res.status() + (res.html() ? " (an error page from its edge)" : "")
                 + " without a trajectory id; the run may have started";

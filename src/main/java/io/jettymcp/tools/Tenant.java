@@ -2,7 +2,17 @@ package io.jettymcp.tools;
 
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.TenantSecrets;
 
-/** Who a call acts as: the Jetty client with its key, and that key's collection scope. */
-public record Tenant(JettyApi api, CollectionScope scope) {
+/**
+ * Who a call acts as: the Jetty client with its key, that key's collection scope, and the secrets its
+ * answers are redacted with (its own only: see {@link TenantSecrets}). A tenant is a per-request key, else
+ * an MCP session, else the whole server.
+ */
+public record Tenant(JettyApi api, CollectionScope scope, TenantSecrets secrets) {
+
+    /** A tenant with a set of its own and no server secrets (tests, tools run outside a server). */
+    public Tenant(JettyApi api, CollectionScope scope) {
+        this(api, scope, new TenantSecrets());
+    }
 }

@@ -3,6 +3,7 @@ package io.jettymcp.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.shape.Drift;
 import io.jettymcp.spec.ToolSpec;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant
 
     public ToolCall {
         if (spec != null && tenant != null) {
-            tenant = new Tenant(tenant.api().withAnswerCheck(Drift.checker(spec.reads())), tenant.scope());
+            tenant = new Tenant(tenant.api().withAnswerCheck(Drift.checker(spec.reads())), tenant.scope(), tenant.secrets());
         }
     }
 
@@ -36,6 +37,11 @@ public record ToolCall(ToolSpec spec, ObjectNode args, String collection, Tenant
 
     public JettyApi api() {
         return tenant.api();
+    }
+
+    /** The tenant's redaction set: every secret value a handler reads from Jetty is registered here. */
+    public TenantSecrets secrets() {
+        return tenant.secrets();
     }
 
     public String str(String name) {

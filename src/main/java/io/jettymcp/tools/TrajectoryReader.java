@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.api.Routes;
-import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -45,22 +44,17 @@ public final class TrajectoryReader {
 
     private final RecentRuns recent;
     private final Patience patience;
-    private final Redactor redactor;
 
     public TrajectoryReader(ToolContext ctx) {
-        this(ctx.recentRuns(), Patience.PRODUCTION, ctx.redactor());
+        this(ctx.recentRuns(), Patience.PRODUCTION);
     }
 
-    TrajectoryReader(RecentRuns recent, Patience patience, Redactor redactor) {
+    TrajectoryReader(RecentRuns recent, Patience patience) {
         this.recent = recent;
         this.patience = patience;
-        this.redactor = redactor;
     }
 
     /** Shortens the run texts the readers quote (errors): it redacts as it cuts. */
-    Redactor redactor() {
-        return redactor;
-    }
 
     /** How long a 404 for this run counts as "not visible yet". */
     Duration window(String collection, String task, String id) {
@@ -78,7 +72,7 @@ public final class TrajectoryReader {
      */
     Mono<Read> read(ToolCall call, String collection, String task, String id) {
         Duration window = window(collection, task, id);
-        TrajectoryWaiter.Progress progress = new TrajectoryWaiter.Progress(call::progress, redactor);
+        TrajectoryWaiter.Progress progress = new TrajectoryWaiter.Progress(call::progress, call.api().redactor());
         return Mono.defer(() -> attempt(call, collection, task, id, System.nanoTime(), window, patience.firstDelay(), progress));
     }
 

@@ -29,13 +29,11 @@ public final class TrajectoryTools {
     private final ToolContext ctx;
     private final TrajectoryWaiter waiter;
     private final TrajectoryReader reader;
-    private final TrajectoryView view;
 
     public TrajectoryTools(ToolContext ctx, TrajectoryWaiter waiter) {
         this.ctx = ctx;
         this.waiter = waiter;
         this.reader = waiter.reader();
-        this.view = new TrajectoryView(ctx.mapper(), ctx.redactor());
     }
 
     public Mono<JsonNode> await(ToolCall call) {
@@ -60,7 +58,7 @@ public final class TrajectoryTools {
             }
             o.put("done", out.done());
             o.put("waited_seconds", out.waitedSeconds());
-            o.setAll(view.compact(out.trajectory(), c, task));
+            o.setAll(view(call).compact(out.trajectory(), c, task));
             if (out.outputsNote() != null) {
                 o.put("outputs_note", out.outputsNote());
             }
@@ -88,7 +86,7 @@ public final class TrajectoryTools {
             ObjectNode o = ctx.mapper().createObjectNode();
             ArrayNode rows = o.putArray("trajectories");
             JsonNode list = answer.isArray() ? answer : answer.path("trajectories");
-            list.forEach(t -> rows.add(view.row(t)));
+            list.forEach(t -> rows.add(view(call).row(t)));
             o.put("count", rows.size());
             for (String f : List.of("total", "page", "limit", "has_more")) {
                 if (answer.has(f)) {
@@ -110,7 +108,7 @@ public final class TrajectoryTools {
         List<String> fields = call.has("fields") ? RunTools.texts(call.node("fields")) : null;
         return reader.read(call, c, task, id).map(read -> {
             JsonNode t = read.trajectory();
-            ObjectNode o = steps == null && fields == null ? view.compact(t, c, task) : view.select(t, c, task, steps, fields);
+            ObjectNode o = steps == null && fields == null ? view(call).compact(t, c, task) : view(call).select(t, c, task, steps, fields);
             if (read.outputsNote() != null) {
                 o.put("outputs_note", read.outputsNote());
             }
@@ -181,7 +179,7 @@ public final class TrajectoryTools {
                 JsonNode e = kept.get(i);
                 if (e.path("message").isTextual() && e.get("message").asText().length() > LOG_MESSAGE_CAP) {
                     ObjectNode copy = e.deepCopy();
-                    copy.put("message", view.cut(e.get("message").asText(), LOG_MESSAGE_CAP));
+                    copy.put("message", view(call).cut(e.get("message").asText(), LOG_MESSAGE_CAP));
                     e = copy;
                 }
                 out.add(e);
@@ -334,5 +332,10 @@ public final class TrajectoryTools {
         o.put("trajectory_id", id);
         o.set("label", label);
         return o;
+    }
+
+    /** Cuts with the caller's own redaction set, so no head of the caller's secrets is left at a cut. */
+    private TrajectoryView view(ToolCall call) {
+        return new TrajectoryView(ctx.mapper(), call.api().redactor());
     }
 }

@@ -53,7 +53,7 @@ public final class TrajectoryWaiter {
     public Mono<Outcome> await(ToolCall call, String collection, String task, String trajectoryId, Duration budget) {
         Duration window = reader.window(collection, task, trajectoryId);
         Wait w = new Wait(call, collection, task, trajectoryId, budget.toNanos(),
-                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress, reader.redactor()));
+                Math.min(window.toNanos(), budget.toNanos()), new Progress(call::progress, call.api().redactor()));
         return Mono.defer(() -> poll(w, System.nanoTime(), first, null));
     }
 

@@ -10,7 +10,6 @@ import io.jettymcp.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,34 +22,19 @@ class EnvSecretsTest {
     }
 
     @Test
-    void learningIsRememberedPerKeyValueNotPerTokenObject() {
+    void everyCallReadsAnewAndAFailedReadIsReportedNotTakenAsNoValues() {
         try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
-            Redactor redactor = new Redactor();
-            EnvSecrets env = new EnvSecrets(redactor);
+            EnvSecrets env = new EnvSecrets();
             String envPath = "/api/v1/collections/demo/environment";
+            EnvSecrets.Read first = env.read(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo", System.nanoTime()).block();
+            assertThat(first.ok()).isTrue();
+            assertThat(first.values()).isNotEmpty();
+            env.read(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo", System.nanoTime()).block();
+            assertThat(sandbox.requests().matching("GET", envPath)).as("nothing cached as learned").hasSize(2);
 
-            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo").block();
-            env.learn(api(sandbox, SandboxSeeds.DEMO_TOKEN), "demo").block();
-            assertThat(sandbox.requests().matching("GET", envPath)).as("same key, read once").hasSize(1);
-
-            env.learn(api(sandbox, SandboxSeeds.USER_TOKEN), "demo").block();
-            assertThat(sandbox.requests().matching("GET", envPath)).as("another key reads for itself").hasSize(2);
-
-            // a failed read (a key for another collection) is not tried again on the next call
-            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), "demo").block();
-            env.learn(api(sandbox, SandboxSeeds.ACME_TOKEN), "demo").block();
-            assertThat(sandbox.requests().matching("GET", envPath)).hasSize(3);
-        }
-    }
-
-    @Test
-    void aCallWithoutACollectionLearnsEveryCollectionInScope() {
-        try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
-            EnvSecrets env = new EnvSecrets(new Redactor());
-            JettyApi user = api(sandbox, SandboxSeeds.USER_TOKEN);
-            env.learnVisible(user, new CollectionScope(Set.of("demo", "acme"), user)).block();
-            assertThat(sandbox.requests().matching("GET", "/api/v1/collections/(demo|acme)/environment")).hasSize(2);
-            assertThat(sandbox.requests().matching("GET", "/api/v1/collections/")).as("the scope is known: no listing").isEmpty();
+            EnvSecrets.Read denied = env.read(api(sandbox, SandboxSeeds.ACME_TOKEN), "demo", System.nanoTime()).block();
+            assertThat(denied.ok()).isFalse();
+            assertThat(denied.failure()).matches("4\\d\\d");
         }
     }
 }

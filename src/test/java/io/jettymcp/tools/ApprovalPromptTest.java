@@ -66,8 +66,8 @@ class ApprovalPromptTest {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
-        chain = new GuardChain(ctx, new ArgumentValidator(redactor), PolicyRules.load(policy, redactor, M), e -> tenant,
-                new EnvSecrets(redactor));
+        chain = new GuardChain(ctx, new ArgumentValidator(), PolicyRules.load(policy, redactor, M), e -> tenant,
+                new EnvSecrets());
     }
 
     @AfterAll

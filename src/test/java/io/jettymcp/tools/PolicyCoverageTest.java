@@ -85,7 +85,7 @@ class PolicyCoverageTest {
                     settings.responseTimeout(), RetryPolicy.NONE, M, "test");
             tenant = new Tenant(api, new CollectionScope(collections, api));
             tenant.scope().key().block(); // whoami is how the key's collection is known: asked once, before the calls
-            chain = new GuardChain(ctx, new ArgumentValidator(redactor), rules, e -> tenant, new EnvSecrets(redactor));
+            chain = new GuardChain(ctx, new ArgumentValidator(), rules, e -> tenant, new EnvSecrets());
         }
 
         McpSchema.CallToolResult call(String tool, Map<String, Object> args) {

@@ -19,11 +19,12 @@ class RoutineToolsTest {
         RoutineTools tools = new RoutineTools(ctx);
         JsonNode raw = M.readTree("{\"routines\":[{\"name\":\"r\",\"secret_params\":{\"API\":\"sk-secretvalue-123456\"},"
                 + "\"webhook_secret\":\"whsec-abcdefgh\",\"cadence\":{\"type\":\"manual\"}},{\"name\":\"s\",\"webhook_secret\":null}]}");
-        String out = tools.scrub(raw).toString();
+        io.jettymcp.guard.TenantSecrets secrets = new io.jettymcp.guard.TenantSecrets();
+        String out = tools.scrub(raw, secrets).toString();
         assertThat(out).doesNotContain("sk-secretvalue").doesNotContain("whsec-abcdefgh")
                 .contains("\"secret_param_names\":[\"API\"]").contains("\"has_webhook_secret\":true")
                 .contains("\"has_webhook_secret\":false").contains("\"cadence\":{\"type\":\"manual\"}");
-        assertThat(ctx.redactor().redact("x whsec-abcdefgh y")).isEqualTo("x [REDACTED] y");
+        assertThat(secrets.redact("x whsec-abcdefgh y")).isEqualTo("x [REDACTED] y");
     }
 
     @Test
@@ -41,8 +42,9 @@ class RoutineToolsTest {
     void envNamesRegisterEveryValue(@TempDir Path dir) throws Exception {
         ToolContext ctx = RunbookTest.ctx(dir);
         JsonNode env = M.readTree("{\"name\":\"demo\",\"environment_variables\":{\"A\":\"value-number-one\",\"B\":null,\"C\":\"\"}}");
-        assertThat(EnvTools.names(env, ctx.redactor())).containsEntry("A", true).containsEntry("B", false).containsEntry("C", false);
-        assertThat(ctx.redactor().redact("leak value-number-one")).doesNotContain("value-number-one");
+        io.jettymcp.guard.TenantSecrets secrets = new io.jettymcp.guard.TenantSecrets();
+        assertThat(EnvTools.names(env, secrets)).containsEntry("A", true).containsEntry("B", false).containsEntry("C", false);
+        assertThat(secrets.redact("leak value-number-one")).doesNotContain("value-number-one");
         assertThat(EnvTools.providerKeys(ctx, java.util.Map.of("GOOGLE_API_KEY", true)).toString())
                 .contains("\"GEMINI\":true").contains("\"OPENROUTER\":false").contains("\"AWS_BEDROCK\":false");
     }

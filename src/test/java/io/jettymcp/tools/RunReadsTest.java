@@ -45,7 +45,7 @@ class RunReadsTest {
     final RecentRuns recent = new RecentRuns();
     final ToolContext ctx = new ToolContext(RunToolsTest.context(new Redactor()).settings(), M, new Redactor(), "test", recent);
     final TrajectoryReader reader = new TrajectoryReader(recent,
-            new TrajectoryReader.Patience(RECENT, OTHER, Duration.ofMillis(50), Duration.ofMillis(150)), ctx.redactor());
+            new TrajectoryReader.Patience(RECENT, OTHER, Duration.ofMillis(50), Duration.ofMillis(150)));
     final TrajectoryWaiter waiter = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(150), 2);
     final RunTools runs = new RunTools(ctx, waiter, Duration.ofMillis(500));
     final TrajectoryTools trajectories = new TrajectoryTools(ctx, waiter);
@@ -292,7 +292,7 @@ class RunReadsTest {
     @Test
     void underTheProductionProfileARunIsFollowedAndReadWithItsOutputs() {
         sandbox.switches().production();
-        TrajectoryReader prod = new TrajectoryReader(recent, TrajectoryReader.Patience.PRODUCTION, ctx.redactor());
+        TrajectoryReader prod = new TrajectoryReader(recent, TrajectoryReader.Patience.PRODUCTION);
         TrajectoryWaiter w = new TrajectoryWaiter(prod, Duration.ofMillis(50), Duration.ofMillis(150), 2);
         RunTools r = new RunTools(ctx, w);
         TrajectoryTools tt = new TrajectoryTools(ctx, w);

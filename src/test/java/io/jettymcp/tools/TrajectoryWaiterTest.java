@@ -35,7 +35,7 @@ class TrajectoryWaiterTest {
     static ToolCall call;
     final RecentRuns recent = new RecentRuns();
     final TrajectoryReader reader = new TrajectoryReader(recent, new TrajectoryReader.Patience(Duration.ofMillis(600),
-            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(100)), new io.jettymcp.guard.Redactor());
+            Duration.ofMillis(300), Duration.ofMillis(50), Duration.ofMillis(100)));
     final TrajectoryWaiter waiter = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(200), 2);
 
     @BeforeAll

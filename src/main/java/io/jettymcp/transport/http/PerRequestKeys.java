@@ -3,7 +3,8 @@ package io.jettymcp.transport.http;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Secrets;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.tools.Tenant;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -19,9 +20,10 @@ import java.util.function.Function;
  * its own key in {@value #HEADER}. A key is asked about with whoami when first seen: a 401/403 refuses
  * it; when whoami cannot tell (absent, no fields, 5xx, slow: jetty-api.md §7 E3) the key is admitted
  * provisionally and Jetty's own 401/403 on the call are the authority. The tenant (client with that
- * key, its scope) is kept for {@link #TTL} under a hash of the key. Keys are held in memory only, never
- * logged, and registered with the redactor only once Jetty answered a request on them with a 2xx (a
- * rejected string must not be masked in every later output, for every user).
+ * key, its scope, its redaction set) is kept for {@link #TTL} under a hash of the key; a fresh tenant after
+ * that keeps the key's redaction set, so nothing it learned or was given is dropped. Keys are held in
+ * memory only, never logged, and registered with their own tenant's set only once Jetty answered a request
+ * on them with a 2xx (a rejected string must not be masked in later outputs).
  */
 public final class PerRequestKeys implements Function<McpAsyncServerExchange, Tenant> {
 
@@ -48,14 +50,17 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
 
     private final JettyApi template;
     private final java.util.Set<String> configured;
-    private final Redactor redactor;
+    private final Secrets secrets;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
-    /** @param template a client for the Jetty API; its token is replaced by each request's key */
-    public PerRequestKeys(JettyApi template, java.util.Set<String> configuredCollections, Redactor redactor) {
+    /**
+     * @param template a client for the Jetty API; its token is replaced by each request's key
+     * @param secrets  where each key's tenant gets its redaction set
+     */
+    public PerRequestKeys(JettyApi template, java.util.Set<String> configuredCollections, Secrets secrets) {
         this.template = template;
         this.configured = java.util.Set.copyOf(configuredCollections);
-        this.redactor = redactor;
+        this.secrets = secrets;
     }
 
     /** Asks whoami about a key (cached, bounded); emits the key, or fails with {@link Refused} when Jetty rejected it. */
@@ -105,9 +110,12 @@ public final class PerRequestKeys implements Function<McpAsyncServerExchange, Te
         return e == null || System.nanoTime() - e.expires > 0 ? null : e;
     }
 
+    /** A tenant for the key, with the redaction set the key had (an expired entry's), or a new one. */
     private Tenant newTenant(String key) {
-        JettyApi api = template.withToken(new Token(key, HEADER), () -> redactor.register(key));
-        return new Tenant(api, new CollectionScope(configured, api));
+        Entry old = cache.get(hash(key));
+        TenantSecrets set = old != null ? old.tenant.secrets() : secrets.newTenant();
+        JettyApi api = template.withToken(new Token(key, HEADER), () -> set.registerKey(key));
+        return new Tenant(api, new CollectionScope(configured, api), set);
     }
 
     private void remember(String key, Tenant t) {

@@ -6,7 +6,7 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Secrets;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
@@ -22,15 +22,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Per-request keys when whoami cannot tell (jetty-api.md §7 E3): admitted provisionally, registered once Jetty accepts them. */
 class PerRequestKeysTest {
 
-    private static PerRequestKeys keys(SandboxServer sandbox, Redactor redactor) {
+    private static PerRequestKeys keys(SandboxServer sandbox, Secrets redactor) {
         JettyApi template = JettyApi.create(sandbox.baseUrl(), Token.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5),
                 RetryPolicy.NONE, new ObjectMapper(), "t");
         return new PerRequestKeys(template, Set.of(), redactor);
     }
 
     /** Whether the redactor knows the value itself (glued to a letter, the key patterns do not match). */
-    private static boolean registered(Redactor redactor, String key) {
-        return !redactor.redact("x" + key).contains(key);
+    private static boolean registered(Secrets redactor, String key) {
+        return !redactor.redactAll("x" + key).contains(key);
     }
 
     @Test
@@ -38,7 +38,7 @@ class PerRequestKeysTest {
         for (Whoami mode : new Whoami[]{Whoami.ABSENT, Whoami.METHOD_NOT_ALLOWED, Whoami.REDIRECT, Whoami.HTML, Whoami.SERVER_ERROR}) {
             try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
                 sandbox.switches().whoami(mode);
-                Redactor redactor = new Redactor();
+                Secrets redactor = new Secrets();
                 PerRequestKeys keys = keys(sandbox, redactor);
                 assertThat(keys.admit(SandboxSeeds.DEMO_TOKEN).block()).as(mode.wire()).isEqualTo(SandboxSeeds.DEMO_TOKEN);
                 assertThat(registered(redactor, SandboxSeeds.DEMO_TOKEN)).as(mode.wire() + ": not accepted yet").isFalse();
@@ -58,7 +58,7 @@ class PerRequestKeysTest {
     @Test
     void whoamiWithFieldsRegistersAtOnceAndItsRefusalStillRefuses() {
         try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults())) {
-            Redactor redactor = new Redactor();
+            Secrets redactor = new Secrets();
             PerRequestKeys keys = keys(sandbox, redactor);
             keys.admit(SandboxSeeds.ACME_TOKEN).block();
             assertThat(registered(redactor, SandboxSeeds.ACME_TOKEN)).isTrue();

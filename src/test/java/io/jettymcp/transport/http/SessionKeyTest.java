@@ -82,7 +82,7 @@ class SessionKeyTest {
         JettyApi template = JettyApi.create(sandbox.baseUrl(), Token.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5),
                 RetryPolicy.NONE, mapper, "t");
         server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper,
-                new PerRequestKeys(template, Set.of(), new Redactor()));
+                new PerRequestKeys(template, Set.of(), new io.jettymcp.guard.Secrets()));
     }
 
     @AfterAll
