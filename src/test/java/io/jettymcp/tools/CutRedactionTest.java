@@ -63,12 +63,16 @@ class CutRedactionTest {
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         redactor.register(SECRET);
         redactor.register(QUOTED);
-        ctx = new ToolContext(settings, M, redactor, "test");
+        Redactor server = new Redactor(); // the server's own set: the values below are the caller's, not the server's
+        server.register(SandboxSeeds.DEMO_TOKEN);
+        ctx = new ToolContext(settings, M, server, "test");
         ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
+        // the caller's own values: cuts are made with the calling tenant's set
+        tenant.secrets().registerAll(List.of(SECRET, QUOTED));
         chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets());
     }
 
@@ -175,7 +179,9 @@ class CutRedactionTest {
             sandbox.faults().add(new FaultRule("GET", TRAJ, FaultKind.STATUS, 200, "{\"trajectory_id\":\"abc123\","
                     + "\"status\":\"failed\",\"error\":" + quoted(across(120, k)) + ",\"steps\":{}}", 0, 0, -1, 0));
             List<String> messages = new CopyOnWriteArrayList<>();
-            ToolCall call = new ToolCall(null, M.createObjectNode(), "demo", new Tenant(api, new CollectionScope(Set.of(), api)),
+            // as the guard chain builds it: the call's client carries the caller's redaction set
+            ToolCall call = new ToolCall(null, M.createObjectNode(), "demo",
+                    new Tenant(api.withRedactor(redactor), new CollectionScope(Set.of(), api)),
                     (p, total, message) -> {
                         messages.add(message);
                         return Mono.empty();
