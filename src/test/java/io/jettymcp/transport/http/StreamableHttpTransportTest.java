@@ -98,7 +98,9 @@ class StreamableHttpTransportTest {
             McpSchema.CallToolResult r = c.callTool(McpSchema.CallToolRequest.builder().name("progress")
                     .arguments(Map.of()).progressToken("tok-1").build());
             assertThat(r.isError()).isFalse();
-            assertThat(seen).extracting(McpSchema.ProgressNotification::progress).containsExactly(1.0, 2.0, 3.0);
+            // the SDK client hands notifications to the consumer on its own threads: their order there is not
+            // the stream's (seen as 2, 3, 1 under load), so only which ones arrived on this call's stream is checked
+            assertThat(seen).extracting(McpSchema.ProgressNotification::progress).containsExactlyInAnyOrder(1.0, 2.0, 3.0);
             assertThat(seen).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("tok-1"));
         } finally {
             c.closeGracefully();
