@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.jettymcp.api.AnswerBudget;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ArgumentValidator;
@@ -21,6 +22,8 @@ import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -73,6 +76,8 @@ public final class GuardChain {
                     }
                     Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
                     Mono<String> collection = scope(spec, args, tenant);
+                    // the call's share of the answer memory budget: held from its first answer until it is shaped
+                    AnswerBudget.Share share = tenant.api().answerBudget().share();
                     return collection.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                             .flatMap(c -> {
                                 c.ifPresent(v -> args.put("collection", v));
@@ -82,8 +87,13 @@ public final class GuardChain {
                                         : envSecrets.learnVisible(tenant.api(), tenant.scope());
                                 return learn.then(policy.check(spec, args, exchange))
                                         .then(Mono.defer(() -> tool.handler().handle(call)))
+                                        // shaping costs CPU in the answer's size: never on a Reactor Netty I/O thread,
+                                        // which serves every other call's network traffic
+                                        .publishOn(Schedulers.boundedElastic())
                                         .map(payload -> success(spec, args, payload));
-                            });
+                            })
+                            .contextWrite(Context.of(AnswerBudget.Share.class, share))
+                            .doFinally(sig -> share.close());
                 })
                 .onErrorResume(e -> Mono.just(failure(spec, e)))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
@@ -154,6 +164,11 @@ public final class GuardChain {
             }
         }
         return false;
+    }
+
+    /** The output shaper, for tests that look at its work and thread. */
+    SizeCap shaper() {
+        return cap;
     }
 
     private McpSchema.CallToolResult success(ToolSpec spec, ObjectNode args, JsonNode payload) {
