@@ -14,7 +14,14 @@ public record ApiResponse(int status, String contentType, byte[] body, String re
     }
 
     public boolean html() {
-        String t = text();
-        return (contentType != null && contentType.contains("html")) || t.stripLeading().startsWith("<");
+        if (contentType != null && contentType.contains("html")) {
+            return true;
+        }
+        for (byte b : body) { // the first non-blank byte, without turning a large body into text
+            if (!Character.isWhitespace(b)) {
+                return b == '<';
+            }
+        }
+        return false;
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
@@ -58,11 +59,13 @@ public final class JettyApi {
     private final AnswerCheck check;
     /** shortens and redacts the upstream text quoted in errors */
     private final Redactor redactor;
+    private final AnswerBudget budget;
 
     private JettyApi(Lazy<HttpClient> client, String baseUrl, Token token, Duration timeout, RetryPolicy retry,
-                     ObjectMapper mapper, Runnable onAccepted, AnswerCheck check, Redactor redactor) {
+                     ObjectMapper mapper, Runnable onAccepted, AnswerCheck check, Redactor redactor, AnswerBudget budget) {
         this.check = check;
         this.redactor = redactor;
+        this.budget = budget;
         this.client = client;
         this.baseUrl = baseUrl;
         this.token = token;
@@ -89,7 +92,8 @@ public final class JettyApi {
                     .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "jetty-mcp/" + version)
                             .set(HttpHeaderNames.ACCEPT, "application/json"));
         });
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { }, AnswerCheck.NONE, new Redactor());
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, () -> { }, AnswerCheck.NONE, new Redactor(),
+                AnswerBudget.ofHeap());
     }
 
     public JettyApi withToken(Token other) {
@@ -98,21 +102,31 @@ public final class JettyApi {
 
     /** @param onAccepted run on every 2xx (non-HTML) answer to a request sent with {@code other}; must be cheap */
     public JettyApi withToken(Token other, Runnable onAccepted) {
-        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted, check, redactor);
+        return new JettyApi(client, baseUrl, other, timeout, retry, mapper, onAccepted, check, redactor, budget);
     }
 
     /** The same client, checking every 2xx JSON answer with {@code answerCheck} before its caller sees it. */
     public JettyApi withAnswerCheck(AnswerCheck answerCheck) {
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, answerCheck, redactor);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, answerCheck, redactor, budget);
     }
 
     /** The same client, shortening the upstream text its errors quote with {@code r} (which redacts it as it cuts). */
     public JettyApi withRedactor(Redactor r) {
-        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, check, r);
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, check, r, budget);
     }
 
     public Redactor redactor() {
         return redactor;
+    }
+
+    /** The same client, reading answers within {@code other} (tests use a small one). */
+    public JettyApi withAnswerBudget(AnswerBudget other) {
+        return new JettyApi(client, baseUrl, token, timeout, retry, mapper, onAccepted, check, redactor, other);
+    }
+
+    /** The memory budget answers are read, parsed and shaped within; a tool call takes a share of it. */
+    public AnswerBudget answerBudget() {
+        return budget;
     }
 
     public String baseUrl() {
@@ -180,6 +194,10 @@ public final class JettyApi {
         if (readGap != null) {
             c = c.doOnRequest((r, conn) -> r.responseTimeout(readGap));
         }
+        // Once the headers are in, the gap between reads is bounded by body() instead of Netty's handler: a call
+        // waiting for its share of the memory budget reads nothing, and that wait is not Jetty's.
+        Duration gap = readGap != null ? readGap : timeout;
+        c = c.doOnResponse((r, conn) -> conn.removeHandler(NettyPipeline.ResponseTimeoutHandler));
         if (req.auth()) {
             c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
         }
@@ -201,22 +219,74 @@ public final class JettyApi {
         } else {
             receiver = c.request(HttpMethod.valueOf(req.method())).uri(req.uri());
         }
-        return receiver.response((res, content) -> content.asByteArray()
-                        .collect(ByteArrayOutputStream::new, (out, bytes) -> {
-                            if (out.size() + bytes.length > MAX_RESPONSE_BYTES) {
-                                throw new ResponseTooLarge();
-                            }
-                            out.write(bytes, 0, bytes.length);
-                        })
-                        .map(out -> new ApiResponse(res.status().code(),
-                                res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), out.toByteArray(),
-                                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER))))
-                .next()
-                .timeout(whole)
+        // The bound on the whole exchange runs until the answer's headers arrive and again while its body is read,
+        // but not while the call waits for its share of the memory budget: that wait is ours, not Jetty's.
+        java.util.concurrent.atomic.AtomicBoolean headers = new java.util.concurrent.atomic.AtomicBoolean();
+        Mono<Long> headersTimer = Mono.delay(whole).flatMap(x -> headers.get() ? Mono.<Long>never() : Mono.just(x));
+        return Mono.deferContextual(ctx -> {
+                    AnswerBudget.Share callShare = ctx.getOrEmpty(AnswerBudget.Share.class)
+                            .map(AnswerBudget.Share.class::cast).orElse(null);
+                    AnswerBudget.Share share = callShare != null ? callShare : budget.share();
+                    Mono<ApiResponse> read = receiver.response((res, content) -> {
+                                headers.set(true);
+                                long declared = res.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+                                if (declared > MAX_RESPONSE_BYTES) {
+                                    return Mono.<ApiResponse>error(new ResponseTooLarge()); // refused unread
+                                }
+                                long reserved = budget.cost(declared >= 0 ? declared : MAX_RESPONSE_BYTES);
+                                return share.need(reserved)
+                                        .then(Mono.defer(() -> body(content.timeout(gap), declared).timeout(whole)))
+                                        .doOnNext(b -> {
+                                            if (declared < 0) {
+                                                share.settle(reserved, budget.cost(b.length));
+                                            }
+                                        })
+                                        .map(b -> new ApiResponse(res.status().code(),
+                                                res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), b,
+                                                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)));
+                            })
+                            .next()
+                            .timeout(headersTimer);
+                    // outside a tool call (doctor, check) the share lasts for this exchange only
+                    return callShare != null ? read : read.doFinally(sig -> share.close());
+                })
+                // parsing (the answer check, json()) and what callers do next stay off the I/O threads
+                .publishOn(Schedulers.boundedElastic())
                 .doOnNext(res -> accepted(req, res.status(), res.html()))
                 .map(res -> checked(req, res))
                 .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
                         (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /**
+     * An answer's body: into an array of the declared length when there is one, else gathered with the
+     * limit checked as each chunk arrives. Either way, more than {@link #MAX_RESPONSE_BYTES} stops the read.
+     */
+    private static Mono<byte[]> body(reactor.core.publisher.Flux<io.netty.buffer.ByteBuf> content, long declared) {
+        if (declared >= 0) {
+            byte[] buf = new byte[(int) declared];
+            int[] at = {0};
+            return content.doOnNext(chunk -> {
+                        int n = chunk.readableBytes();
+                        if (at[0] + n > buf.length) {
+                            throw new ResponseTooLarge(); // more than it declared: not an answer we can trust
+                        }
+                        chunk.getBytes(chunk.readerIndex(), buf, at[0], n);
+                        at[0] += n;
+                    })
+                    .then(Mono.fromSupplier(() -> at[0] == buf.length ? buf : java.util.Arrays.copyOf(buf, at[0])));
+        }
+        return content
+                .collect(ByteArrayOutputStream::new, (out, chunk) -> {
+                    int n = chunk.readableBytes();
+                    if (out.size() + n > MAX_RESPONSE_BYTES) {
+                        throw new ResponseTooLarge();
+                    }
+                    byte[] bytes = new byte[n];
+                    chunk.getBytes(chunk.readerIndex(), bytes);
+                    out.write(bytes, 0, n);
+                })
+                .map(ByteArrayOutputStream::toByteArray);
     }
 
     /** A file streamed to disk by {@link #download}: its content type and size. */

@@ -32,10 +32,13 @@ public record Settings(
         int outputCapBytes,
         long maxUploadBytes,
         boolean sandbox,
-        boolean overHttp) {
+        boolean overHttp,
+        Duration downloadTimeout) {
 
     public static final String DEFAULT_BASE_URL = "https://flows-api.jetty.io";
     public static final int DEFAULT_OUTPUT_CAP = 16 * 1024;
+    /** How long one download-file may take in all, however steadily bytes arrive. */
+    public static final Duration DEFAULT_DOWNLOAD_TIMEOUT = Duration.ofSeconds(600);
 
     public Settings {
         collections = Set.copyOf(collections);
@@ -43,6 +46,15 @@ public record Settings(
         tools = Set.copyOf(tools);
         excludeTools = Set.copyOf(excludeTools);
         filesRoots = List.copyOf(filesRoots);
+    }
+
+    public Settings(String baseUrl, Token token, Set<String> collections, Set<String> toolsets, Set<String> tools,
+                    Set<String> excludeTools, boolean readOnly, Duration connectTimeout, Duration responseTimeout,
+                    List<Path> filesRoots, boolean filesRootsExplicit, Path downloadDir, int outputCapBytes,
+                    long maxUploadBytes, boolean sandbox, boolean overHttp) {
+        this(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout, responseTimeout,
+                filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp,
+                DEFAULT_DOWNLOAD_TIMEOUT);
     }
 
     public Settings(String baseUrl, Token token, Set<String> collections, Set<String> toolsets, Set<String> tools,
@@ -60,7 +72,13 @@ public record Settings(
 
     public Settings overHttp(boolean http) {
         return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, http);
+                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, http,
+                downloadTimeout);
+    }
+
+    public Settings withDownloadTimeout(Duration d) {
+        return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
+                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp, d);
     }
 
     /** The one collection the server is pinned to, if {@code JETTY_COLLECTIONS} names exactly one. */
@@ -70,7 +88,8 @@ public record Settings(
 
     public Settings withBaseUrlAndToken(String url, Token t) {
         return new Settings(url, t, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp);
+                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp,
+                downloadTimeout);
     }
 
     @Override

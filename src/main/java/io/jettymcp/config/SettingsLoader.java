@@ -68,7 +68,9 @@ public final class SettingsLoader {
                 connect, timeout, roots, rootsExplicit, downloads.toAbsolutePath().normalize(),
                 intEnv("JETTY_OUTPUT_CAP_BYTES", Settings.DEFAULT_OUTPUT_CAP, 1024, 1 << 20),
                 (long) intEnv("JETTY_MAX_UPLOAD_MB", 50, 1, 1024) * 1024 * 1024,
-                flags.sandbox());
+                flags.sandbox())
+                .withDownloadTimeout(Duration.ofSeconds(intEnv("JETTY_DOWNLOAD_TIMEOUT_SECONDS",
+                        (int) Settings.DEFAULT_DOWNLOAD_TIMEOUT.toSeconds(), 1, 86_400)));
     }
 
     /** {@code --token-file}, then {@code JETTY_API_TOKEN}, then {@code ~/.config/jetty/token}. */

@@ -23,5 +23,10 @@ public enum FaultKind {
     /** 200 JSON body larger than 5 MB. */
     OVERSIZED_BODY,
     /** 200 JSON body of 9 MiB: more than the MCP server's client reads (8 MiB). */
-    HUGE_BODY
+    HUGE_BODY,
+    /**
+     * 200 with {@code body} (default: 1000 bytes) sent one byte every {@code delayMillis} (default 1000): a
+     * transfer that never stalls long enough for a read timeout yet never ends in reasonable time.
+     */
+    TRICKLE
 }

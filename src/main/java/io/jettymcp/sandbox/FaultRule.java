@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * One fault switch. {@code pathRegex} must match the whole request path (no query string);
  * {@code method} is an HTTP method or {@code "*"}. The first {@code skip} matching calls pass
  * through untouched, then the fault applies {@code times} times ({@code -1} = always).
- * {@code delayMillis} is real time and is applied before any kind (it is the whole effect of DELAY).
+ * {@code delayMillis} is real time and is applied before any kind (it is the whole effect of DELAY), except
+ * TRICKLE, where it is the gap between bytes.
  */
 public record FaultRule(String method, String pathRegex, FaultKind kind, int status, String body,
                         long delayMillis, int retryAfterSeconds, int times, int skip) {
@@ -69,6 +70,11 @@ public record FaultRule(String method, String pathRegex, FaultKind kind, int sta
 
     public static FaultRule hugeBody(String method, String pathRegex) {
         return of(method, pathRegex, FaultKind.HUGE_BODY);
+    }
+
+    /** {@code body} sent one byte every {@code gapMillis}. */
+    public static FaultRule trickle(String method, String pathRegex, String body, long gapMillis) {
+        return new FaultRule(method, pathRegex, FaultKind.TRICKLE, 200, body, gapMillis, 0, -1, 0);
     }
 
     public FaultRule withTimes(int n) {

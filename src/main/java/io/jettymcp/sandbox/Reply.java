@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  */
 final class Reply {
 
-    enum Kind { BODY, DEFERRED, STREAM, HANG, RESET }
+    enum Kind { BODY, DEFERRED, STREAM, HANG, RESET, TRICKLE }
 
     final Kind kind;
     final int status;
@@ -23,6 +23,8 @@ final class Reply {
     final Map<String, String> headers = new LinkedHashMap<>();
     final Mono<Reply> deferred;
     final Flux<String> stream;
+    /** TRICKLE: the gap between bytes of {@link #body}. */
+    long gapMillis;
 
     private Reply(Kind kind, int status, String reason, String contentType, byte[] body, Mono<Reply> deferred,
                   Flux<String> stream) {
@@ -65,6 +67,13 @@ final class Reply {
 
     static Reply hang() {
         return new Reply(Kind.HANG, 0, null, null, null, null, null);
+    }
+
+    /** {@code body} sent one byte at a time, {@code gapMillis} apart. */
+    static Reply trickle(String contentType, byte[] body, long gapMillis) {
+        Reply r = new Reply(Kind.TRICKLE, 200, null, contentType, body, null, null);
+        r.gapMillis = gapMillis;
+        return r;
     }
 
     static Reply reset() {

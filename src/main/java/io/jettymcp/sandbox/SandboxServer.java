@@ -1,6 +1,7 @@
 package io.jettymcp.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +177,7 @@ public final class SandboxServer implements AutoCloseable {
         }
         FaultRule f = fault.get();
         Mono<Reply> reply = Mono.fromSupplier(() -> faultReply(f, ex));
-        if (f.delayMillis() > 0) {
+        if (f.delayMillis() > 0 && f.kind() != FaultKind.TRICKLE) {
             reply = Mono.delay(Duration.ofMillis(f.delayMillis())).then(reply);
         }
         return reply.flatMap(r -> write(res, r));
@@ -195,6 +196,8 @@ public final class SandboxServer implements AutoCloseable {
             case MALFORMED_JSON -> Edge.malformedJson();
             case OVERSIZED_BODY -> Edge.oversized();
             case HUGE_BODY -> Edge.huge();
+            case TRICKLE -> Reply.trickle("application/octet-stream", (f.body() != null ? f.body() : "x".repeat(1000))
+                    .getBytes(StandardCharsets.UTF_8), f.delayMillis() > 0 ? f.delayMillis() : 1000);
         };
     }
 
@@ -263,6 +266,11 @@ public final class SandboxServer implements AutoCloseable {
                     c.channel().close();
                 });
                 return Mono.never();
+            case TRICKLE:
+                res.status(HttpResponseStatus.OK);
+                res.header("content-type", r.contentType).header("content-length", String.valueOf(r.body.length));
+                return res.send(Flux.range(0, r.body.length).delayElements(Duration.ofMillis(r.gapMillis))
+                        .map(i -> Unpooled.wrappedBuffer(r.body, i, 1)), b -> true).then();
             case STREAM:
                 res.status(statusOf(r.status, null));
                 r.headers.forEach(res::header);

@@ -141,6 +141,7 @@ public final class FileTools {
         Path target = target(dir, saveAs != null ? saveAs : storagePath, saveAs != null ? "save_as" : "path");
         checkNoEscape(dir, target); // before the request: existing links under the directory are refused too
         ApiRequest req = ApiRequest.get(fileUri(storagePath));
+        java.time.Duration deadline = ctx.settings().downloadTimeout();
         // streamed to a temporary file in the download directory, moved into place only once complete
         return Mono.fromCallable(() -> {
                     Files.createDirectories(dir);
@@ -148,6 +149,12 @@ public final class FileTools {
                 })
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(tmp -> call.api().download(req, tmp, MAX_DOWNLOAD_BYTES)
+                        // however steadily bytes arrive, one download (retries included) ends at the deadline
+                        .timeout(deadline, Mono.error(() -> new ToolError("download-file stopped: " + storagePath
+                                + " was still arriving after " + deadline.toSeconds() + " s, the most one download may "
+                                + "take (JETTY_DOWNLOAD_TIMEOUT_SECONDS). The partial file was removed and nothing was "
+                                + "saved. Jetty is sending it very slowly: fetch it from the Jetty web app, or raise "
+                                + "JETTY_DOWNLOAD_TIMEOUT_SECONDS.")))
                         .flatMap(d -> Mono.fromCallable(() -> place(dir, tmp, target, d, storagePath, inline))
                                 .subscribeOn(Schedulers.boundedElastic()))
                         // removed before the error is answered (doFinally would run after it), and on cancellation

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.jettymcp.api.AnswerBudget;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ArgumentValidator;
@@ -23,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -85,6 +88,8 @@ public final class GuardChain {
                         throw new ToolError(JettyApi.NO_TOKEN);
                     }
                     Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
+                    // the call's share of the answer memory budget: held from its first answer until it is shaped
+                    AnswerBudget.Share share = tenant.api().answerBudget().share();
                     return resolve(spec, args, tenant).flatMap(r -> {
                         if (r.collection() != null) {
                             args.put("collection", r.collection());
@@ -98,7 +103,9 @@ public final class GuardChain {
                                 // only now, with every check passed: a refused call registers nothing
                                 .then(Mono.fromRunnable(() -> tenant.secrets().registerAll(secretArguments(tool.effectiveInput(), args))))
                                 .then(Mono.defer(() -> checked(tool, call, owners(spec, args, r.collection()))));
-                    });
+                    })
+                            .contextWrite(Context.of(AnswerBudget.Share.class, share))
+                            .doFinally(sig -> share.close());
                 })
                 .onErrorResume(e -> Mono.just(failure(spec, e, who.get())))
                 .doOnNext(r -> log.debug("tool {} {} in {} ms", spec.name(), Boolean.TRUE.equals(r.isError()) ? "failed" : "ok",
@@ -116,7 +123,9 @@ public final class GuardChain {
         Tenant tenant = call.tenant();
         if (!spec.auth() || spec.toolset().equals("environment")) {
             // the environment tools read (and register) the values themselves and answer with names only
-            return tool.handler().handle(call).map(p -> success(spec, call.args(), p, tenant.secrets(), null, Map.of()));
+            return tool.handler().handle(call)
+                    .publishOn(Schedulers.boundedElastic()) // shaping: never on a Reactor Netty I/O thread
+                    .map(p -> success(spec, call.args(), p, tenant.secrets(), null, Map.of()));
         }
         long since = System.nanoTime();
         // zip subscribes in order: the handler's request goes first, the environment reads right after it
@@ -128,7 +137,9 @@ public final class GuardChain {
                         more.addAll(FreeText.named(t.getT1().get()));
                         more.removeAll(got.keySet());
                     }
-                    return reads(tenant, more, since).map(m -> {
+                    // shaping costs CPU in the answer's size: never on a Reactor Netty I/O thread, which serves
+                    // every other call's network traffic
+                    return reads(tenant, more, since).publishOn(Schedulers.boundedElastic()).map(m -> {
                         got.putAll(m);
                         Map<String, String> failed = new LinkedHashMap<>();
                         got.forEach((c, r) -> {
@@ -307,6 +318,11 @@ public final class GuardChain {
             }
         }
         return false;
+    }
+
+    /** The output shaper, for tests that look at its work and thread. */
+    SizeCap shaper() {
+        return cap;
     }
 
     /**

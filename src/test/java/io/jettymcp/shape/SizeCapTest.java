@@ -40,4 +40,19 @@ class SizeCapTest {
         assertThat(cap.size(out)).isLessThanOrEqualTo(16384);
         assertThat(out.path("text").asText()).contains("more characters]");
     }
+
+    @Test
+    void anObjectWithThousandsOfKeysKeepsItsFirstFields() {
+        ObjectNode o = m.createObjectNode();
+        ObjectNode configs = o.put("name", "big").putObject("step_configs");
+        for (int i = 0; i < 20_000; i++) {
+            configs.putObject("step_" + i).put("activity", "text_echo");
+        }
+        JsonNode out = cap.fit(o, 16384, null);
+        assertThat(cap.size(out)).isLessThanOrEqualTo(16384);
+        assertThat(out.has("partial_json")).isFalse();
+        assertThat(out.path("name").asText()).isEqualTo("big");
+        assertThat(out.path("step_configs").path("step_0").path("activity").asText()).isEqualTo("text_echo");
+        assertThat(out.path("_truncated").asText()).contains("field(s) of very large objects left out");
+    }
 }

@@ -40,9 +40,10 @@ public final class HttpServerProcess implements AutoCloseable {
     private final int port;
     private final CompletableFuture<Integer> portFuture = new CompletableFuture<>();
 
-    private HttpServerProcess(Map<String, String> env, List<String> args, Path home) throws IOException {
+    private HttpServerProcess(Map<String, String> env, List<String> jvm, List<String> args, Path home) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ServerProcess.javaBin());
+        cmd.addAll(jvm);
         cmd.add("-jar");
         cmd.add(ServerProcess.jar().toString());
         cmd.addAll(args);
@@ -150,6 +151,7 @@ public final class HttpServerProcess implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> env = new java.util.HashMap<>();
         private final List<String> args = new ArrayList<>(List.of("--http", "127.0.0.1:0"));
+        private final List<String> jvm = new ArrayList<>();
 
         public Builder sandbox(String baseUrl, String token) {
             env.put("JETTY_API_URL", baseUrl);
@@ -175,9 +177,15 @@ public final class HttpServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** JVM options before {@code -jar}, e.g. a heap limit. */
+        public Builder jvm(String... options) {
+            jvm.addAll(List.of(options));
+            return this;
+        }
+
         public HttpServerProcess start() {
             try {
-                return new HttpServerProcess(env, args, Files.createTempDirectory("jetty-mcp-home"));
+                return new HttpServerProcess(env, jvm, args, Files.createTempDirectory("jetty-mcp-home"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
