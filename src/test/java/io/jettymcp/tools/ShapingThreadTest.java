@@ -54,7 +54,7 @@ class ShapingThreadTest {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
-        chain = new GuardChain(ctx, new ArgumentValidator(redactor), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets(redactor));
+        chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets());
     }
 
     @AfterAll
