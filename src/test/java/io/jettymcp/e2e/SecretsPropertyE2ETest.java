@@ -110,6 +110,10 @@ class SecretsPropertyE2ETest extends DemoServerTest {
                 "prop-fail");
         outputs.add(ServerProcess.text(failed));
         assertThat(ServerProcess.text(failed)).as("the run failed with the quoted value").contains("failed", "[REDACTED]");
+        // the SDK client hands notifications to their consumer on its own threads: the last one may follow the result
+        for (int i = 0; i < 250 && progress.stream().noneMatch(n -> n.message() != null && n.message().startsWith("failed")); i++) {
+            Thread.sleep(20);
+        }
         assertThat(progress).as("progress of the failed run")
                 .anySatisfy(n -> assertThat(n.message()).startsWith("failed").contains("[REDACTED]"));
         progress.forEach(n -> outputs.add(n.message()));
