@@ -304,11 +304,12 @@ public final class GuardChain {
                 : "this server cannot tell the key's collection: " + a.key().reason(), narrowBy));
     }
 
-    /** Uploads land in the key's own collection (Jetty takes it from the key). */
+    /** Uploads land in the key's own collection (Jetty takes it from the key): it must be in scope like any other. */
     private static Mono<Policy.Reach> keysOwn(Tenant tenant) {
-        return tenant.scope().key().map(k -> k.known() && k.scope() != null ? Policy.Reach.of(k.scope())
-                : Policy.Reach.unknown(k.known() ? "the token has no collection of its own"
-                : "this server cannot tell the key's collection: " + k.reason(), null));
+        return tenant.scope().key().flatMap(k -> k.known() && k.scope() != null
+                ? tenant.scope().resolve(k.scope()).map(Policy.Reach::of)
+                : Mono.just(Policy.Reach.unknown(k.known() ? "the token has no collection of its own"
+                : "this server cannot tell the key's collection: " + k.reason(), null)));
     }
 
     private static boolean needsCollection(ToolSpec spec) {

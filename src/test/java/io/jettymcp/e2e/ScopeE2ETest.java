@@ -67,4 +67,17 @@ class ScopeE2ETest extends SandboxTest {
             assertThat(sandbox.requests().matching("GET", "/api/v1/auth/whoami")).isEmpty();
         }
     }
+
+    @Test
+    void anUploadIntoTheKeysOwnCollectionOutsideJettyCollectionsIsRefusedBeforeItIsSent() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("scope-upload");
+        java.nio.file.Files.writeString(home.resolve("in.csv"), "a,b\n");
+        try (ServerProcess s = serverFor(SandboxSeeds.ACME_TOKEN).home(home).env("JETTY_COLLECTIONS", "demo").start()) {
+            sandbox.requests().clear();
+            // uploads land in the key's own collection (acme), which JETTY_COLLECTIONS does not include
+            String err = s.error("upload-file", Map.of("paths", java.util.List.of("~/in.csv")));
+            assertThat(err).contains("'acme'").contains("outside");
+            assertThat(sandbox.requests().matching("POST", "/api/v1/sandbox/upload")).isEmpty();
+        }
+    }
 }
