@@ -106,8 +106,8 @@ public record ApiRequest(String method, String path, Map<String, String> query, 
         return path + "?" + String.join("&", parts);
     }
 
-    /** Encodes one path segment: '/', '?', '#', '%' and spaces can never change the route. */
-    public static String segment(String value) {
+    /** Encodes one path segment: '/', '?', '#', '%' and spaces can never change the route. Only {@link Routes} builds paths. */
+    static String segment(String value) {
         return enc(value).replace("+", "%20");
     }
 

@@ -126,6 +126,10 @@ public final class Routes {
 
     private static final List<Pattern> PATTERNS = ALL.stream().map(Route::pattern).toList();
 
+    /** A run's page in the Jetty web app: not an API route (never probed, so not in {@link #all}). */
+    private static final Route WEB_TRAJECTORY = read("web.trajectory", "/{collection}/{task}/{trajectory_id}");
+    private static final String WEB = "https://jetty.io";
+
     private Routes() {
     }
 
@@ -150,6 +154,24 @@ public final class Routes {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The route a spec's {@code http} mapping names: same method, same template up to placeholder names
+     * ({@code {name}} is one segment, {@code {name*}} the rest). Empty when no route lists it.
+     */
+    public static Optional<Route> forTemplate(String method, String template) {
+        String shape = shape(template);
+        return ALL.stream().filter(r -> r.method().equals(method) && shape(r.template()).equals(shape)).findFirst();
+    }
+
+    /** The run's page in the Jetty web app, every value encoded as one segment. */
+    public static String webLink(String collection, String task, String trajectoryId) {
+        return WEB + WEB_TRAJECTORY.path(collection, task, trajectoryId);
+    }
+
+    private static String shape(String template) {
+        return template.replaceAll("\\{[^}/]*\\*}", "{*}").replaceAll("\\{[^}*/]*}", "{}");
     }
 
     private static Route read(String id, String template) {

@@ -2,6 +2,7 @@ package io.jettymcp.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
@@ -46,8 +47,8 @@ final class Doctor {
         JettyApi api = JettyApi.create(s.baseUrl(), s.token(), s.connectTimeout(), s.responseTimeout(), RetryPolicy.NONE,
                 mapper, Version.get());
         try {
-            api.json(ApiRequest.get("/api/v1/health").withoutAuth()).block(s.responseTimeout().plusSeconds(2));
-            out.println("reachable        yes (/api/v1/health)");
+            api.json(ApiRequest.get(Routes.HEALTH.path()).withoutAuth()).block(s.responseTimeout().plusSeconds(2));
+            out.println("reachable        yes (" + Routes.HEALTH.template() + ")");
         } catch (RuntimeException e) {
             out.println("reachable        NO: " + redactor.redact(e.getMessage()));
             ok = false;

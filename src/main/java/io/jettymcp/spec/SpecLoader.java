@@ -3,6 +3,7 @@ package io.jettymcp.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.api.Routes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -200,7 +201,10 @@ public final class SpecLoader {
         Map<String, String> query = stringMap(c, h.path("query"), "http.query");
         Map<String, String> body = stringMap(c, h.path("body"), "http.body");
         String bodyArg = h.path("bodyArg").isTextual() ? h.get("bodyArg").asText() : null;
-        HttpMapping m = new HttpMapping(method, path, query, body, bodyArg);
+        // fail closed: a spec can only call a route the server lists, and that route builds the path
+        Routes.Route route = Routes.forTemplate(method, path).orElse(null);
+        c.require(route != null, "http " + method + " " + path + " is not a route in io.jettymcp.api.Routes (add it there first)");
+        HttpMapping m = new HttpMapping(method, path, route, query, body, bodyArg);
         JsonNode props = input.path("properties");
         for (String p : m.placeholders()) {
             c.require(props.has(p), "http.path placeholder {" + p + "} is not an argument");
@@ -234,7 +238,7 @@ public final class SpecLoader {
         }
         c.require(n.isObject(), "reads must map route ids to lists of field paths");
         n.fields().forEachRemaining(e -> {
-            c.require(io.jettymcp.api.Routes.byId(e.getKey()).isPresent(), "reads: unknown route id '" + e.getKey() + "'");
+            c.require(Routes.byId(e.getKey()).isPresent(), "reads: unknown route id '" + e.getKey() + "'");
             c.require(e.getValue().isArray() && !e.getValue().isEmpty(), "reads." + e.getKey() + " must be a non-empty list");
             List<String> paths = strings(e.getValue());
             for (String p : paths) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ToolError;
 import reactor.core.publisher.Mono;
 
@@ -17,7 +18,7 @@ public final class CollectionTools {
     }
 
     public Mono<JsonNode> list(ToolCall call) {
-        ApiRequest req = ApiRequest.get("/api/v1/collections/")
+        ApiRequest req = ApiRequest.get(Routes.COLLECTIONS_LIST.path())
                 .withQuery("skip", call.integer("skip"))
                 .withQuery("limit", call.integer("limit"));
         return call.api().json(req).zipWith(call.tenant().scope().allowed()).map(t -> {
@@ -41,6 +42,6 @@ public final class CollectionTools {
         if (call.has("description")) {
             body.put("description", call.str("description"));
         }
-        return call.api().json(ApiRequest.json("POST", "/api/v1/collections/", body));
+        return call.api().json(ApiRequest.json("POST", Routes.COLLECTIONS_CREATE.path(), body));
     }
 }

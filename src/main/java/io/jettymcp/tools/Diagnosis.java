@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ArgumentValidator;
@@ -46,7 +47,7 @@ public final class Diagnosis {
         return reader.read(call, collection, task, id)
                 .flatMap(read -> followChildren(call, collection, read.trajectory(), 0, new ArrayList<>(), skipped)
                         .map(chain -> withSkipped(withNote(report(read.trajectory(), chain, api.redactor()), read.outputsNote()), skipped)))
-                .flatMap(report -> api.json(ApiRequest.get("/api/v1/step-templates").withoutAuth())
+                .flatMap(report -> api.json(ApiRequest.get(Routes.TEMPLATES_LIST.path()).withoutAuth())
                         .map(templates -> withWorkflowCheck(report, templates))
                         .onErrorResume(e -> Mono.just(report)));
     }

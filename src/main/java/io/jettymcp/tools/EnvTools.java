@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
@@ -56,7 +57,7 @@ public final class EnvTools {
 
     /** The collection's variables as name → set (a non-empty value) or not; every value registered, none kept. */
     public static Mono<Map<String, Boolean>> read(JettyApi api, TenantSecrets secrets, String collection) {
-        return api.json(ApiRequest.get(path(collection))).map(env -> names(env, secrets));
+        return api.json(ApiRequest.get(Routes.ENV_GET.path(collection))).map(env -> names(env, secrets));
     }
 
     /** The names and whether each is set; every value registered with the tenant's set (all or none, see its cap). */
@@ -173,7 +174,7 @@ public final class EnvTools {
         if (patch.isEmpty()) {
             throw ToolError.argument("variables", "is empty: give at least one NAME: value pair");
         }
-        return call.api().json(ApiRequest.json("PATCH", path(call.collection()), body)).map(answer -> {
+        return call.api().json(ApiRequest.json("PATCH", Routes.ENV_PATCH.path(call.collection()), body)).map(answer -> {
             Map<String, Boolean> after = names(answer, call.secrets());
             ObjectNode o = ctx.mapper().createObjectNode();
             o.put("collection", call.collection());
@@ -197,8 +198,7 @@ public final class EnvTools {
             checkName("names", n);
             patch.putNull(n); // null per name; never "environment_variables": null, which wipes everything
         }
-        String path = path(call.collection());
-        return call.api().json(ApiRequest.json("PATCH", path, body))
+        return call.api().json(ApiRequest.json("PATCH", Routes.ENV_PATCH.path(call.collection()), body))
                 .doOnNext(echo -> names(echo, call.secrets())) // the PATCH echoes every remaining value
                 .then(read(call.api(), call.secrets(), call.collection()))
                 .map(after -> {
@@ -215,10 +215,6 @@ public final class EnvTools {
                     }
                     return o;
                 });
-    }
-
-    private static String path(String collection) {
-        return "/api/v1/collections/" + ApiRequest.segment(collection) + "/environment";
     }
 
     private static void checkName(String arg, String name) {

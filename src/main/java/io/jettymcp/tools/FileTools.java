@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.ToolError;
@@ -79,7 +80,7 @@ public final class FileTools {
         return Mono.using(() -> files.openAll("paths", local), opened -> {
             List<ApiRequest.FilePart> parts = new ArrayList<>();
             opened.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.name(), f::stream)));
-            return call.api().json(ApiRequest.multipart("/api/v1/sandbox/upload", java.util.Map.of(), parts))
+            return call.api().json(ApiRequest.multipart(Routes.FILES_UPLOAD.path(), java.util.Map.of(), parts))
                     .onErrorMap(e -> opened.stream().anyMatch(LocalFiles.Opened::changed),
                             e -> opened.stream().filter(LocalFiles.Opened::changed).findFirst().orElseThrow().changedError("paths"));
         }, opened -> opened.forEach(LocalFiles.Opened::close))
@@ -100,7 +101,7 @@ public final class FileTools {
                 .onErrorMap(e -> e instanceof ToolError && e.getMessage().startsWith("Invalid argument 'collection'"),
                         e -> ToolError.argument("prefix", "is needed: this token may use several collections, so start "
                                 + "the prefix with one (list-collections shows them)."));
-        return prefix.flatMap(p -> call.api().json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", p)).map(answer -> {
+        return prefix.flatMap(p -> call.api().json(ApiRequest.get(Routes.FILES_LIST.path()).withQuery("prefix", p)).map(answer -> {
             JsonNode list = answer.isArray() ? answer : answer.path("files");
             List<JsonNode> own = new ArrayList<>();
             String collection = p.substring(0, p.indexOf('/') + 1);
@@ -189,11 +190,8 @@ public final class FileTools {
     }
 
     private static String fileUri(String storagePath) {
-        StringBuilder uri = new StringBuilder("/api/v1/file");
-        for (String seg : storagePath.split("/")) {
-            uri.append('/').append(ApiRequest.segment(seg));
-        }
-        return uri.toString();
+        // the storage-path check lets one trailing '/' through; the request has always dropped it
+        return Routes.FILE_GET.path(storagePath.endsWith("/") ? storagePath.substring(0, storagePath.length() - 1) : storagePath);
     }
 
     private JsonNode place(Path dir, Path tmp, Path target, JettyApi.Download d, String storagePath, boolean inline)

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one handler behind every spec-driven tool: fills the path template (each value encoded as a
- * single segment), maps arguments to query and body fields, and returns Jetty's JSON answer.
+ * The one handler behind every spec-driven tool: fills the spec's route (matched in {@link io.jettymcp.api.Routes}
+ * when the spec loaded; each value encoded as a single segment), maps arguments to query and body fields, and
+ * returns Jetty's JSON answer.
  */
 public final class RestHandler implements ToolHandler {
 
@@ -31,11 +32,8 @@ public final class RestHandler implements ToolHandler {
 
     ApiRequest request(ToolCall call) {
         HttpMapping h = call.spec().http();
-        String path = h.path();
-        for (String p : h.placeholders()) {
-            String v = p.equals("collection") ? call.collection() : call.str(p);
-            path = path.replace("{" + p + "}", ApiRequest.segment(v));
-        }
+        String path = h.route().path(h.placeholders().stream()
+                .map(p -> p.equals("collection") ? call.collection() : call.str(p)).toArray(String[]::new));
         Map<String, String> query = new LinkedHashMap<>();
         h.query().forEach((arg, param) -> {
             if (call.has(arg)) {

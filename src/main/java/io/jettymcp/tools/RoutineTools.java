@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
@@ -24,7 +25,6 @@ import java.util.TreeSet;
  */
 public final class RoutineTools {
 
-    private static final String BASE = "/api/v1/routines/";
     private static final List<String> WRITE_FIELDS = List.of("cadence", "init_params_overrides", "secret_params", "paused",
             "webhook_url", "webhook_secret");
 
@@ -54,8 +54,8 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> list(ToolCall call) {
-        String path = BASE + ApiRequest.segment(call.collection())
-                + (call.has("task") ? "/" + ApiRequest.segment(call.str("task")) : "");
+        String path = call.has("task") ? Routes.ROUTINES_IN_TASK.path(call.collection(), call.str("task"))
+                : Routes.ROUTINES_IN_COLLECTION.path(call.collection());
         return call.api().json(ApiRequest.get(path)).map(answer -> {
             ObjectNode o = ctx.mapper().createObjectNode();
             ArrayNode rows = o.putArray("routines");
@@ -70,7 +70,7 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> get(ToolCall call) {
-        return call.api().json(ApiRequest.get(routinePath(call))).map(a -> scrub(a, call.secrets()));
+        return call.api().json(ApiRequest.get(routine(Routes.ROUTINE_GET, call))).map(a -> scrub(a, call.secrets()));
     }
 
     public Mono<JsonNode> create(ToolCall call) {
@@ -79,7 +79,7 @@ public final class RoutineTools {
             body.put("name", call.str("name"));
             body.set("cadence", checkedCadence(call.node("cadence")));
             putWriteFields(call, body, false);
-            String path = BASE + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(call.str("task"));
+            String path = Routes.ROUTINE_CREATE.path(call.collection(), call.str("task"));
             return checkOverrides(call).then(Mono.defer(() -> call.api().json(ApiRequest.json("POST", path, body))))
                     .map(a -> scrub(a, call.secrets()));
         });
@@ -96,13 +96,13 @@ public final class RoutineTools {
                 throw new ToolError("Nothing to change: give at least one of " + WRITE_FIELDS + ".");
             }
             return checkOverrides(call)
-                    .then(Mono.defer(() -> call.api().json(ApiRequest.json("PATCH", routinePath(call), body))))
+                    .then(Mono.defer(() -> call.api().json(ApiRequest.json("PATCH", routine(Routes.ROUTINE_UPDATE, call), body))))
                     .map(a -> scrub(a, call.secrets()));
         });
     }
 
     public Mono<JsonNode> delete(ToolCall call) {
-        return call.api().json(new ApiRequest("DELETE", routinePath(call), Map.of(), null, Map.of(), List.of(), true))
+        return call.api().json(new ApiRequest("DELETE", routine(Routes.ROUTINE_DELETE, call), Map.of(), null, Map.of(), List.of(), true))
                 .map(answer -> {
                     ObjectNode o = ctx.mapper().createObjectNode().put("deleted", call.str("name"));
                     o.put("task", call.str("task"));
@@ -114,24 +114,24 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> pause(ToolCall call) {
-        return toggle(call, "pause");
+        return toggle(call, Routes.ROUTINE_PAUSE, true);
     }
 
     public Mono<JsonNode> resume(ToolCall call) {
-        return toggle(call, "resume");
+        return toggle(call, Routes.ROUTINE_RESUME, false);
     }
 
-    private Mono<JsonNode> toggle(ToolCall call, String action) {
-        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/" + action, null)).map(answer -> {
+    private Mono<JsonNode> toggle(ToolCall call, Routes.Route route, boolean paused) {
+        return call.api().json(ApiRequest.json("POST", routine(route, call), null)).map(answer -> {
             if (answer.isObject() && !answer.isEmpty()) {
                 return scrub(answer, call.secrets());
             }
-            return ctx.mapper().createObjectNode().put("name", call.str("name")).put("paused", action.equals("pause"));
+            return ctx.mapper().createObjectNode().put("name", call.str("name")).put("paused", paused);
         });
     }
 
     public Mono<JsonNode> runNow(ToolCall call) {
-        return call.api().json(ApiRequest.json("POST", routinePath(call) + "/run-now", null))
+        return call.api().json(ApiRequest.json("POST", routine(Routes.ROUTINE_RUN_NOW, call), null))
                 .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() || e.status() / 100 == 2
                         ? ToolError.outcomeUnknown("The run-now request failed: " + e.getMessage(),
                         "The routine's run may or may not have started", "check list-routine-runs before firing it again")
@@ -155,7 +155,7 @@ public final class RoutineTools {
     }
 
     public Mono<JsonNode> runs(ToolCall call) {
-        ApiRequest req = ApiRequest.get(routinePath(call) + "/runs")
+        ApiRequest req = ApiRequest.get(routine(Routes.ROUTINE_RUNS, call))
                 .withQuery("limit", call.integer("limit") == null ? 10 : call.integer("limit"));
         return call.api().json(req).map(answer -> {
             ObjectNode o = ctx.mapper().createObjectNode();
@@ -222,8 +222,7 @@ public final class RoutineTools {
             return Mono.empty();
         }
         String task = call.str("task");
-        String path = "/api/v1/tasks/" + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(task);
-        return call.api().json(ApiRequest.get(path)).flatMap(t -> {
+        return call.api().json(ApiRequest.get(Routes.TASKS_GET.path(call.collection(), task))).flatMap(t -> {
             Set<String> allowed = new TreeSet<>();
             initParams(t).fieldNames().forEachRemaining(allowed::add);
             Set<String> offending = new TreeSet<>();
@@ -255,9 +254,9 @@ public final class RoutineTools {
         return ip.isObject() ? ip : ctx.mapper().createObjectNode();
     }
 
-    private static String routinePath(ToolCall call) {
-        return BASE + ApiRequest.segment(call.collection()) + "/" + ApiRequest.segment(call.str("task")) + "/"
-                + ApiRequest.segment(call.str("name"));
+    /** One routine's route ({collection}/{task}/{name}) filled from the call. */
+    private static String routine(Routes.Route route, ToolCall call) {
+        return route.path(call.collection(), call.str("task"), call.str("name"));
     }
 
     private static JsonNode rows(JsonNode answer, String field) {

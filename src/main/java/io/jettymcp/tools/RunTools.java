@@ -88,7 +88,7 @@ public final class RunTools {
             }
             List<ApiRequest.FilePart> parts = new ArrayList<>();
             opened.forEach(f -> parts.add(new ApiRequest.FilePart("files", f.name(), f::stream)));
-            String path = "/api/v1/run/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task);
+            String path = Routes.RUN.path(c, task);
             return call.api().json(ApiRequest.multipart(path, form, parts))
                     // a file that changed while its part was built stopped the request before any of it was sent
                     .onErrorMap(e -> opened.stream().anyMatch(LocalFiles.Opened::changed),

@@ -40,7 +40,6 @@ import java.util.concurrent.TimeoutException;
 public final class RunbookTools {
 
     private static final Logger log = LoggerFactory.getLogger(RunbookTools.class);
-    static final String CHAT_PATH = "/v1/chat/completions";
     static final String USER_MESSAGE = "Execute the runbook.";
     static final List<String> PROVIDERS = List.of("anthropic", "openrouter", "openai", "google", "bedrock");
     static final List<String> AGENTS = List.of("claude-code", "opencode", "codex", "gemini-cli");
@@ -261,7 +260,7 @@ public final class RunbookTools {
         if (EnvTools.anyProviderKey(env)) {
             return Mono.just(Optional.empty());
         }
-        return call.api().json(ApiRequest.get("/api/v1/trial/" + ApiRequest.segment(call.collection())))
+        return call.api().json(ApiRequest.get(Routes.TRIAL_GET.path(call.collection())))
                 .map(t -> EnvTools.trialActive(t) && t.path("runs_remaining").asInt(1) > 0
                         ? Optional.of(true) : Optional.<Boolean>empty())
                 .onErrorResume(e -> Mono.just(Optional.empty()));

@@ -1,6 +1,6 @@
 package io.jettymcp.tools;
 
-import io.jettymcp.api.ApiRequest;
+import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ArgumentValidator;
 
 /**
@@ -29,14 +29,7 @@ public final class TrajectoryIds {
 
     /** The trajectory's page in the Jetty web app. */
     public static String link(String collection, String task, String trajectoryId) {
-        return "https://jetty.io/" + ApiRequest.segment(collection) + "/" + ApiRequest.segment(task) + "/"
-                + ApiRequest.segment(trajectoryId);
-    }
-
-    /** {@code /api/v1/db/trajectory/{c}/{t}/{id}}, every segment encoded. */
-    public static String trajectoryPath(String collection, String task, String trajectoryId) {
-        return "/api/v1/db/trajectory/" + ApiRequest.segment(collection) + "/" + ApiRequest.segment(task) + "/"
-                + ApiRequest.segment(trajectoryId);
+        return Routes.webLink(collection, task, trajectoryId);
     }
 
     /** Adds trajectory_id, workflow_id and link from an answer carrying either id; false when it has neither. */

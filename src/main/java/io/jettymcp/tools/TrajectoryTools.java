@@ -79,7 +79,7 @@ public final class TrajectoryTools {
     public Mono<JsonNode> list(ToolCall call) {
         String c = call.collection();
         String task = call.str("task");
-        ApiRequest req = ApiRequest.get("/api/v1/db/trajectories/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task))
+        ApiRequest req = ApiRequest.get(Routes.TRAJECTORIES_LIST.path(c, task))
                 .withQuery("limit", call.integer("limit") == null ? 10 : call.integer("limit"))
                 .withQuery("page", call.integer("page") == null ? 1 : call.integer("page"));
         return call.api().json(req).map(answer -> {
@@ -293,13 +293,12 @@ public final class TrajectoryTools {
         String value = call.str("value");
         Mono<String> author = call.has("author") ? Mono.just(call.str("author"))
                 : call.tenant().scope().key().map(k -> k.identifier() == null ? "jetty-mcp" : k.identifier());
-        String base = "/api/v1/trajectory/" + ApiRequest.segment(c) + "/" + ApiRequest.segment(task) + "/" + ApiRequest.segment(id);
         return author.flatMap(who -> {
             ObjectNode label = ctx.mapper().createObjectNode().put("key", key).put("value", value).put("author", who);
-            return call.api().json(ApiRequest.json("POST", base + "/labels", label))
+            return call.api().json(ApiRequest.json("POST", Routes.LABEL.path(c, task, id), label))
                     .onErrorMap(JettyApiException.class, e -> e.outcomeUnknown() ? new ToolError(e.getMessage()
                             + " The label may or may not have been written: get-trajectory shows the labels; add it again only if it is missing.") : e)
-                    .then(call.api().json(ApiRequest.get(TrajectoryIds.trajectoryPath(c, task, id)))
+                    .then(call.api().json(ApiRequest.get(Routes.TRAJECTORY_GET.path(c, task, id)))
                             .map(t -> verified(t, label, id))
                             .onErrorResume(JettyApiException.class, e -> {
                                 ObjectNode o = result(label, id);

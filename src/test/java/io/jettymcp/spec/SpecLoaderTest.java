@@ -20,7 +20,7 @@ class SpecLoaderTest {
             {"name":"get-thing","title":"Get thing","toolset":"tasks","description":"Gets one thing by name; a description long enough.",
              "annotations":{"readOnlyHint":true,"destructiveHint":false,"idempotentHint":true,"openWorldHint":true},
              "input":{"type":"object","properties":{"task":{"type":"string","x-kind":"name","description":"Task."}},"required":["task"]},
-             "http":{"method":"GET","path":"/api/v1/tasks/x/{task}"}}""";
+             "http":{"method":"GET","path":"/api/v1/step-templates/{task}"}}""";
 
     private ToolSpec load(String json) throws Exception {
         Files.createDirectories(dir.resolve("tasks"));
@@ -42,11 +42,16 @@ class SpecLoaderTest {
                 {GOOD.replace("\"openWorldHint\":true", "\"openWorldHint\":\"yes\""), "'openWorldHint' must be true or false"},
                 {GOOD.replace("\"idempotentHint\":true,", ""), "'idempotentHint' must be true or false"},
                 {GOOD.replace("{task}", "{thing}"), "placeholder {thing} is not an argument"},
-                {GOOD.replace("\"method\":\"GET\"", "\"method\":\"POST\""), "a read-only tool must use GET"},
+                {GOOD.replace("\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"", "\"method\":\"POST\",\"path\":\"/api/v1/tasks/{task}\""),
+                        "a read-only tool must use GET"},
+                {GOOD.replace("/api/v1/step-templates/{task}", "/api/v1/step-templates/x/{task}"),
+                        "http GET /api/v1/step-templates/x/{task} is not a route in io.jettymcp.api.Routes"},
+                {GOOD.replace("/api/v1/step-templates/{task}", "/api/v1/file/{task}"),
+                        "http GET /api/v1/file/{task} is not a route"},
                 {GOOD.replace("\"description\":\"Task.\"", "\"note\":\"Task.\""), "every argument needs a description"},
                 {GOOD.replace("\"x-kind\":\"name\"", "\"x-kind\":\"nme\""), "unknown x-kind"},
                 {GOOD.replace("\"toolset\":\"tasks\"", "\"toolset\":\"misc\""), "toolset 'misc' is not one of"},
-                {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/tasks/x/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/a\"}"),
+                {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}"),
                         "exactly one of 'http' or 'handler'"},
                 {"{not json", "not valid JSON"},
         };

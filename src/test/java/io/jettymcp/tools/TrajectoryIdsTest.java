@@ -28,7 +28,6 @@ class TrajectoryIdsTest {
         assertThat(TrajectoryIds.workflowId("jon-runbooks", "pdf-amber-hawk", "3bc97289"))
                 .isEqualTo("jon-runbooks-pdf-amber-hawk--3bc97289");
         assertThat(TrajectoryIds.link("demo", "text-echo", "3bc97289")).isEqualTo("https://jetty.io/demo/text-echo/3bc97289");
-        assertThat(TrajectoryIds.trajectoryPath("demo", "text-echo", "3bc97289"))
-                .isEqualTo("/api/v1/db/trajectory/demo/text-echo/3bc97289");
+        assertThat(TrajectoryIds.link("a b", "t/x", "3bc97289")).isEqualTo("https://jetty.io/a%20b/t%2Fx/3bc97289");
     }
 }
