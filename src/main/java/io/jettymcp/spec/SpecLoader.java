@@ -3,6 +3,7 @@ package io.jettymcp.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.shape.OutputSpec;
 
 import java.io.IOException;
 import java.io.InputStream;

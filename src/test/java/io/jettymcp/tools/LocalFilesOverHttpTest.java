@@ -10,7 +10,7 @@ import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
-import io.jettymcp.spec.OutputSpec;
+import io.jettymcp.shape.OutputSpec;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
