@@ -13,6 +13,7 @@ import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.Sanitizer;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.shape.Projection;

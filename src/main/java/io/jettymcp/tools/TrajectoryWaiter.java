@@ -1,6 +1,7 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.guard.CallSlot;
 import io.jettymcp.guard.Redactor;
 import io.jettymcp.api.JettyApiException;
 import reactor.core.publisher.Mono;

@@ -10,6 +10,7 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;

@@ -10,6 +10,7 @@ import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.shape.OutputSpec;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -9,6 +9,7 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxServer;
 

@@ -10,6 +10,7 @@ import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;

@@ -8,6 +8,7 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
