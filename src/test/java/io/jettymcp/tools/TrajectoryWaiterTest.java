@@ -159,7 +159,7 @@ class TrajectoryWaiterTest {
             sent.add(new double[]{v, total == null ? -1 : total});
             messages.add(msg);
             return Mono.empty();
-        }, new io.jettymcp.guard.Redactor());
+        }, new io.jettymcp.redact.Redactor());
         JsonNode pending = M.readTree("{\"status\":\"pending\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[]}");
         JsonNode oneDone = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\"]}");
         JsonNode done = M.readTree("{\"status\":\"completed\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\",\"b\"]}");
@@ -184,7 +184,7 @@ class TrajectoryWaiterTest {
             sent.add(v);
             messages.add(msg);
             return Mono.empty();
-        }, new io.jettymcp.guard.Redactor());
+        }, new io.jettymcp.redact.Redactor());
         JsonNode running = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\"],\"completed_steps\":[]}");
         p.update(running).block();
         p.update(running).block();
