@@ -2,7 +2,7 @@ package io.jettymcp.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.api.Routes;
 import io.jettymcp.api.Routes.Route;
 import io.jettymcp.config.Settings;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.server.Version;
 import io.jettymcp.shape.AnswerShape;
 import io.jettymcp.spec.SpecLoader;

@@ -7,7 +7,7 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Settings;
 import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecLoader;
 

@@ -1,6 +1,6 @@
 package io.jettymcp.config;
 
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 
 /**
  * The Jetty API token and where it came from. {@link #toString()} never shows the value, so a

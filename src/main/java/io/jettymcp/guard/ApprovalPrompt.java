@@ -2,6 +2,7 @@ package io.jettymcp.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.redact.Redactor;
 
 import java.util.ArrayList;
 import java.util.Iterator;

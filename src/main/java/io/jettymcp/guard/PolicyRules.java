@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.config.ConfigException;
 import io.jettymcp.guard.Policy.Reach;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;

@@ -1,5 +1,7 @@
 package io.jettymcp.guard;
 
+import io.jettymcp.redact.Redactor;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

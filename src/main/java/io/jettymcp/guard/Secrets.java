@@ -1,5 +1,7 @@
 package io.jettymcp.guard;
 
+import io.jettymcp.redact.Redactor;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

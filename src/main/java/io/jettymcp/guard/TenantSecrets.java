@@ -1,5 +1,7 @@
 package io.jettymcp.guard;
 
+import io.jettymcp.redact.Redactor;
+
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

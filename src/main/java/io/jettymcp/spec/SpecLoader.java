@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.Routes;
+import io.jettymcp.shape.OutputSpec;
 
 import java.io.IOException;
 import java.io.InputStream;

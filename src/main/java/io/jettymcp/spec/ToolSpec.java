@@ -1,6 +1,7 @@
 package io.jettymcp.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.shape.OutputSpec;
 
 /**
  * One tool, as declared in {@code tool-specs/<toolset>/<name>.json}: the single source of truth for

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
-import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.redact.Redactor;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;

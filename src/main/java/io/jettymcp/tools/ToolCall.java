@@ -3,6 +3,7 @@ package io.jettymcp.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.shape.Drift;
 import io.jettymcp.spec.ToolSpec;

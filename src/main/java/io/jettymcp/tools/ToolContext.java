@@ -2,7 +2,7 @@ package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.config.Settings;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 
 /** Services every handler may use, built once at start-up and passed in by constructor. */
 public record ToolContext(Settings settings, ObjectMapper mapper, Redactor redactor, String version, RecentRuns recentRuns) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.shape.Projection;
 
 import java.time.Duration;

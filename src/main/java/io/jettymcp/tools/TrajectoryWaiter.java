@@ -1,8 +1,9 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.CallSlot;
 import io.jettymcp.api.JettyApiException;
+import io.jettymcp.redact.Redactor;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.jettymcp.bench;
 
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 
 import java.util.ArrayList;
 import java.util.Comparator;

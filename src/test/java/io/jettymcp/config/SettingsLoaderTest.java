@@ -86,7 +86,7 @@ class SettingsLoaderTest {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         io.jettymcp.tools.ToolRegistry registry = new io.jettymcp.tools.ToolRegistry(new io.jettymcp.spec.SpecLoader(m)
                 .loadPackaged(), io.jettymcp.tools.Handlers.all(new io.jettymcp.tools.ToolContext(readOnly.apply("off"), m,
-                new io.jettymcp.guard.Redactor(), "t")), c -> null, m);
+                new io.jettymcp.redact.Redactor(), "t")), c -> null, m);
         assertThat(registry.select(readOnly.apply("yes"))).isNotEmpty().noneMatch(io.jettymcp.spec.ToolSpec::writes);
         assertThat(registry.select(readOnly.apply("off"))).anyMatch(io.jettymcp.spec.ToolSpec::writes);
         assertThatThrownBy(() -> readOnly.apply("maybe"))

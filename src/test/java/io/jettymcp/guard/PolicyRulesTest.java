@@ -2,6 +2,7 @@ package io.jettymcp.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.config.ConfigException;
+import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.jettymcp.guard;
 
+import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

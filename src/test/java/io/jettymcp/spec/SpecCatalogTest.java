@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.tools.BoundTool;
 import io.jettymcp.tools.Handlers;
 import io.jettymcp.tools.RestHandler;

@@ -8,7 +8,8 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.guard.Tenant;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxServer;
 

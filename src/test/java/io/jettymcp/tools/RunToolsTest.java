@@ -3,7 +3,7 @@ package io.jettymcp.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

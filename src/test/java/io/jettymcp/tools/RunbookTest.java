@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.Redactor;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

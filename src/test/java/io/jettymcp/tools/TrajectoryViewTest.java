@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrajectoryViewTest {
 
     static final ObjectMapper M = new ObjectMapper();
-    final TrajectoryView view = new TrajectoryView(M, new io.jettymcp.guard.Redactor());
+    final TrajectoryView view = new TrajectoryView(M, new io.jettymcp.redact.Redactor());
 
     static JsonNode trajectory() throws Exception {
         return M.readTree("""

@@ -7,7 +7,9 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
+import io.jettymcp.guard.CallSlot;
 import io.jettymcp.guard.CollectionScope;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -157,7 +159,7 @@ class TrajectoryWaiterTest {
             sent.add(new double[]{v, total == null ? -1 : total});
             messages.add(msg);
             return Mono.empty();
-        }, new io.jettymcp.guard.Redactor());
+        }, new io.jettymcp.redact.Redactor());
         JsonNode pending = M.readTree("{\"status\":\"pending\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[]}");
         JsonNode oneDone = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\"]}");
         JsonNode done = M.readTree("{\"status\":\"completed\",\"total_steps\":[\"a\",\"b\"],\"completed_steps\":[\"a\",\"b\"]}");
@@ -182,7 +184,7 @@ class TrajectoryWaiterTest {
             sent.add(v);
             messages.add(msg);
             return Mono.empty();
-        }, new io.jettymcp.guard.Redactor());
+        }, new io.jettymcp.redact.Redactor());
         JsonNode running = M.readTree("{\"status\":\"running\",\"total_steps\":[\"a\"],\"completed_steps\":[]}");
         p.update(running).block();
         p.update(running).block();

@@ -1,6 +1,6 @@
 package io.jettymcp.transport.http;
 
-import io.jettymcp.tools.CallSlot;
+import io.jettymcp.guard.CallSlot;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 

@@ -4,9 +4,9 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Secrets;
+import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
-import io.jettymcp.tools.Tenant;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import reactor.core.publisher.Mono;
 

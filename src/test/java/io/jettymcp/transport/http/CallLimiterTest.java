@@ -96,7 +96,7 @@ class CallLimiterTest {
         CallLimiter limiter = new CallLimiter(1, 1);
         Sinks.One<String> pause = Sinks.one();
         List<String> got = new ArrayList<>();
-        limiter.limit("a", io.jettymcp.tools.CallSlot.idle(pause.asMono()).map(v -> "a after " + v)).subscribe(got::add);
+        limiter.limit("a", io.jettymcp.guard.CallSlot.idle(pause.asMono()).map(v -> "a after " + v)).subscribe(got::add);
         assertThat(limiter.running()).isZero(); // away: its turn is free
         Sinks.One<String> other = Sinks.one();
         limiter.limit("b", other.asMono()).subscribe(got::add);

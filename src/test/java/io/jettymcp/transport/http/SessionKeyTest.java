@@ -5,7 +5,7 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.e2e.support.RawHttp;
-import io.jettymcp.guard.Redactor;
+import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;

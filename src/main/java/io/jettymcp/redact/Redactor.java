@@ -1,4 +1,4 @@
-package io.jettymcp.guard;
+package io.jettymcp.redact;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.jettymcp.spec;
+package io.jettymcp.shape;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.jettymcp.guard;
+package io.jettymcp.redact;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.jettymcp.tools;
+package io.jettymcp.guard;
 
 import reactor.core.publisher.Mono;
 

@@ -1,4 +1,4 @@
-package io.jettymcp.guard;
+package io.jettymcp.redact;
 
 import org.junit.jupiter.api.Test;
 

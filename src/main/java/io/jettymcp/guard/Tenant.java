@@ -1,8 +1,6 @@
-package io.jettymcp.tools;
+package io.jettymcp.guard;
 
 import io.jettymcp.api.JettyApi;
-import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.TenantSecrets;
 
 /**
  * Who a call acts as: the Jetty client with its key, that key's collection scope, and the secrets its
