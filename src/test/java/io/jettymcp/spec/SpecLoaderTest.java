@@ -55,4 +55,16 @@ class SpecLoaderTest {
                     .hasMessageContaining("tasks/get-thing.json").hasMessageContaining(c[1]);
         }
     }
+
+    @Test
+    void twoSpecsWithOneNameStopLoading() throws Exception {
+        // the file name must equal the tool name, so a duplicate can only come from two toolset folders
+        Files.createDirectories(dir.resolve("tasks"));
+        Files.createDirectories(dir.resolve("runs"));
+        Files.writeString(dir.resolve("tasks/get-thing.json"), GOOD);
+        Files.writeString(dir.resolve("runs/get-thing.json"), GOOD.replace("\"toolset\":\"tasks\"", "\"toolset\":\"runs\""));
+        assertThatThrownBy(() -> new SpecLoader(new ObjectMapper()).loadDirectory(dir))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("Two tool specs declare the tool name 'get-thing'.");
+    }
 }
