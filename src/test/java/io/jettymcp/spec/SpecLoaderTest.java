@@ -34,6 +34,8 @@ class SpecLoaderTest {
         assertThat(s.name()).isEqualTo("get-thing");
         assertThat(s.annotations().readOnly()).isTrue();
         assertThat(s.http().placeholders()).containsExactly("task");
+        assertThat(load(GOOD.replace("\"description\":\"Task.\"", "\"description\":\"Task.\",\"pattern\":\"^[a-z]+$\""))
+                .input().at("/properties/task/pattern").asText()).isEqualTo("^[a-z]+$");
     }
 
     @Test
@@ -49,6 +51,9 @@ class SpecLoaderTest {
                 {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/tasks/x/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/a\"}"),
                         "exactly one of 'http' or 'handler'"},
                 {"{not json", "not valid JSON"},
+                // JSON Schema patterns match anywhere, the validator matches whole strings: published must say so
+                {GOOD.replace("\"description\":\"Task.\"", "\"description\":\"Task.\",\"pattern\":\"[a-z]+\""),
+                        "input.task: pattern '[a-z]+' must be anchored as ^…$"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> load(c[0])).as(c[1]).isInstanceOf(SpecException.class)
