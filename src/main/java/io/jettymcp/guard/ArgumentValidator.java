@@ -88,7 +88,7 @@ public final class ArgumentValidator {
         for (JsonNode r : schema.path("required")) {
             JsonNode v = value.get(r.asText());
             if (v == null || v.isNull()) {
-                throw ToolError.argument(join(path, r.asText()), "is required. " + hint(props.path(r.asText())));
+                throw ToolError.argument(join(path, r.asText()), "is required. " + hint(schema.path("properties").path(r.asText())));
             }
         }
         if (props == null) {

@@ -56,7 +56,7 @@ public final class SandboxServer implements AutoCloseable {
         new FilesApi(sim).register(api);
         new RoutinesApi(sim).register(api);
         new ChatApi(sim).register(api);
-        new AdminApi(sim, this::reset, () -> { }).register(admin);
+        new AdminApi(sim, this::reset).register(admin);
         clock.onAdvance(() -> {
             synchronized (sim) {
                 sim.engine.tick();

@@ -59,26 +59,9 @@ public final class JettyMcpServer {
     private final ToolRegistry registry;
     private final McpSchema.Implementation serverInfo;
 
-    public JettyMcpServer(Settings settings, Redactor redactor) {
-        this(settings, redactor, (java.nio.file.Path) null);
-    }
-
-    /** @param policyFile a --policy file, or null to allow every listed tool */
-    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile) {
-        this(settings, redactor, policyFile, null);
-    }
-
-    /**
-     * @param policyFile a --policy file, or null to allow every listed tool
-     * @param tenants    who each call acts as (per-request Jetty keys over HTTP); null: the configured key
-     */
-    public JettyMcpServer(Settings settings, Redactor redactor, java.nio.file.Path policyFile,
-                          Function<McpAsyncServerExchange, Tenant> tenants) {
-        this(settings, new Secrets(redactor), policyFile, tenants);
-    }
-
     /**
      * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
+     * @param policyFile a --policy file, or null to allow every listed tool
      * @param tenants    who each call acts as (per-request Jetty keys over HTTP); null: the configured key, one
      *                   tenant per MCP session (stdio has one; stateless HTTP shares one)
      */

@@ -173,6 +173,12 @@ public final class SpecLoader {
             // top-level arguments; nested fields are described by their parent (every byte is context)
             c.require(schema.path("description").isTextual(), where + ": every argument needs a description");
         }
+        if (schema.has("pattern")) {
+            // a JSON Schema pattern matches anywhere in the value; ArgumentValidator matches the whole value
+            String p = schema.get("pattern").asText();
+            c.require(p.startsWith("^") && p.endsWith("$") && !p.endsWith("\\$"),
+                    where + ": pattern '" + p + "' must be anchored as ^…$ (what the validator enforces)");
+        }
         if (type.equals("object") && schema.has("properties")) {
             JsonNode props = schema.get("properties");
             for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {

@@ -34,7 +34,10 @@ public final class RoutineTools {
         this.ctx = ctx;
     }
 
-    /** create/update rules checked before any request: the cadence, secret values, something to change. */
+    /**
+     * create/update rules checked before any request: the cadence, secret values, something to change. The guard
+     * chain runs this before every create/update call, so the handlers below do not check again.
+     */
     public void precheck(ObjectNode args, boolean update) {
         JsonNode cadence = args.get("cadence");
         if (cadence != null && !cadence.isNull()) {
@@ -77,7 +80,7 @@ public final class RoutineTools {
         return Mono.defer(() -> {
             ObjectNode body = ctx.mapper().createObjectNode();
             body.put("name", call.str("name"));
-            body.set("cadence", checkedCadence(call.node("cadence")));
+            body.set("cadence", cadenceAsSent(call.node("cadence")));
             putWriteFields(call, body, false);
             String path = Routes.ROUTINE_CREATE.path(call.collection(), call.str("task"));
             return checkOverrides(call).then(Mono.defer(() -> call.api().json(ApiRequest.json("POST", path, body))))
@@ -89,12 +92,9 @@ public final class RoutineTools {
         return Mono.defer(() -> {
             ObjectNode body = ctx.mapper().createObjectNode();
             if (call.has("cadence")) {
-                body.set("cadence", checkedCadence(call.node("cadence")));
+                body.set("cadence", cadenceAsSent(call.node("cadence")));
             }
             putWriteFields(call, body, true);
-            if (body.isEmpty()) {
-                throw new ToolError("Nothing to change: give at least one of " + WRITE_FIELDS + ".");
-            }
             return checkOverrides(call)
                     .then(Mono.defer(() -> call.api().json(ApiRequest.json("PATCH", routine(Routes.ROUTINE_UPDATE, call), body))))
                     .map(a -> scrub(a, call.secrets()));
@@ -179,9 +179,8 @@ public final class RoutineTools {
         });
     }
 
-    /** The cadence as sent: checked by Jetty's rules, explicit nulls dropped. */
-    private ObjectNode checkedCadence(JsonNode cadence) {
-        Cadence.check(cadence);
+    /** The cadence as sent (checked in {@link #precheck}): explicit nulls dropped. */
+    private ObjectNode cadenceAsSent(JsonNode cadence) {
         ObjectNode c = ctx.mapper().createObjectNode();
         cadence.properties().forEach(e -> {
             if (!e.getValue().isNull()) {
@@ -196,13 +195,7 @@ public final class RoutineTools {
             body.set("init_params_overrides", call.node("init_params_overrides"));
         }
         if (call.has("secret_params")) {
-            JsonNode s = call.node("secret_params");
-            for (Map.Entry<String, JsonNode> e : s.properties()) {
-                if (!e.getValue().isTextual()) {
-                    throw ToolError.argument("secret_params." + e.getKey(), "must be a string value");
-                }
-            }
-            body.set("secret_params", s);
+            body.set("secret_params", call.node("secret_params"));
         }
         if (call.has("paused")) {
             body.put("paused", call.bool("paused", false));

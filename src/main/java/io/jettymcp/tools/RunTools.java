@@ -25,7 +25,6 @@ import java.util.Map;
 public final class RunTools {
 
     static final int TRIAL_WARNING_AT = 2;
-    static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
 
     private final ToolContext ctx;
     private final LocalFiles files;
@@ -33,7 +32,7 @@ public final class RunTools {
     private final Duration lookupTimeout;
 
     public RunTools(ToolContext ctx, TrajectoryWaiter waiter) {
-        this(ctx, waiter, LOOKUP_TIMEOUT);
+        this(ctx, waiter, TrialKeys.LOOKUP_TIMEOUT);
     }
 
     /** @param lookupTimeout longest wait for each use_trial_keys look-up: the run never waits long on them */
@@ -43,10 +42,6 @@ public final class RunTools {
         this.files = new LocalFiles(ctx.settings().filesRoots(), ctx.settings().maxUploadBytes(), Path.of(""),
                 LocalFiles.userHome());
         this.waiter = waiter;
-    }
-
-    /** What run-task decided about use_trial_keys: the form value (null = not sent) and why. */
-    record TrialKeys(String value, String why) {
     }
 
     /**
@@ -198,62 +193,17 @@ public final class RunTools {
                 });
     }
 
-    /**
-     * use_trial_keys: an explicit true/false wins; otherwise "auto" sends true when the collection's trial is
-     * active and no provider key is configured (jetty-api.md §2.3, §2.7). A run never depends on it (§7 E9:
-     * Jetty applies trial keys itself where eligible): each look-up is bounded in time, and a look-up that
-     * fails (404, 5xx, timeout) or answers in an unknown shape only means the field is not sent.
-     */
+    /** use_trial_keys by {@link TrialKeys}' rule; both look-ups run side by side, each bounded in time. */
     Mono<TrialKeys> trialKeys(ToolCall call, String c) {
         if (call.has("use_trial_keys")) {
-            boolean v = call.bool("use_trial_keys", false);
-            return Mono.just(new TrialKeys(String.valueOf(v), "sent " + v + " (explicit)"));
+            return Mono.just(TrialKeys.explicit(call.bool("use_trial_keys", false)));
         }
         // each look-up absorbs its own failure: zip would otherwise cancel the other request mid-flight
-        Mono<JsonNode> trial = lookup(call, Routes.TRIAL_GET.path(c));
-        Mono<JsonNode> env = lookup(call, Routes.ENV_GET.path(c));
-        return Mono.zip(trial, env).map(t -> {
-            // a fresh read: every value in it is registered, not just the provider keys decide looks at
-            List<String> values = new ArrayList<>();
-            t.getT2().path("environment_variables").forEach(v -> values.add(v.isTextual() ? v.asText() : null));
-            call.secrets().registerAll(values);
-            return decide(t.getT1(), t.getT2());
-        });
-    }
-
-    private Mono<JsonNode> lookup(ToolCall call, String path) {
-        return call.api().json(ApiRequest.get(path))
-                .timeout(lookupTimeout)
-                .onErrorResume(e -> !(e instanceof Error), e -> Mono.just(MissingNode.getInstance()));
-    }
-
-    /**
-     * The auto decision from what the look-ups gave; a missing or unreadable answer is "unknown". Unknowns are
-     * mentioned only where they decided the outcome (a provider key or an inactive trial settles it alone).
-     */
-    TrialKeys decide(JsonNode trial, JsonNode env) {
-        JsonNode vars = env.path("environment_variables");
-        boolean envKnown = vars.isObject();
-        boolean trialKnown = trial.isObject() && (trial.path("active").isBoolean() || trial.path("status").isTextual());
-        for (String k : EnvTools.PROVIDER_KEYS) {
-            JsonNode v = vars.get(k);
-            if (v != null && v.isTextual() && !v.asText().isBlank()) {
-                return new TrialKeys(null, "not sent (auto: the collection has " + k + ")");
-            }
-        }
-        if (trialKnown && !EnvTools.trialActive(trial)) {
-            return new TrialKeys(null, envKnown ? "not sent (auto: no active trial and no provider key; model steps may fail "
-                    + "without a key: activate-trial or set a provider key)" : "not sent (auto: no active trial)");
-        }
-        if (trialKnown && trial.path("runs_remaining").isNumber() && trial.get("runs_remaining").asInt() <= 0) {
-            return new TrialKeys(null, "not sent (auto: the trial has no runs left)");
-        }
-        if (!trialKnown || !envKnown) {
-            return new TrialKeys(null, "not sent (auto: could not read the " + (trialKnown ? "" : "trial")
-                    + (!trialKnown && !envKnown ? " or the " : "") + (envKnown ? "" : "collection's provider keys")
-                    + "; Jetty applies trial keys itself where the collection is eligible)");
-        }
-        return new TrialKeys("true", "sent true (auto: trial active, no provider key)");
+        Mono<JsonNode> trial = TrialKeys.lookupTrial(call, c, lookupTimeout);
+        Mono<JsonNode> env = TrialKeys.lookup(call, Routes.ENV_GET.path(c), lookupTimeout);
+        // a fresh read: names() registers every value in it, not just the provider keys decide looks at
+        return Mono.zip(trial, env).map(t -> TrialKeys.decide(t.getT1(),
+                t.getT2().path("environment_variables").isObject() ? EnvTools.names(t.getT2(), call.secrets()) : null));
     }
 
     private String write(JsonNode n) {

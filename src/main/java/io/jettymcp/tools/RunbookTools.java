@@ -249,21 +249,19 @@ public final class RunbookTools {
     }
 
     /**
-     * use_trial_keys to send: as given (false included, so Jetty does not apply trial keys on its own);
-     * by default true only when the trial is active and the collection has no provider key, and
-     * otherwise nothing, as run-task does.
+     * use_trial_keys to send, by {@link TrialKeys}' rule (as run-task): as given (false included, so Jetty does not
+     * apply trial keys on its own); by default true only when the trial is active with runs left and the collection
+     * has no provider key, otherwise nothing. With a provider key the trial is not even looked up.
      */
     private Mono<Optional<Boolean>> trialKeys(ToolCall call, Map<String, Boolean> env) {
         if (call.has("use_trial_keys")) {
-            return Mono.just(Optional.of(call.bool("use_trial_keys", false)));
+            return Mono.just(TrialKeys.explicit(call.bool("use_trial_keys", false)).sent());
         }
         if (EnvTools.anyProviderKey(env)) {
             return Mono.just(Optional.empty());
         }
-        return call.api().json(ApiRequest.get(Routes.TRIAL_GET.path(call.collection())))
-                .map(t -> EnvTools.trialActive(t) && t.path("runs_remaining").asInt(1) > 0
-                        ? Optional.of(true) : Optional.<Boolean>empty())
-                .onErrorResume(e -> Mono.just(Optional.empty()));
+        return TrialKeys.lookupTrial(call, call.collection(), TrialKeys.LOOKUP_TIMEOUT)
+                .map(trial -> TrialKeys.decide(trial, env).sent());
     }
 
     /**

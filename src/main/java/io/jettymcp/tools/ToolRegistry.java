@@ -44,10 +44,6 @@ public final class ToolRegistry {
         }
     }
 
-    public List<ToolSpec> specs() {
-        return specs;
-    }
-
     public List<ToolSpec> select(Settings settings) {
         return select(settings, name -> true);
     }

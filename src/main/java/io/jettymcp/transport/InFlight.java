@@ -69,10 +69,6 @@ public final class InFlight {
         return false;
     }
 
-    public int size() {
-        return byId.size();
-    }
-
     public void cancelAll() {
         byId.values().forEach(Disposable::dispose);
         byId.clear();

@@ -184,10 +184,6 @@ public final class StdioTransport implements McpServerTransportProvider {
         }
     }
 
-    public int inFlightCount() {
-        return inFlight.size();
-    }
-
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
         McpServerSession s = session;

@@ -139,4 +139,12 @@ class ArgumentValidatorTest {
             assertThat(err(() -> v.validate(schema, param))).contains("params").contains("invisible or bidi");
         }
     }
+
+    @Test
+    void aNestedObjectWithRequiredButNoPropertiesNamesTheMissingField() throws Exception {
+        ObjectNode s = (ObjectNode) M.readTree("""
+                {"type":"object","properties":{"opts":{"type":"object","required":["mode"],"description":"o"}}}""");
+        assertThat(err(() -> v.validate(s, M.readTree("{\"opts\":{}}")))).contains("'opts.mode'").contains("is required");
+        v.validate(s, M.readTree("{\"opts\":{\"mode\":\"x\",\"other\":1}}"));
+    }
 }

@@ -50,12 +50,6 @@ class SpecCatalogTest {
     }
 
     @Test
-    void toolNamesAreUnique() {
-        Set<String> names = new TreeSet<>();
-        specs.forEach(s -> assertThat(names.add(s.name())).as(s.name()).isTrue());
-    }
-
-    @Test
     void toolSnapshotsMatch() throws IOException {
         boolean update = Boolean.getBoolean("toolsnaps.update");
         ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -34,6 +34,8 @@ class SpecLoaderTest {
         assertThat(s.name()).isEqualTo("get-thing");
         assertThat(s.annotations().readOnly()).isTrue();
         assertThat(s.http().placeholders()).containsExactly("task");
+        assertThat(load(GOOD.replace("\"description\":\"Task.\"", "\"description\":\"Task.\",\"pattern\":\"^[a-z]+$\""))
+                .input().at("/properties/task/pattern").asText()).isEqualTo("^[a-z]+$");
     }
 
     @Test
@@ -54,10 +56,25 @@ class SpecLoaderTest {
                 {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}"),
                         "exactly one of 'http' or 'handler'"},
                 {"{not json", "not valid JSON"},
+                // JSON Schema patterns match anywhere, the validator matches whole strings: published must say so
+                {GOOD.replace("\"description\":\"Task.\"", "\"description\":\"Task.\",\"pattern\":\"[a-z]+\""),
+                        "input.task: pattern '[a-z]+' must be anchored as ^…$"},
         };
         for (String[] c : cases) {
             assertThatThrownBy(() -> load(c[0])).as(c[1]).isInstanceOf(SpecException.class)
                     .hasMessageContaining("tasks/get-thing.json").hasMessageContaining(c[1]);
         }
+    }
+
+    @Test
+    void twoSpecsWithOneNameStopLoading() throws Exception {
+        // the file name must equal the tool name, so a duplicate can only come from two toolset folders
+        Files.createDirectories(dir.resolve("tasks"));
+        Files.createDirectories(dir.resolve("runs"));
+        Files.writeString(dir.resolve("tasks/get-thing.json"), GOOD);
+        Files.writeString(dir.resolve("runs/get-thing.json"), GOOD.replace("\"toolset\":\"tasks\"", "\"toolset\":\"runs\""));
+        assertThatThrownBy(() -> new SpecLoader(new ObjectMapper()).loadDirectory(dir))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("Two tool specs declare the tool name 'get-thing'.");
     }
 }

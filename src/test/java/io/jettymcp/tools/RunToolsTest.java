@@ -1,6 +1,7 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.redact.Redactor;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RunToolsTest {
 
     static final ObjectMapper M = new ObjectMapper();
-    final Redactor redactor = new Redactor();
-    final RunTools runs = new RunTools(context(redactor), new TrajectoryWaiter(new TrajectoryReader(context(redactor))));
 
     static ToolContext context(Redactor redactor) {
         Settings s = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
@@ -29,19 +29,36 @@ class RunToolsTest {
     @Test
     void autoSendsTrialKeysOnlyForAnActiveTrialWithoutAProviderKey() throws Exception {
         var trial = M.readTree("{\"active\":true,\"runs_used\":3,\"runs_limit\":10,\"runs_remaining\":7}");
-        var noKeys = M.readTree("{\"environment_variables\":{\"PLAIN\":\"x\",\"OPENAI_API_KEY\":\"  \"}}");
-        RunTools.TrialKeys tk = runs.decide(trial, noKeys);
+        Map<String, Boolean> noKeys = Map.of("PLAIN", true, "OPENAI_API_KEY", false); // a blank key is no key
+        TrialKeys tk = TrialKeys.decide(trial, noKeys);
         assertThat(tk.value()).isEqualTo("true");
         assertThat(tk.why()).contains("auto");
+        assertThat(tk.sent()).contains(true);
 
-        var withKey = M.readTree("{\"environment_variables\":{\"ANTHROPIC_API_KEY\":\"sk-ant-api03-abcdefghijklmnop\"}}");
-        RunTools.TrialKeys keyed = runs.decide(trial, withKey);
+        TrialKeys keyed = TrialKeys.decide(trial, Map.of("ANTHROPIC_API_KEY", true));
         assertThat(keyed.value()).isNull();
-        assertThat(keyed.why()).contains("ANTHROPIC_API_KEY").doesNotContain("sk-ant");
-        assertThat(redactor.redact("echo sk-ant-api03-abcdefghijklmnop")).doesNotContain("abcdefghijklmnop");
+        assertThat(keyed.why()).contains("ANTHROPIC_API_KEY");
+        assertThat(keyed.sent()).isEmpty();
 
-        assertThat(runs.decide(M.readTree("{\"active\":false}"), noKeys).value()).isNull();
-        assertThat(runs.decide(M.readTree("{\"status\":\"active\",\"runs_remaining\":2}"), noKeys).value()).isEqualTo("true");
-        assertThat(runs.decide(M.readTree("{\"active\":true,\"runs_remaining\":0}"), noKeys).why()).contains("no runs left");
+        assertThat(TrialKeys.decide(M.readTree("{\"active\":false}"), noKeys).value()).isNull();
+        assertThat(TrialKeys.decide(M.readTree("{\"status\":\"active\",\"runs_remaining\":2}"), noKeys).value()).isEqualTo("true");
+        assertThat(TrialKeys.decide(M.readTree("{\"active\":true,\"runs_remaining\":0}"), noKeys).why()).contains("no runs left");
+        // a runs_remaining Jetty did not send as a number is unreadable: not sent (Jetty applies trial keys itself)
+        assertThat(TrialKeys.decide(M.readTree("{\"active\":true,\"runs_remaining\":\"0\"}"), noKeys).value()).isNull();
+    }
+
+    /** The edges run-task and run-runbook once decided differently; both now call {@link TrialKeys#decide}. */
+    @Test
+    void autoSendsNothingWhenAnythingIsUnknownOrAKeyExists() throws Exception {
+        var active = M.readTree("{\"active\":true,\"runs_remaining\":7}");
+        var failedLookUp = MissingNode.getInstance();
+        assertThat(TrialKeys.decide(active, Map.of("OPENROUTER_API_KEY", true)).why())
+                .isEqualTo("not sent (auto: the collection has OPENROUTER_API_KEY)");
+        assertThat(TrialKeys.decide(failedLookUp, Map.of()).sent()).isEmpty();
+        assertThat(TrialKeys.decide(failedLookUp, Map.of()).why()).contains("could not read the trial;");
+        assertThat(TrialKeys.decide(active, null).why()).contains("could not read the collection's provider keys");
+        assertThat(TrialKeys.decide(failedLookUp, Map.of("OPENAI_API_KEY", true)).why()).contains("OPENAI_API_KEY");
+        assertThat(TrialKeys.decide(M.readTree("{\"active\":\"yes\"}"), Map.of()).sent()).isEmpty();
+        assertThat(TrialKeys.explicit(false).sent()).contains(false);
     }
 }
