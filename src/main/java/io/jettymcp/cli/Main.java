@@ -12,6 +12,7 @@ import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.server.JettyMcpServer;
 import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecException;
+import io.jettymcp.spec.Toolset;
 import io.jettymcp.transport.JsonRpcLines;
 import io.jettymcp.transport.StdioTransport;
 import picocli.CommandLine;
@@ -21,6 +22,7 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -210,7 +212,11 @@ public final class Main {
         spec.addOption(OptionSpec.builder("--sandbox-profile").paramLabel("NAME").type(String.class)
                 .description("With --sandbox: 'production' makes the simulator answer as production is known to.").build());
         spec.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
-        spec.addOption(opt("--toolsets", String.class, "LIST", "Comma list of toolsets to expose (default all; env JETTY_TOOLSETS)."));
+        List<String> toolsets = new ArrayList<>();
+        toolsets.add("Comma list of toolsets to expose (default all; env JETTY_TOOLSETS):");
+        Toolset.ALL.forEach(t -> toolsets.add("  " + t.name() + ": " + t.description()));
+        spec.addOption(OptionSpec.builder("--toolsets").paramLabel("LIST").type(String.class)
+                .description(toolsets.toArray(String[]::new)).build());
         spec.addOption(opt("--tools", String.class, "LIST", "Comma list of tools to expose (overrides --toolsets)."));
         spec.addOption(opt("--exclude-tools", String.class, "LIST", "Comma list of tools to hide."));
         spec.addOption(flag("--read-only", "Expose read-only tools only; write tools are not listed at all."));

@@ -39,6 +39,9 @@ public record Settings(
     public static final int DEFAULT_OUTPUT_CAP = 16 * 1024;
     /** How long one download-file may take in all, however steadily bytes arrive. */
     public static final Duration DEFAULT_DOWNLOAD_TIMEOUT = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_UPLOAD_MB = 50;
 
     public Settings {
         collections = Set.copyOf(collections);
@@ -48,37 +51,13 @@ public record Settings(
         filesRoots = List.copyOf(filesRoots);
     }
 
-    public Settings(String baseUrl, Token token, Set<String> collections, Set<String> toolsets, Set<String> tools,
-                    Set<String> excludeTools, boolean readOnly, Duration connectTimeout, Duration responseTimeout,
-                    List<Path> filesRoots, boolean filesRootsExplicit, Path downloadDir, int outputCapBytes,
-                    long maxUploadBytes, boolean sandbox, boolean overHttp) {
-        this(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout, responseTimeout,
-                filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp,
-                DEFAULT_DOWNLOAD_TIMEOUT);
-    }
-
-    public Settings(String baseUrl, Token token, Set<String> collections, Set<String> toolsets, Set<String> tools,
-                    Set<String> excludeTools, boolean readOnly, Duration connectTimeout, Duration responseTimeout,
-                    List<Path> filesRoots, boolean filesRootsExplicit, Path downloadDir, int outputCapBytes,
-                    long maxUploadBytes, boolean sandbox) {
-        this(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout, responseTimeout,
-                filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, false);
-    }
-
     /** Whether tools may read or write local files: always on stdio; over HTTP only with {@code --files-root}. */
     public boolean localFilesAllowed() {
         return !overHttp || filesRootsExplicit;
     }
 
     public Settings overHttp(boolean http) {
-        return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, http,
-                downloadTimeout);
-    }
-
-    public Settings withDownloadTimeout(Duration d) {
-        return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp, d);
+        return toBuilder().overHttp(http).build();
     }
 
     /** The one collection the server is pinned to, if {@code JETTY_COLLECTIONS} names exactly one. */
@@ -87,9 +66,132 @@ public record Settings(
     }
 
     public Settings withBaseUrlAndToken(String url, Token t) {
-        return new Settings(url, t, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
-                responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox, overHttp,
-                downloadTimeout);
+        return toBuilder().baseUrl(url).token(t).build();
+    }
+
+    /** Settings with every default; name only the values that differ (tests name only what they test). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().baseUrl(baseUrl).token(token).collections(collections).toolsets(toolsets).tools(tools)
+                .excludeTools(excludeTools).readOnly(readOnly).connectTimeout(connectTimeout)
+                .responseTimeout(responseTimeout).filesRoots(filesRoots, filesRootsExplicit).downloadDir(downloadDir)
+                .outputCapBytes(outputCapBytes).maxUploadBytes(maxUploadBytes).sandbox(sandbox).overHttp(overHttp)
+                .downloadTimeout(downloadTimeout);
+    }
+
+    /** Builds {@link Settings} by name, so no caller lines up seventeen positional values. */
+    public static final class Builder {
+        private String baseUrl = DEFAULT_BASE_URL;
+        private Token token = Token.NONE;
+        private Set<String> collections = Set.of();
+        private Set<String> toolsets = Set.of();
+        private Set<String> tools = Set.of();
+        private Set<String> excludeTools = Set.of();
+        private boolean readOnly;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private List<Path> filesRoots = List.of(Path.of("."));
+        private boolean filesRootsExplicit;
+        private Path downloadDir = Path.of(".");
+        private int outputCapBytes = DEFAULT_OUTPUT_CAP;
+        private long maxUploadBytes = DEFAULT_MAX_UPLOAD_MB * 1024L * 1024;
+        private boolean sandbox;
+        private boolean overHttp;
+        private Duration downloadTimeout = DEFAULT_DOWNLOAD_TIMEOUT;
+
+        private Builder() {
+        }
+
+        public Builder baseUrl(String v) {
+            baseUrl = v;
+            return this;
+        }
+
+        public Builder token(Token v) {
+            token = v;
+            return this;
+        }
+
+        public Builder collections(Set<String> v) {
+            collections = v;
+            return this;
+        }
+
+        public Builder toolsets(Set<String> v) {
+            toolsets = v;
+            return this;
+        }
+
+        public Builder tools(Set<String> v) {
+            tools = v;
+            return this;
+        }
+
+        public Builder excludeTools(Set<String> v) {
+            excludeTools = v;
+            return this;
+        }
+
+        public Builder readOnly(boolean v) {
+            readOnly = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder responseTimeout(Duration v) {
+            responseTimeout = v;
+            return this;
+        }
+
+        /** The directories tools may read from; {@code explicit} when given by {@code --files-root}. */
+        public Builder filesRoots(List<Path> v, boolean explicit) {
+            filesRoots = v;
+            filesRootsExplicit = explicit;
+            return this;
+        }
+
+        public Builder downloadDir(Path v) {
+            downloadDir = v;
+            return this;
+        }
+
+        public Builder outputCapBytes(int v) {
+            outputCapBytes = v;
+            return this;
+        }
+
+        public Builder maxUploadBytes(long v) {
+            maxUploadBytes = v;
+            return this;
+        }
+
+        public Builder sandbox(boolean v) {
+            sandbox = v;
+            return this;
+        }
+
+        public Builder overHttp(boolean v) {
+            overHttp = v;
+            return this;
+        }
+
+        public Builder downloadTimeout(Duration v) {
+            downloadTimeout = v;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(baseUrl, token, collections, toolsets, tools, excludeTools, readOnly, connectTimeout,
+                    responseTimeout, filesRoots, filesRootsExplicit, downloadDir, outputCapBytes, maxUploadBytes, sandbox,
+                    overHttp, downloadTimeout);
+        }
     }
 
     @Override

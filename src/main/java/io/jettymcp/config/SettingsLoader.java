@@ -42,8 +42,8 @@ public final class SettingsLoader {
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw new ConfigException("JETTY_API_URL must start with http:// or https://, got '" + baseUrl + "'.");
         }
-        Duration timeout = seconds("JETTY_TIMEOUT_SECONDS", 30);
-        Duration connect = seconds("JETTY_CONNECT_TIMEOUT_SECONDS", 10);
+        Duration timeout = seconds("JETTY_TIMEOUT_SECONDS", Settings.DEFAULT_RESPONSE_TIMEOUT);
+        Duration connect = seconds("JETTY_CONNECT_TIMEOUT_SECONDS", Settings.DEFAULT_CONNECT_TIMEOUT);
 
         List<Path> roots = new ArrayList<>();
         boolean rootsExplicit = flags.filesRoots() != null && !flags.filesRoots().isEmpty();
@@ -59,18 +59,24 @@ public final class SettingsLoader {
             downloads = home().resolve("jetty-downloads");
         }
 
-        return new Settings(baseUrl, token,
-                csv(env.get("JETTY_COLLECTIONS")),
-                csv(flags.toolsets() != null ? flags.toolsets() : env.get("JETTY_TOOLSETS")),
-                csv(flags.tools()),
-                csv(flags.excludeTools()),
-                flags.readOnly() || bool("JETTY_READ_ONLY", false),
-                connect, timeout, roots, rootsExplicit, downloads.toAbsolutePath().normalize(),
-                intEnv("JETTY_OUTPUT_CAP_BYTES", Settings.DEFAULT_OUTPUT_CAP, 1024, 1 << 20),
-                (long) intEnv("JETTY_MAX_UPLOAD_MB", 50, 1, 1024) * 1024 * 1024,
-                flags.sandbox())
-                .withDownloadTimeout(Duration.ofSeconds(intEnv("JETTY_DOWNLOAD_TIMEOUT_SECONDS",
-                        (int) Settings.DEFAULT_DOWNLOAD_TIMEOUT.toSeconds(), 1, 86_400)));
+        return Settings.builder()
+                .baseUrl(baseUrl)
+                .token(token)
+                .collections(csv(env.get("JETTY_COLLECTIONS")))
+                .toolsets(csv(flags.toolsets() != null ? flags.toolsets() : env.get("JETTY_TOOLSETS")))
+                .tools(csv(flags.tools()))
+                .excludeTools(csv(flags.excludeTools()))
+                .readOnly(flags.readOnly() || bool("JETTY_READ_ONLY", false))
+                .connectTimeout(connect)
+                .responseTimeout(timeout)
+                .filesRoots(roots, rootsExplicit)
+                .downloadDir(downloads.toAbsolutePath().normalize())
+                .outputCapBytes(intEnv("JETTY_OUTPUT_CAP_BYTES", Settings.DEFAULT_OUTPUT_CAP, 1024, 1 << 20))
+                .maxUploadBytes((long) intEnv("JETTY_MAX_UPLOAD_MB", Settings.DEFAULT_MAX_UPLOAD_MB, 1, 1024) * 1024 * 1024)
+                .sandbox(flags.sandbox())
+                .downloadTimeout(Duration.ofSeconds(intEnv("JETTY_DOWNLOAD_TIMEOUT_SECONDS",
+                        (int) Settings.DEFAULT_DOWNLOAD_TIMEOUT.toSeconds(), 1, 86_400)))
+                .build();
     }
 
     /** {@code --token-file}, then {@code JETTY_API_TOKEN}, then {@code ~/.config/jetty/token}. */
@@ -96,8 +102,8 @@ public final class SettingsLoader {
         return Path.of(h != null ? h : System.getProperty("user.home"));
     }
 
-    private Duration seconds(String name, int dflt) {
-        return Duration.ofSeconds(intEnv(name, dflt, 1, 3600));
+    private Duration seconds(String name, Duration dflt) {
+        return Duration.ofSeconds(intEnv(name, (int) dflt.toSeconds(), 1, 3600));
     }
 
     /**

@@ -32,9 +32,6 @@ import java.util.zip.ZipFile;
  */
 public final class SpecLoader {
 
-    public static final Set<String> TOOLSETS = Set.of("context", "collections", "tasks", "runs", "trajectories",
-            "files", "step-templates", "environment", "routines", "trial", "data");
-
     /** Markers on argument schemas that drive the guard chain; stripped before tools/list. */
     public static final Set<String> KINDS = Set.of("name", "id", "secret", "local-path", "storage-path", "url",
             "secret-map");
@@ -130,7 +127,7 @@ public final class SpecLoader {
         c.require(TOOL_NAME.matcher(name).matches(), "name '" + name + "' must be kebab-case");
         c.require(file.endsWith("/" + name + ".json"), "file name must be " + name + ".json");
         String toolset = c.text(root, "toolset");
-        c.require(TOOLSETS.contains(toolset), "toolset '" + toolset + "' is not one of " + new java.util.TreeSet<>(TOOLSETS));
+        c.require(Toolset.names().contains(toolset), "toolset '" + toolset + "' is not one of " + new java.util.TreeSet<>(Toolset.names()));
         c.require(file.startsWith(ROOT + toolset + "/"), "must live in " + ROOT + toolset + "/");
         String title = c.text(root, "title");
         String description = c.text(root, "description");

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.config.ConfigException;
 import io.jettymcp.config.Settings;
-import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.Toolset;
 import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -57,8 +57,8 @@ public final class ToolRegistry {
         Set<String> names = new TreeSet<>();
         specs.forEach(s -> names.add(s.name()));
         for (String t : settings.toolsets()) {
-            if (!t.equals("all") && !SpecLoader.TOOLSETS.contains(t)) {
-                throw new ConfigException("Unknown toolset '" + t + "'. Known toolsets: all, " + new TreeSet<>(SpecLoader.TOOLSETS) + ".");
+            if (!t.equals("all") && !Toolset.names().contains(t)) {
+                throw new ConfigException("Unknown toolset '" + t + "'. Known toolsets: all, " + new TreeSet<>(Toolset.names()) + ".");
             }
         }
         for (String t : union(settings.tools(), settings.excludeTools())) {

@@ -220,9 +220,9 @@ class MultipartContractTest {
     }
 
     private ToolContext context() {
-        Settings s = new Settings(base, new Token("contract-token", "test"), Set.of(), Set.of(), Set.of(), Set.of(),
-                false, Duration.ofSeconds(2), Duration.ofSeconds(20), List.of(tmp), true, tmp.resolve("dl"), 16384,
-                8L * 1024 * 1024, false);
+        Settings s = Settings.builder().baseUrl(base).token(new Token("contract-token", "test"))
+                .responseTimeout(Duration.ofSeconds(20)).filesRoots(List.of(tmp), true).downloadDir(tmp.resolve("dl"))
+                .maxUploadBytes(8L * 1024 * 1024).build();
         return new ToolContext(s, M, new Redactor(), "test");
     }
 

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -113,9 +112,7 @@ class SpecCatalogTest {
     }
 
     static List<BoundTool> boundTools() {
-        Settings settings = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(Path.of(".")), false, Path.of("."), 16384,
-                1024, false);
+        Settings settings = Settings.builder().baseUrl("http://127.0.0.1:1").build();
         ToolContext ctx = new ToolContext(settings, MAPPER, new Redactor(), "test");
         List<ToolSpec> specs = new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs"));
         ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(MAPPER), MAPPER);

@@ -55,9 +55,8 @@ class ApprovalPromptTest {
     void start() throws Exception {
         SandboxOptions d = SandboxOptions.defaults();
         sandbox = SandboxServer.start(new SandboxOptions(d.port(), d.seed(), 0));
-        Settings settings = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(dir), true, dir, 16384,
-                1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .filesRoots(List.of(dir), true).downloadDir(dir).sandbox(true).build();
         Redactor redactor = new Redactor();
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");
         Path policy = Files.writeString(dir.resolve("policy.json"), """

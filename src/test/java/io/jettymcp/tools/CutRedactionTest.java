@@ -57,9 +57,8 @@ class CutRedactionTest {
     @BeforeAll
     static void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
-        Settings settings = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(Path.of(".")), false,
-                Path.of("target/dl"), 65536, 1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .downloadDir(Path.of("target/dl")).outputCapBytes(65536).sandbox(true).build();
         redactor = new Redactor();
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         redactor.register(SECRET);

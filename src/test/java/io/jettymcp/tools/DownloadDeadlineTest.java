@@ -43,9 +43,8 @@ class DownloadDeadlineTest {
             sandbox.faults().add(FaultRule.trickle("GET", "/api/v1/file/demo/slow\\.bin", "x".repeat(60), 100));
             ObjectMapper m = new ObjectMapper();
             Path dl = tmp.resolve("dl");
-            Settings s = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                    Duration.ofSeconds(2), Duration.ofSeconds(5), List.of(tmp), true, dl, 16384, 1024, false, false,
-                    Duration.ofSeconds(2));
+            Settings s = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(tmp), true).downloadDir(dl)
+                    .downloadTimeout(Duration.ofSeconds(2)).build();
             FileTools tools = new FileTools(new ToolContext(s, m, new Redactor(), "test"));
             JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
                     Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.DEFAULT, m, "t");

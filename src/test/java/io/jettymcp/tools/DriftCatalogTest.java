@@ -78,9 +78,8 @@ class DriftCatalogTest {
         SandboxOptions d = SandboxOptions.defaults();
         sandbox = SandboxServer.start(new SandboxOptions(d.port(), d.seed(), 0));
         Files.writeString(files.resolve("input.csv"), "a,b\n1,2\n");
-        Settings settings = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(files), true, files,
-                16384, 1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .filesRoots(List.of(files), true).downloadDir(files).sandbox(true).build();
         Redactor redactor = new Redactor();
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");

@@ -142,8 +142,8 @@ class FileToolsTest {
         try {
             ObjectMapper m = new ObjectMapper();
             Path dl = tmp.resolve("dl");
-            Settings http = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                    Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(tmp), false, dl, 16384, 1024, false, true);
+            Settings http = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(tmp), false).downloadDir(dl)
+                    .overHttp(true).build();
             FileTools tools = new FileTools(new ToolContext(http, m, new Redactor(), "test"));
             JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
                     Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");

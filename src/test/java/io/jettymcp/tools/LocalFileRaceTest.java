@@ -55,9 +55,8 @@ class LocalFileRaceTest {
         root = Files.createDirectories(tmp.resolve("root"));
         file = Files.writeString(root.resolve("in.txt"), "inside");
         secret = Files.writeString(tmp.resolve("secret.txt"), "OUTSIDE-SECRET-CONTENT");
-        Settings s = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(root), true,
-                tmp.resolve("dl"), 16384, LIMIT, true);
+        Settings s = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .filesRoots(List.of(root), true).downloadDir(tmp.resolve("dl")).maxUploadBytes(LIMIT).sandbox(true).build();
         ctx = new ToolContext(s, M, new Redactor(), "test");
         // the trial look-up is slow, so the file can be changed while run-task waits for it
         sandbox.faults().add(FaultRule.delay("GET", "/api/v1/trial/demo", 1500));

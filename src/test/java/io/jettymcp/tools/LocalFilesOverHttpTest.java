@@ -32,9 +32,8 @@ class LocalFilesOverHttpTest {
     static final ObjectMapper M = new ObjectMapper();
 
     private static Settings settings(boolean overHttp, boolean rootsExplicit) {
-        return new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(Path.of(".")), rootsExplicit, Path.of("."), 16384,
-                1024, false).overHttp(overHttp);
+        return Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(Path.of(".")), rootsExplicit)
+                .overHttp(overHttp).build();
     }
 
     private static McpSchema.CallToolResult call(Settings s, Map<String, Object> args, AtomicInteger handled) throws Exception {

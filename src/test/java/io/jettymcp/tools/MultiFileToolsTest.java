@@ -52,9 +52,9 @@ class MultiFileToolsTest {
     @BeforeEach
     void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
-        Settings s = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(2), Duration.ofSeconds(10), List.of(tmp), true,
-                tmp.resolve("dl"), 16384, 8L * 1024 * 1024, true);
+        Settings s = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .filesRoots(List.of(tmp), true).downloadDir(tmp.resolve("dl")).maxUploadBytes(8L * 1024 * 1024)
+                .sandbox(true).build();
         ctx = new ToolContext(s, M, new Redactor(), "test");
     }
 

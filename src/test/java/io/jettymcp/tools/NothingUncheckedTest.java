@@ -48,9 +48,7 @@ class NothingUncheckedTest {
     Tenant current;
 
     NothingUncheckedTest() {
-        Settings settings = new Settings(sandbox.baseUrl(), Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(Path.of(".")), false, Path.of("target/dl"),
-                16384, 1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
         ToolContext ctx = new ToolContext(settings, M, new Redactor(), "test");
         ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));

@@ -73,9 +73,8 @@ class PolicyCoverageTest {
         final Tenant tenant;
 
         Server(String token, Set<String> collections) throws Exception {
-            Settings settings = new Settings(sandbox.baseUrl(), new Token(token, "test"), collections, Set.of(), Set.of(),
-                    Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(dir), true, dir, 16384,
-                    1024 * 1024, true, false);
+            Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(token, "test"))
+                    .collections(collections).filesRoots(List.of(dir), true).downloadDir(dir).sandbox(true).build();
             Redactor redactor = new Redactor();
             ToolContext ctx = new ToolContext(settings, M, redactor, "test");
             Path policy = Files.writeString(Files.createTempFile(dir, "policy", ".json"), POLICY);

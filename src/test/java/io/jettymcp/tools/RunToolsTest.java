@@ -8,10 +8,7 @@ import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +17,7 @@ class RunToolsTest {
     static final ObjectMapper M = new ObjectMapper();
 
     static ToolContext context(Redactor redactor) {
-        Settings s = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), List.of(Path.of(".")), false, Path.of("target/dl"), 16384,
-                1024, false);
+        Settings s = Settings.builder().baseUrl("http://127.0.0.1:1").downloadDir(Path.of("target/dl")).build();
         return new ToolContext(s, M, redactor, "test");
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -206,8 +205,7 @@ class RunbookTest {
     }
 
     static ToolContext ctx(Path root) {
-        Settings s = new Settings("http://127.0.0.1:1", Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), List.of(root), true, root, 16384, 1024, false);
+        Settings s = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(root), true).downloadDir(root).build();
         return new ToolContext(s, M, new Redactor(), "test");
     }
 }

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,9 +44,8 @@ class ShapingThreadTest {
     @BeforeAll
     void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
-        Settings settings = new Settings(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "test"), Set.of(), Set.of(),
-                Set.of(), Set.of(), false, Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(Path.of(".")), false,
-                Path.of("target/dl"), 16384, 1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .downloadDir(Path.of("target/dl")).sandbox(true).build();
         Redactor redactor = new Redactor();
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");
         ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,9 +47,7 @@ class TenantIsolationTest {
     final Tenant acme;
 
     TenantIsolationTest() {
-        Settings settings = new Settings(sandbox.baseUrl(), Token.NONE, Set.of(), Set.of(), Set.of(), Set.of(), false,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), List.of(Path.of(".")), false, Path.of("target/dl"),
-                16384, 1024 * 1024, true, false);
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
         Redactor server = new Redactor();
         ToolContext ctx = new ToolContext(settings, M, server, "test");
         ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
