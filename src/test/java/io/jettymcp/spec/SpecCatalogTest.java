@@ -118,7 +118,7 @@ class SpecCatalogTest {
                 1024, false);
         ToolContext ctx = new ToolContext(settings, MAPPER, new Redactor(), "test");
         List<ToolSpec> specs = new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs"));
-        ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(MAPPER), MAPPER);
+        ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(MAPPER), MAPPER);
         return reg.bind(reg.select(settings), null);
     }
 }
