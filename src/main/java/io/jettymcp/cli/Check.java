@@ -17,6 +17,7 @@ import io.jettymcp.shape.AnswerShape;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
 import io.jettymcp.tools.TrajectoryIds;
+import io.jettymcp.tools.TrajectoryView;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +86,6 @@ final class Check {
         }
     }
 
-    private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled", "archived", "timed_out");
     private static final long MAX_FILE_PROBE = 8L * 1024 * 1024;
     private static final int TASKS_TRIED = 5;
 
@@ -452,7 +452,7 @@ final class Check {
             } catch (RuntimeException e) {
                 // a poll that got no answer: the next one may
             }
-            if (status != null && TERMINAL.contains(status) || System.nanoTime() > deadline) {
+            if (status != null && TrajectoryView.TERMINAL.contains(status) || System.nanoTime() > deadline) {
                 break;
             }
             try {
@@ -462,7 +462,7 @@ final class Check {
                 break;
             }
         }
-        if (status == null || !TERMINAL.contains(status)) {
+        if (status == null || !TrajectoryView.TERMINAL.contains(status)) {
             say("  read back run '" + id + "': not finished after " + budget.toSeconds() + " s ("
                     + (status == null ? "not visible yet" : status) + "); it may still be queued. The task is deleted anyway.");
             return;

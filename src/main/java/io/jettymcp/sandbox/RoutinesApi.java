@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 final class RoutinesApi {
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(?:[-_][a-z0-9]+)*");
+    /** A routine name; create-routine's spec states the same pattern (SandboxSpecFactsTest). */
+    static final Pattern SLUG = Pattern.compile("^[a-z0-9]+([-_][a-z0-9]+)*$");
     /** Bound on catch-up firings per tick when the clock jumps far ahead. */
     private static final int MAX_CATCH_UP = 100;
 

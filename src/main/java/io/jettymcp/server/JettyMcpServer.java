@@ -79,7 +79,7 @@ public final class JettyMcpServer {
         this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
-        this.registry = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(mapper), mapper);
+        this.registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(mapper), mapper);
         PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, redactor, mapper);
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
         this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),

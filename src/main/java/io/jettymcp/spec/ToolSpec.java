@@ -1,7 +1,12 @@
 package io.jettymcp.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.shape.OutputSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One tool, as declared in {@code tool-specs/<toolset>/<name>.json}: the single source of truth for
@@ -42,5 +47,28 @@ public record ToolSpec(
 
     public boolean writes() {
         return !annotations.readOnly();
+    }
+
+    /**
+     * The {@code enum} the input schema states at {@code pointer} (e.g. {@code /properties/agent}). Java that needs
+     * the list reads it here, so the spec stays its one statement.
+     */
+    public List<String> inputEnum(String pointer) {
+        JsonNode values = input.at(pointer).path("enum");
+        if (!values.isArray() || values.isEmpty()) {
+            throw new SpecException(name + ": no enum at input" + pointer + ", which the server reads");
+        }
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
+    }
+
+    /** The {@code pattern} the input schema states at {@code pointer}, compiled; read like {@link #inputEnum}. */
+    public Pattern inputPattern(String pointer) {
+        JsonNode p = input.at(pointer).path("pattern");
+        if (!p.isTextual()) {
+            throw new SpecException(name + ": no pattern at input" + pointer + ", which the server reads");
+        }
+        return Pattern.compile(p.asText());
     }
 }

@@ -8,6 +8,7 @@ import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.spec.ToolSpec;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
@@ -36,12 +37,16 @@ public final class EnvTools {
     static boolean trialActive(JsonNode trial) {
         return trial.path("active").asBoolean(false) || "active".equals(trial.path("status").asText());
     }
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    /** Where check-secrets' spec states the variable-name rule, which set- and delete-env-vars apply too. */
+    static final String NAME_SCHEMA = "/properties/names/items";
 
     private final ToolContext ctx;
+    private final Pattern envName;
 
-    public EnvTools(ToolContext ctx) {
+    /** {@code checkSecrets}: check-secrets' spec, whose {@code names} items state the variable-name pattern. */
+    public EnvTools(ToolContext ctx, ToolSpec checkSecrets) {
         this.ctx = ctx;
+        this.envName = checkSecrets.inputPattern(NAME_SCHEMA);
     }
 
     private static Map<String, List<String>> providers() {
@@ -217,8 +222,8 @@ public final class EnvTools {
                 });
     }
 
-    private static void checkName(String arg, String name) {
-        if (!ENV_NAME.matcher(name).matches()) {
+    private void checkName(String arg, String name) {
+        if (!envName.matcher(name).matches()) {
             throw ToolError.argument(arg, "has an invalid variable name '" + (name.length() > 60 ? name.substring(0, 60) + "…" : name)
                     + "': use letters, digits and _ and do not start with a digit");
         }

@@ -8,6 +8,7 @@ import io.jettymcp.api.Routes;
 import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.spec.ToolSpec;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
@@ -29,9 +30,14 @@ public final class RoutineTools {
             "webhook_url", "webhook_secret");
 
     private final ToolContext ctx;
+    private final Cadence createCadence;
+    private final Cadence updateCadence;
 
-    public RoutineTools(ToolContext ctx) {
+    /** {@code create}, {@code update}: the two tools' specs, whose cadence schemas state the cadence names. */
+    public RoutineTools(ToolContext ctx, ToolSpec create, ToolSpec update) {
         this.ctx = ctx;
+        this.createCadence = Cadence.of(create);
+        this.updateCadence = Cadence.of(update);
     }
 
     /**
@@ -41,7 +47,7 @@ public final class RoutineTools {
     public void precheck(ObjectNode args, boolean update) {
         JsonNode cadence = args.get("cadence");
         if (cadence != null && !cadence.isNull()) {
-            Cadence.check(cadence);
+            (update ? updateCadence : createCadence).check(cadence);
         }
         JsonNode s = args.get("secret_params");
         if (s != null && s.isObject()) {

@@ -10,6 +10,7 @@ import io.jettymcp.api.JettyApiException;
 import io.jettymcp.api.Routes;
 import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.ToolError;
+import io.jettymcp.spec.ToolSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * run-runbook: launches a RUNBOOK.md through chat-completions runbook mode (jetty-api.md §2.9, §7 E2) and
@@ -41,8 +43,6 @@ public final class RunbookTools {
 
     private static final Logger log = LoggerFactory.getLogger(RunbookTools.class);
     static final String USER_MESSAGE = "Execute the runbook.";
-    static final List<String> PROVIDERS = List.of("anthropic", "openrouter", "openai", "google", "bedrock");
-    static final List<String> AGENTS = List.of("claude-code", "opencode", "codex", "gemini-cli");
     /**
      * Seconds Jetty may hold the start before answering 202 (its default, 1200 s, outlives every HTTP
      * timeout on the way). Short, so the tool answers in seconds; a run that ends sooner gets a 200.
@@ -56,21 +56,29 @@ public final class RunbookTools {
     private final ToolContext ctx;
     private final LocalFiles files;
     private final Duration startAbort;
+    /** The spec's enums and pattern, which frontmatter values must meet as the arguments do. */
+    private final List<String> providers;
+    private final List<String> agents;
+    private final Pattern snapshotName;
 
-    public RunbookTools(ToolContext ctx) {
+    /** {@code spec}: run-runbook's, which states the providers, agents and snapshot names Jetty knows. */
+    public RunbookTools(ToolContext ctx, ToolSpec spec) {
         // no upload size limit here: a runbook has its own, smaller one (MAX_RUNBOOK_BYTES)
-        this(ctx, new LocalFiles(ctx.settings().filesRoots(), Long.MAX_VALUE, Path.of(""), LocalFiles.userHome()));
+        this(ctx, spec, new LocalFiles(ctx.settings().filesRoots(), Long.MAX_VALUE, Path.of(""), LocalFiles.userHome()));
     }
 
-    RunbookTools(ToolContext ctx, LocalFiles files) {
-        this(ctx, files, START_ABORT);
+    RunbookTools(ToolContext ctx, ToolSpec spec, LocalFiles files) {
+        this(ctx, spec, files, START_ABORT);
     }
 
     /** {@code startAbort}: {@link #START_ABORT}; tests give a shorter one. */
-    RunbookTools(ToolContext ctx, LocalFiles files, Duration startAbort) {
+    RunbookTools(ToolContext ctx, ToolSpec spec, LocalFiles files, Duration startAbort) {
         this.ctx = ctx;
         this.files = files;
         this.startAbort = startAbort;
+        this.providers = spec.inputEnum("/properties/model_provider");
+        this.agents = spec.inputEnum("/properties/agent");
+        this.snapshotName = spec.inputPattern("/properties/snapshot");
     }
 
     /** The launch plan: what will be sent, derived from the arguments and the frontmatter. */
@@ -145,16 +153,16 @@ public final class RunbookTools {
         String provider = first(call.str("model_provider"), rb.field("model_provider"));
         String agent = first(call.str("agent"), rb.field("agent"), "claude-code");
         String snapshot = first(call.str("snapshot"), rb.field("snapshot"));
-        if (provider != null && !PROVIDERS.contains(provider)) {
+        if (provider != null && !providers.contains(provider)) {
             throw ToolError.argument("model_provider", "the runbook's frontmatter says '" + provider + "'; Jetty knows "
-                    + PROVIDERS + ". Pass model_provider to override it.");
+                    + providers + ". Pass model_provider to override it.");
         }
-        if (!AGENTS.contains(agent)) {
-            throw ToolError.argument("agent", "the runbook's frontmatter says '" + agent + "'; Jetty knows " + AGENTS
+        if (!agents.contains(agent)) {
+            throw ToolError.argument("agent", "the runbook's frontmatter says '" + agent + "'; Jetty knows " + agents
                     + ". Pass agent to override it.");
         }
         checkModel(model, provider, warnings);
-        if (snapshot != null && !snapshot.matches("[A-Za-z0-9._-]{1,64}")) {
+        if (snapshot != null && !snapshotName.matcher(snapshot).matches()) {
             throw ToolError.argument("snapshot", "the frontmatter's snapshot '" + snapshot + "' is not a snapshot name "
                     + "(e.g. python312-uv, prism-playwright)");
         }

@@ -115,7 +115,7 @@ class SpecCatalogTest {
         Settings settings = Settings.builder().baseUrl("http://127.0.0.1:1").build();
         ToolContext ctx = new ToolContext(settings, MAPPER, new Redactor(), "test");
         List<ToolSpec> specs = new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs"));
-        ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(MAPPER), MAPPER);
+        ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(MAPPER), MAPPER);
         return reg.bind(reg.select(settings), null);
     }
 }

@@ -15,6 +15,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
@@ -61,7 +62,8 @@ class ApprovalPromptTest {
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");
         Path policy = Files.writeString(dir.resolve("policy.json"), """
                 {"default": "allow", "rules": [{"tools": ["create-routine"], "permission": "approval_required"}]}""");
-        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CadenceTest {
 
     private static final ObjectMapper M = new ObjectMapper();
+    private static final Cadence CADENCE = Cadence.of(RunbookTest.spec("create-routine"));
 
     private static JsonNode c(String json) {
         try {
@@ -23,7 +24,7 @@ class CadenceTest {
 
     private static String error(String json) {
         try {
-            Cadence.check(c(json));
+            CADENCE.check(c(json));
         } catch (ToolError e) {
             return e.getMessage();
         }
@@ -35,7 +36,7 @@ class CadenceTest {
         for (String ok : new String[]{"{\"type\":\"manual\"}", "{\"type\":\"hourly\"}", "{\"type\":\"hourly\",\"minute_utc\":59}",
                 "{\"type\":\"daily\",\"hour_utc\":0}", "{\"type\":\"weekdays\",\"hour_utc\":23,\"minute_utc\":0}",
                 "{\"type\":\"weekly\",\"hour_utc\":9,\"day_of_week\":\"sun\"}", "{\"type\":\"manual\",\"hour_utc\":null}"}) {
-            assertThatCode(() -> Cadence.check(c(ok))).as(ok).doesNotThrowAnyException();
+            assertThatCode(() -> CADENCE.check(c(ok))).as(ok).doesNotThrowAnyException();
         }
     }
 
@@ -80,7 +81,7 @@ class CadenceTest {
         assertThat(error("{\"type\":\"daily\",\"hour_utc\":9,\"every\":2}")).contains("'every' is not a cadence field");
         assertThat(error("{\"type\":\"monthly\"}")).contains("cadence.type").contains("weekly");
         assertThat(error("{}")).contains("missing");
-        assertThatThrownBy(() -> Cadence.check(c("\"daily\""))).isInstanceOf(ToolError.class);
+        assertThatThrownBy(() -> CADENCE.check(c("\"daily\""))).isInstanceOf(ToolError.class);
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,8 @@ class CutRedactionTest {
         Redactor server = new Redactor(); // the server's own set: the values below are the caller's, not the server's
         server.register(SandboxSeeds.DEMO_TOKEN);
         ctx = new ToolContext(settings, M, server, "test");
-        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");

@@ -84,7 +84,7 @@ class DriftCatalogTest {
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");
         specs = new SpecLoader(M).loadPackaged();
-        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx), new RestHandler(M), M);
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");

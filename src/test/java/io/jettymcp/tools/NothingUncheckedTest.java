@@ -19,6 +19,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class NothingUncheckedTest {
     NothingUncheckedTest() {
         Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
         ToolContext ctx = new ToolContext(settings, M, new Redactor(), "test");
-        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> current, new EnvSecrets());
     }

@@ -15,6 +15,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +80,8 @@ class PolicyCoverageTest {
             ToolContext ctx = new ToolContext(settings, M, redactor, "test");
             Path policy = Files.writeString(Files.createTempFile(dir, "policy", ".json"), POLICY);
             PolicyRules rules = PolicyRules.load(policy, redactor, M);
-            ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+            List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+            ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
             registry.bind(registry.select(settings, rules::listed), null).forEach(t -> tools.put(t.spec().name(), t));
             JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                     settings.responseTimeout(), RetryPolicy.NONE, M, "test");

@@ -16,7 +16,8 @@ class RoutineToolsTest {
     @Test
     void scrubRemovesAndRegistersSecretsAtAnyDepth(@TempDir Path dir) throws Exception {
         ToolContext ctx = RunbookTest.ctx(dir);
-        RoutineTools tools = new RoutineTools(ctx);
+        RoutineTools tools = new RoutineTools(ctx, RunbookTest.spec("create-routine"),
+                RunbookTest.spec("update-routine"));
         JsonNode raw = M.readTree("{\"routines\":[{\"name\":\"r\",\"secret_params\":{\"API\":\"sk-secretvalue-123456\"},"
                 + "\"webhook_secret\":\"whsec-abcdefgh\",\"cadence\":{\"type\":\"manual\"}},{\"name\":\"s\",\"webhook_secret\":null}]}");
         io.jettymcp.guard.TenantSecrets secrets = new io.jettymcp.guard.TenantSecrets();

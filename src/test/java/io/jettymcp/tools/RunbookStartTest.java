@@ -63,8 +63,8 @@ class RunbookStartTest {
     private JsonNode run(String task, Duration abort) {
         JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"), Duration.ofSeconds(2),
                 Duration.ofSeconds(30), RetryPolicy.NONE, M, "t");
-        RunbookTools tools = new RunbookTools(RunbookTest.ctx(dir), new LocalFiles(List.of(dir), Long.MAX_VALUE, dir, dir),
-                abort);
+        RunbookTools tools = new RunbookTools(RunbookTest.ctx(dir), RunbookTest.spec("run-runbook"),
+                new LocalFiles(List.of(dir), Long.MAX_VALUE, dir, dir), abort);
         ObjectNode args = M.createObjectNode().put("task", task).put("runbook", RUNBOOK);
         ToolCall call = new ToolCall(null, args, "demo", new Tenant(api, new CollectionScope(Set.of(), api)),
                 ToolCall.Progress.NONE);

@@ -7,6 +7,8 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.ToolError;
 import io.jettymcp.redact.Redactor;
+import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +123,7 @@ class RunbookTest {
 
     @Test
     void theRequestCarriesVariablesInTheJettyBlockNotTheUserMessage(@TempDir Path dir) throws Exception {
-        RunbookTools tools = new RunbookTools(ctx(dir));
+        RunbookTools tools = new RunbookTools(ctx(dir), spec("run-runbook"));
         ObjectNode args = M.createObjectNode().put("task", "t1");
         args.putObject("template_variables").put("language", "fr").put("sample_size", 3);
         args.putArray("file_paths").add("demo/_sandbox_uploads/u1/in.pdf");
@@ -179,7 +181,7 @@ class RunbookTest {
         Files.createSymbolicLink(root.resolve("link.md"), outside);
         Files.writeString(root.resolve("huge.md"), "x".repeat(1024 * 1024 + 1));
         // the working directory and home are the root and a folder in it, as LocalFilesTest sets them up
-        RunbookTools tools = new RunbookTools(ctx(root), new LocalFiles(List.of(root), Long.MAX_VALUE, root, home));
+        RunbookTools tools = new RunbookTools(ctx(root), spec("run-runbook"), new LocalFiles(List.of(root), Long.MAX_VALUE, root, home));
         assertThat(tools.read("RUNBOOK.md")).isEqualTo("hello");
         assertThat(tools.read(root.resolve("RUNBOOK.md").toString())).isEqualTo("hello");
         assertThat(tools.read("~/HOME.md")).as("~/ is the home directory, as for upload-file").isEqualTo("from home");
@@ -207,5 +209,10 @@ class RunbookTest {
     static ToolContext ctx(Path root) {
         Settings s = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(root), true).downloadDir(root).build();
         return new ToolContext(s, M, new Redactor(), "test");
+    }
+
+    /** A packaged tool spec, for handlers that read facts from theirs. */
+    static ToolSpec spec(String name) {
+        return new SpecLoader(M).loadPackaged().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 }

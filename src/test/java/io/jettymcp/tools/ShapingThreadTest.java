@@ -17,6 +17,7 @@ import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.shape.DeepDocs;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +49,8 @@ class ShapingThreadTest {
                 .downloadDir(Path.of("target/dl")).sandbox(true).build();
         Redactor redactor = new Redactor();
         ToolContext ctx = new ToolContext(settings, M, redactor, "test");
-        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");

@@ -17,6 +17,7 @@ import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class TenantIsolationTest {
         Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
         Redactor server = new Redactor();
         ToolContext ctx = new ToolContext(settings, M, server, "test");
-        ToolRegistry registry = new ToolRegistry(new SpecLoader(M).loadPackaged(), Handlers.all(ctx), new RestHandler(M), M);
+        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
+        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
         registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
         demo = tenant(SandboxSeeds.DEMO_TOKEN);
         acme = tenant(SandboxSeeds.ACME_TOKEN);
