@@ -27,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
