@@ -1,7 +1,6 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
