@@ -85,6 +85,7 @@ final class InProcess implements AutoCloseable {
         return new Builder();
     }
 
+    /** Named options for the set-up; its setters share one shape (a pair `duplicates` lists, justified: a builder's). */
     static final class Builder {
         private SandboxOptions options = SandboxOptions.defaults();
         private SandboxServer sandbox;
