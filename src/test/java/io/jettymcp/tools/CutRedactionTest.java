@@ -1,24 +1,16 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
-import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
-import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.EnvSecrets;
-import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Tenant;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultKind;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.spec.SpecLoader;
-import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,9 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,38 +39,28 @@ class CutRedactionTest {
     static final String QUOTED = "pa\"ss\\w0rd";
     static final String TRAJ = "/api/v1/db/trajectory/demo/t1/abc123";
 
+    static InProcess server;
     static SandboxServer sandbox;
-    static GuardChain chain;
     static Redactor redactor;
     static ToolContext ctx;
-    static Map<String, BoundTool> tools = new HashMap<>();
 
     @BeforeAll
     static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
-                .downloadDir(Path.of("target/dl")).outputCapBytes(65536).sandbox(true).build();
         redactor = new Redactor();
         redactor.register(SandboxSeeds.DEMO_TOKEN);
         redactor.register(SECRET);
         redactor.register(QUOTED);
-        Redactor server = new Redactor(); // the server's own set: the values below are the caller's, not the server's
-        server.register(SandboxSeeds.DEMO_TOKEN);
-        ctx = new ToolContext(settings, M, server, "test");
-        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
-        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
-        registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
-        JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                settings.responseTimeout(), RetryPolicy.NONE, M, "test");
-        Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
+        // the server's own set holds only its token: the values below are the caller's, not the server's
+        server = InProcess.builder().settings(s -> s.outputCapBytes(65536)).build();
+        sandbox = server.sandbox();
+        ctx = server.ctx();
         // the caller's own values: cuts are made with the calling tenant's set
-        tenant.secrets().registerAll(List.of(SECRET, QUOTED));
-        chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets());
+        server.tenant().secrets().registerAll(List.of(SECRET, QUOTED));
     }
 
     @AfterAll
     static void stop() {
-        sandbox.close();
+        server.close();
     }
 
     @BeforeEach
@@ -108,9 +88,8 @@ class CutRedactionTest {
     }
 
     static String call(String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult r = chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args))
-                .block(Duration.ofSeconds(30));
-        String text = ((McpSchema.TextContent) r.content().get(0)).text();
+        McpSchema.CallToolResult r = server.call(tool, args);
+        String text = InProcess.text(r);
         return r.structuredContent() == null ? text : text + "\n" + r.structuredContent();
     }
 

@@ -2,17 +2,7 @@ package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jettymcp.api.JettyApi;
-import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.api.Routes;
-import io.jettymcp.config.Settings;
-import io.jettymcp.config.Token;
-import io.jettymcp.guard.ArgumentValidator;
-import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.EnvSecrets;
-import io.jettymcp.guard.Policy;
-import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.FieldRename;
 import io.jettymcp.sandbox.RecordedRequest;
@@ -34,7 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,33 +57,23 @@ class DriftCatalogTest {
 
     @TempDir
     static Path files;
+    static InProcess server;
     static SandboxServer sandbox;
-    static GuardChain chain;
-    static Map<String, BoundTool> tools = new LinkedHashMap<>();
     static List<ToolSpec> specs;
 
     @BeforeAll
     static void start() throws Exception {
         SandboxOptions d = SandboxOptions.defaults();
-        sandbox = SandboxServer.start(new SandboxOptions(d.port(), d.seed(), 0));
         Files.writeString(files.resolve("input.csv"), "a,b\n1,2\n");
-        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
-                .filesRoots(List.of(files), true).downloadDir(files).sandbox(true).build();
-        Redactor redactor = new Redactor();
-        redactor.register(SandboxSeeds.DEMO_TOKEN);
-        ToolContext ctx = new ToolContext(settings, M, redactor, "test");
+        server = InProcess.builder().options(new SandboxOptions(d.port(), d.seed(), 0))
+                .settings(s -> s.filesRoots(List.of(files), true).downloadDir(files)).build();
+        sandbox = server.sandbox();
         specs = new SpecLoader(M).loadPackaged();
-        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
-        registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
-        JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                settings.responseTimeout(), RetryPolicy.NONE, M, "test");
-        Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
-        chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> tenant, new EnvSecrets());
     }
 
     @AfterAll
     static void stop() {
-        sandbox.close();
+        server.close();
     }
 
     @BeforeEach
@@ -165,14 +144,11 @@ class DriftCatalogTest {
     }
 
     McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
-        return chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args)).block(Duration.ofSeconds(60));
+        return server.call(tool, args);
     }
 
     String ok(String tool, Map<String, Object> args) {
-        McpSchema.CallToolResult r = call(tool, args);
-        String text = ((McpSchema.TextContent) r.content().get(0)).text();
-        assertThat(r.isError()).as(tool + ": " + text).isFalse();
-        return text;
+        return server.okText(tool, args);
     }
 
     /** A finished run of text-echo, started through the tool itself. */

@@ -6,30 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
-import io.jettymcp.config.Settings;
-import io.jettymcp.config.Token;
-import io.jettymcp.guard.ArgumentValidator;
-import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.EnvSecrets;
-import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.spec.SpecLoader;
-import io.jettymcp.spec.ToolSpec;
-import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,36 +28,21 @@ class NothingUncheckedTest {
     static final ObjectMapper M = new ObjectMapper();
     static final String SECRET = "s3cr3t-value-4d9f2b";
 
-    final SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
-    final Map<String, BoundTool> tools = new HashMap<>();
-    final GuardChain chain;
-    Tenant current;
-
-    NothingUncheckedTest() {
-        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
-        ToolContext ctx = new ToolContext(settings, M, new Redactor(), "test");
-        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
-        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
-        registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
-        chain = new GuardChain(ctx, new ArgumentValidator(), Policy.ALLOW_ALL, e -> current, new EnvSecrets());
-    }
+    /** no key of its own: each call is made as the tenant it names */
+    final InProcess server = InProcess.builder().token(null).build();
+    final SandboxServer sandbox = server.sandbox();
 
     Tenant tenant(String key) {
-        JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(key, "t"), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                RetryPolicy.DEFAULT, M, "t");
-        return new Tenant(api, new CollectionScope(Set.of(), api));
+        return server.tenant(key, RetryPolicy.DEFAULT);
     }
 
     @AfterEach
     void stop() {
-        sandbox.close();
+        server.close();
     }
 
     String call(Tenant as, String tool, Map<String, Object> args) {
-        current = as;
-        McpSchema.CallToolResult r = chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args))
-                .block(Duration.ofSeconds(30));
-        return ((McpSchema.TextContent) r.content().get(0)).text();
+        return InProcess.text(server.call(as, tool, args));
     }
 
     static void send(JettyApi api, String method, String path, String body) throws Exception {

@@ -1,21 +1,11 @@
 package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jettymcp.api.JettyApi;
-import io.jettymcp.api.RetryPolicy;
-import io.jettymcp.config.Settings;
-import io.jettymcp.config.Token;
-import io.jettymcp.guard.ArgumentValidator;
-import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.PolicyRules;
-import io.jettymcp.guard.Tenant;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.spec.SpecLoader;
-import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,29 +57,19 @@ class PolicyCoverageTest {
 
     /** A guard chain as {@code token}, with JETTY_COLLECTIONS {@code collections} and {@link #POLICY}. */
     final class Server {
-        final Map<String, BoundTool> tools = new LinkedHashMap<>();
-        final GuardChain chain;
-        final Tenant tenant;
+        final InProcess server;
 
         Server(String token, Set<String> collections) throws Exception {
-            Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(token, "test"))
-                    .collections(collections).filesRoots(List.of(dir), true).downloadDir(dir).sandbox(true).build();
             Redactor redactor = new Redactor();
-            ToolContext ctx = new ToolContext(settings, M, redactor, "test");
             Path policy = Files.writeString(Files.createTempFile(dir, "policy", ".json"), POLICY);
-            PolicyRules rules = PolicyRules.load(policy, redactor, M);
-            List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
-            ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
-            registry.bind(registry.select(settings, rules::listed), null).forEach(t -> tools.put(t.spec().name(), t));
-            JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                    settings.responseTimeout(), RetryPolicy.NONE, M, "test");
-            tenant = new Tenant(api, new CollectionScope(collections, api));
-            tenant.scope().key().block(); // whoami is how the key's collection is known: asked once, before the calls
-            chain = new GuardChain(ctx, new ArgumentValidator(), rules, e -> tenant, new EnvSecrets());
+            server = InProcess.builder().sandbox(sandbox).token(token).collections(collections).redactor(redactor)
+                    .policy(PolicyRules.load(policy, redactor, M))
+                    .settings(s -> s.filesRoots(List.of(dir), true).downloadDir(dir)).build();
+            server.tenant().scope().key().block(); // whoami is how the key's collection is known: asked once, before the calls
         }
 
         McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
-            return chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args)).block(Duration.ofSeconds(30));
+            return server.call(tool, args);
         }
 
         /** The call is refused by the policy and nothing at all reached Jetty. */
@@ -107,7 +85,7 @@ class PolicyCoverageTest {
     }
 
     static String text(McpSchema.CallToolResult r) {
-        return ((McpSchema.TextContent) r.content().get(0)).text();
+        return InProcess.text(r);
     }
 
     static Map<String, Object> routine(String name) {

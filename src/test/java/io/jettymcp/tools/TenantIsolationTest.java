@@ -2,33 +2,18 @@ package io.jettymcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.api.ApiRequest;
-import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
-import io.jettymcp.config.Settings;
-import io.jettymcp.config.Token;
-import io.jettymcp.guard.ArgumentValidator;
-import io.jettymcp.guard.CollectionScope;
-import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.ToolError;
-import io.jettymcp.redact.Redactor;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.spec.SpecLoader;
-import io.jettymcp.spec.ToolSpec;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,45 +25,28 @@ class TenantIsolationTest {
 
     static final ObjectMapper M = new ObjectMapper();
 
-    final SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
-    final Map<String, BoundTool> tools = new HashMap<>();
-    Tenant current;
     Policy policy = Policy.ALLOW_ALL;
-    final GuardChain chain;
-    final Tenant demo;
-    final Tenant acme;
-
-    TenantIsolationTest() {
-        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).downloadDir(Path.of("target/dl")).sandbox(true).build();
-        Redactor server = new Redactor();
-        ToolContext ctx = new ToolContext(settings, M, server, "test");
-        List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
-        ToolRegistry registry = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(M), M);
-        registry.bind(registry.select(settings), null).forEach(t -> tools.put(t.spec().name(), t));
-        demo = tenant(SandboxSeeds.DEMO_TOKEN);
-        acme = tenant(SandboxSeeds.ACME_TOKEN);
-        chain = new GuardChain(ctx, new ArgumentValidator(), (s, a, r, e) -> policy.check(s, a, r, e), e -> current,
-                new EnvSecrets());
-    }
+    /** no key of its own: each call is made as the tenant it names, as per-request keys do */
+    final InProcess server = InProcess.builder().token(null).policy((s, a, r, e) -> policy.check(s, a, r, e)).build();
+    final SandboxServer sandbox = server.sandbox();
+    final Tenant demo = tenant(SandboxSeeds.DEMO_TOKEN);
+    final Tenant acme = tenant(SandboxSeeds.ACME_TOKEN);
 
     Tenant tenant(String key) {
-        JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(key, "t"), Duration.ofSeconds(2), Duration.ofSeconds(10),
-                RetryPolicy.NONE, M, "t");
-        return new Tenant(api, new CollectionScope(Set.of(), api));
+        return server.tenant(key, RetryPolicy.NONE);
     }
 
     @AfterEach
     void stop() {
-        sandbox.close();
+        server.close();
     }
 
     McpSchema.CallToolResult call(Tenant as, String tool, Map<String, Object> args) {
-        current = as;
-        return chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args)).block(Duration.ofSeconds(30));
+        return server.call(as, tool, args);
     }
 
     static String text(McpSchema.CallToolResult r) {
-        return ((McpSchema.TextContent) r.content().get(0)).text();
+        return InProcess.text(r);
     }
 
     String answer(Tenant as, String tool, Map<String, Object> args) throws Exception {
