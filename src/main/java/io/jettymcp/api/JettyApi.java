@@ -397,11 +397,15 @@ public final class JettyApi {
                 return res; // not one JSON document: json() names malformed JSON, streams are read by their caller
             }
         }
-        check.check(route, req, res.status(), answer == null ? NullNode.instance : answer);
-        return res;
+        answer = answer == null ? NullNode.instance : answer;
+        check.check(route, req, res.status(), answer);
+        return res.withParsed(answer);
     }
 
     private JsonNode parse(ApiRequest req, ApiResponse res) {
+        if (res.parsed() != null) {
+            return res.parsed(); // already parsed by the answer check
+        }
         if (res.body().length == 0) {
             return NullNode.instance;
         }
