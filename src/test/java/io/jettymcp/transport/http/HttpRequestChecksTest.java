@@ -3,11 +3,6 @@ package io.jettymcp.transport.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpStatelessServerTransport;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,24 +23,7 @@ class HttpRequestChecksTest {
     static void start() {
         ObjectMapper mapper = new ObjectMapper();
         McpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
-        McpMount mount = new McpMount() {
-            @Override
-            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable sse(McpServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable stateless(McpStatelessServerTransport t) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        McpMount mount = TestMount.of(mcpMapper);
         server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper, null);
     }
 

@@ -6,13 +6,8 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpStatelessServerTransport;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -50,25 +45,7 @@ class SessionCapTest {
                 .tool(McpSchema.Tool.builder().name("echo").description("e").inputSchema(Map.of("type", "object")).build())
                 .callHandler((ex, req) -> Mono.just(McpSchema.CallToolResult.builder().addTextContent("echo").isError(false).build()))
                 .build();
-        McpMount mount = new McpMount() {
-            @Override
-            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(MCP)
-                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(List.of(echo)).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable sse(McpServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(MCP).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable stateless(McpStatelessServerTransport t) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        McpMount mount = TestMount.of(MCP, echo);
         return McpHttpServer.start(options, mount, M, MCP, null, clock);
     }
 

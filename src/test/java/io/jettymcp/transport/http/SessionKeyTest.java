@@ -5,19 +5,13 @@ import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.e2e.support.RawHttp;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpStatelessServerTransport;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +20,6 @@ import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -59,26 +52,7 @@ class SessionKeyTest {
                         .then(release.asMono())
                         .then(Mono.just(McpSchema.CallToolResult.builder().addTextContent("owner-answer").isError(false).build())))
                 .build();
-        McpMount mount = new McpMount() {
-            @Override
-            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper)
-                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(List.of(held)).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable sse(McpServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper)
-                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build()).tools(List.of(held)).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable stateless(McpStatelessServerTransport t) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        McpMount mount = TestMount.of(mcpMapper, held);
         JettyApi template = JettyApi.create(sandbox.baseUrl(), Token.NONE, Duration.ofSeconds(2), Duration.ofSeconds(5),
                 RetryPolicy.NONE, mapper, "t");
         server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper,

@@ -7,13 +7,8 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpStatelessServerTransport;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,26 +54,7 @@ class StreamableHttpTransportTest {
                         .doOnSubscribe(s -> hangStarted.countDown())
                         .doOnCancel(handlerCancelled::incrementAndGet))
                 .build();
-        McpMount mount = new McpMount() {
-            @Override
-            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper)
-                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                        .tools(List.of(progress, hang)).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable sse(McpServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable stateless(McpStatelessServerTransport t) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        McpMount mount = TestMount.of(mcpMapper, progress, hang);
         server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper, null);
     }
 

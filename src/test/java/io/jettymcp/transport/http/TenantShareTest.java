@@ -4,13 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.RawHttp;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpAsyncServer;
-import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
-import io.modelcontextprotocol.spec.McpStatelessServerTransport;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,26 +43,7 @@ class TenantShareTest {
                 .tool(McpSchema.Tool.builder().name("whoami").description("w").inputSchema(Map.of("type", "object")).build())
                 .callHandler((ex, req) -> Mono.just(McpSchema.CallToolResult.builder().addTextContent("you").isError(false).build()))
                 .build();
-        McpMount mount = new McpMount() {
-            @Override
-            public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper)
-                        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                        .tools(List.of(hang, whoami)).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable sse(McpServerTransportProvider t) {
-                McpAsyncServer s = McpServer.async(t).jsonMapper(mcpMapper).build();
-                return s::close;
-            }
-
-            @Override
-            public AutoCloseable stateless(McpStatelessServerTransport t) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        McpMount mount = TestMount.of(mcpMapper, hang, whoami);
         server = McpHttpServer.start(HttpOptions.loopback(0), mount, mapper, mcpMapper, null);
     }
 
