@@ -355,6 +355,11 @@ public final class JettyApi {
                         + "download to " + file + " (" + e.getCause().getMessage() + ").", null));
     }
 
+    /** The error this client reports for a non-2xx answer {@code res} to {@code req} (for callers of {@link #exchangeWithin}). */
+    public JettyApiException error(ApiRequest req, ApiResponse res) {
+        return errors.map(req, res);
+    }
+
     /**
      * One exchange bounded as a whole by {@code limit} instead of the configured timeout, for a start that
      * Jetty may hold (chat-completions runbook mode): any status, never retried. A failure without an answer

@@ -3,7 +3,6 @@ package io.jettymcp.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jettymcp.api.ApiErrors;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.ApiResponse;
 import io.jettymcp.api.JettyApiException;
@@ -358,8 +357,7 @@ public final class RunbookTools {
             return Mono.just(started(plan, trial, body, ids, res.status(), hint));
         }
         if (res.status() >= 400 && res.status() < 500) {
-            return Mono.error(new ApiErrors(ctx.mapper(), ctx.settings().baseUrl(), null, call.api().redactor())
-                    .map(req, res)); // refused: nothing started
+            return Mono.error(call.api().error(req, res)); // refused: nothing started
         }
         String why = "Jetty answered HTTP " + res.status() + (res.html() ? " (an error page from its edge)" : "")
                 + " without a trajectory id; the run may have started";
