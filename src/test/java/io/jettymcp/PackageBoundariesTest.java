@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The package boundaries of the server, read from the sources in {@code src/main/java}: no package cycles;
  * the sandbox uses nothing of the server and only the CLI uses it (tests may); transports do not reach into
- * tool code. A small import scanner rather than ArchUnit: the rules are three, and reading {@code import}
+ * tool code; the tool framework knows no toolset. A small import scanner rather than ArchUnit: the rules are three, and reading {@code import}
  * lines and fully qualified names (comments and string literals left out) is all they need.
  */
 class PackageBoundariesTest {
@@ -111,8 +111,16 @@ class PackageBoundariesTest {
 
     @Test
     void transportsDoNotReachIntoTools() {
-        assertThat(forbidden(e -> inside(e.from(), "transport") && inside(e.to(), "tools")))
+        assertThat(forbidden(e -> inside(e.from(), "transport") && (inside(e.to(), "tool") || inside(e.to(), "catalog"))))
                 .as("transports use the server, not tool code").isEmpty();
+    }
+
+    @Test
+    void theFrameworkKnowsNoTool() {
+        assertThat(forbidden(e -> inside(e.from(), "tool") && inside(e.to(), "catalog")))
+                .as("the tool framework (chain, registry, call types) uses no toolset's code").isEmpty();
+        assertThat(forbidden(e -> inside(e.from(), "catalog") && inside(e.to(), "server")))
+                .as("toolsets do not reach up into the server").isEmpty();
     }
 
     @Test

@@ -2,8 +2,8 @@ package io.jettymcp.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jettymcp.tools.BoundTool;
-import io.jettymcp.tools.GuardChain;
+import io.jettymcp.tool.BoundTool;
+import io.jettymcp.tool.GuardChain;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;

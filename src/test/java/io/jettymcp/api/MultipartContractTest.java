@@ -3,6 +3,9 @@ package io.jettymcp.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jettymcp.catalog.files.FileTools;
+import io.jettymcp.catalog.runs.RunTools;
+import io.jettymcp.catalog.trajectories.TrajectoryWaiter;
 import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
@@ -11,11 +14,8 @@ import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.tools.FileTools;
-import io.jettymcp.tools.RunTools;
-import io.jettymcp.tools.ToolCall;
-import io.jettymcp.tools.ToolContext;
-import io.jettymcp.tools.TrajectoryWaiter;
+import io.jettymcp.tool.ToolCall;
+import io.jettymcp.tool.ToolContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,7 +127,7 @@ class MultipartContractTest {
         args.putObject("secret_params").put("TEMP_KEY", "s3cret-value");
         files.forEach(f -> args.withArray("files").add(f.toString()));
 
-        JsonNode out = new RunTools(context(), new io.jettymcp.tools.TrajectoryWaiter(new io.jettymcp.tools.TrajectoryReader(context()))).run(call(args)).block(Duration.ofSeconds(30));
+        JsonNode out = new RunTools(context(), new io.jettymcp.catalog.trajectories.TrajectoryWaiter(new io.jettymcp.catalog.trajectories.TrajectoryReader(context()))).run(call(args)).block(Duration.ofSeconds(30));
 
         assertThat(out.path("workflow_id").asText()).isEqualTo("contract-triage--0123abcd");
         JsonNode got = received("run");

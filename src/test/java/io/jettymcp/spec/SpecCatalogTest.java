@@ -3,14 +3,13 @@ package io.jettymcp.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jettymcp.catalog.Catalog;
 import io.jettymcp.config.Settings;
-import io.jettymcp.config.Token;
 import io.jettymcp.redact.Redactor;
-import io.jettymcp.tools.BoundTool;
-import io.jettymcp.tools.Handlers;
-import io.jettymcp.tools.RestHandler;
-import io.jettymcp.tools.ToolContext;
-import io.jettymcp.tools.ToolRegistry;
+import io.jettymcp.tool.BoundTool;
+import io.jettymcp.tool.RestHandler;
+import io.jettymcp.tool.ToolContext;
+import io.jettymcp.tool.ToolRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -115,7 +114,7 @@ class SpecCatalogTest {
         Settings settings = Settings.builder().baseUrl("http://127.0.0.1:1").build();
         ToolContext ctx = new ToolContext(settings, MAPPER, new Redactor(), "test");
         List<ToolSpec> specs = new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs"));
-        ToolRegistry reg = new ToolRegistry(specs, Handlers.all(ctx, specs), new RestHandler(MAPPER), MAPPER);
+        ToolRegistry reg = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(MAPPER), MAPPER);
         return reg.bind(reg.select(settings), null);
     }
 }
