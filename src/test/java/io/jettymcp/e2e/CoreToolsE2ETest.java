@@ -103,15 +103,6 @@ class CoreToolsE2ETest extends DemoServerTest {
     }
 
     @Test
-    void stepTemplatesAreCompactAndCarryRealParameterNames() {
-        JsonNode list = server.ok("list-step-templates", Map.of());
-        assertThat(list.path("templates").findValuesAsText("name")).contains("litellm_chat", "text_echo", "simple_judge");
-        assertThat(list.path("templates").get(0).has("parameters")).isFalse();
-        JsonNode chat = server.ok("get-step-template", Map.of("name", "litellm_chat"));
-        assertThat(chat.toString()).contains("prompt_path");
-    }
-
-    @Test
     void pathArgumentsAreEncodedAndCheckedBeforeAnyRequest() {
         for (String bad : List.of("../other", "a/b", "%2e%2e", "x%2Fy", "tаsk")) {
             String err = server.error("get-task", Map.of("task", bad));

@@ -1,10 +1,12 @@
-package io.jettymcp.e2e;
+package io.jettymcp.catalog.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.e2e.support.DemoServerTest;
-import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.catalog.ToolsetChecks;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.tool.InProcess;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,18 +17,33 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Environment, trial and data tools over stdio against the sandbox, with the demo key. */
-class EnvTrialDataE2ETest extends DemoServerTest {
+/** tool-specs/environment through the real registry and chain, against an in-process sandbox, with demo's key. */
+class EnvironmentToolsetTest {
 
+    static InProcess server;
+    static SandboxServer sandbox;
 
     @BeforeAll
-    void prime() {
+    static void start() {
+        server = InProcess.builder().build();
+        sandbox = server.sandbox();
         server.ok("get-trial-status", Map.of()); // the guard chain's one-time scope and env look-ups, out of the counts
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
     }
 
     @BeforeEach
     void clean() {
         sandbox.reset();
+    }
+
+    @Test
+    void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
+        ToolsetChecks.definitionsAreComplete(server, "environment",
+                "list-env-vars", "set-env-vars", "delete-env-vars", "check-secrets");
     }
 
     @Test
@@ -48,10 +65,18 @@ class EnvTrialDataE2ETest extends DemoServerTest {
         assertThat(out.path("configured").toString()).isEqualTo("[\"OPENROUTER_API_KEY\"]");
         assertThat(out.path("missing").toString()).isEqualTo("[\"PDF_SERVICE_KEY\"]");
         assertThat(out.path("ready").asBoolean()).isFalse();
+        assertThat(out.toString()).doesNotContain(SandboxSeeds.DEMO_OPENROUTER_KEY);
         assertThat(server.ok("check-secrets", Map.of("names", List.of("OPENROUTER_API_KEY"))).path("ready").asBoolean()).isTrue();
+        assertThat(sandbox.requests().all()).as("reads only").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.method() + " " + r.path()).isEqualTo("GET /api/v1/collections/demo/environment"));
+    }
+
+    @Test
+    void badNamesAreRefusedWithoutARequest() {
         assertThat(server.error("check-secrets", Map.of("names", List.of("bad name")))).contains("'names[0]'");
         assertThat(server.error("check-secrets", Map.of("names", List.of()))).contains("'names'").contains("empty");
         assertThat(server.error("delete-env-vars", Map.of("names", List.of()))).contains("'names'").contains("empty");
+        assertThat(sandbox.requests().count()).isZero();
     }
 
     @Test
@@ -116,37 +141,8 @@ class EnvTrialDataE2ETest extends DemoServerTest {
         assertThat(server.error("list-env-vars", Map.of("collection", "other"))).contains("outside");
         assertThat(server.error("set-env-vars", Map.of("collection", "other", "variables", Map.of("A", "value-abcdefgh"))))
                 .contains("outside");
+        assertThat(server.error("delete-env-vars", Map.of("collection", "other", "names", List.of("A")))).contains("outside");
+        assertThat(server.error("check-secrets", Map.of("collection", "other", "names", List.of("A")))).contains("outside");
         assertThat(sandbox.requests().matching("*", "/api/v1/collections/other.*")).isEmpty();
-    }
-
-    @Test
-    void trialStatusAndActivation() {
-        JsonNode before = server.ok("get-trial-status", Map.of());
-        assertThat(before.path("active").asBoolean()).isFalse();
-        assertThat(before.path("runs_limit").asInt()).isEqualTo(10);
-        JsonNode act = server.ok("activate-trial", Map.of());
-        assertThat(act.path("active").asBoolean()).isTrue();
-        assertThat(act.path("runs_remaining").asInt()).isEqualTo(10);
-        assertThat(sandbox.requests().matching("POST", "/api/v1/trial/demo/activate")).hasSize(1);
-        assertThat(server.ok("get-trial-status", Map.of()).path("active").asBoolean()).isTrue();
-    }
-
-    @Test
-    void datasetsAndModelsAreCompactRows() {
-        JsonNode ds = server.ok("list-datasets", Map.of());
-        assertThat(ds.path("count").asInt()).isEqualTo(2);
-        JsonNode first = ds.path("datasets").get(0);
-        assertThat(first.path("name").asText()).isEqualTo("harbour-tickets");
-        assertThat(first.path("format").asText()).isEqualTo("csv");
-        assertThat(first.has("description")).isTrue();
-        assertThat(first.has("croissant_metadata")).isFalse();
-        assertThat(server.ok("list-datasets", Map.of("full", true)).path("datasets").get(0).has("dataset_metadata")).isTrue();
-
-        JsonNode models = server.ok("list-models", Map.of());
-        assertThat(models.path("models").findValuesAsText("name")).containsExactly("ticket-classifier", "haiku-lora");
-        assertThat(models.path("models").get(0).path("framework").asText()).isEqualTo("sklearn");
-        assertThat(models.path("models").get(0).has("model_attributes")).isFalse();
-        assertThat(sandbox.requests().matching("GET", "/api/v1/models/demo/")).hasSize(1);
-        assertThat(sandbox.requests().matching("GET", "/api/v1/datasets/demo")).hasSize(2);
     }
 }
