@@ -1,30 +1,47 @@
-package io.jettymcp.e2e;
+package io.jettymcp.catalog.routines;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.e2e.support.DemoServerTest;
-import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.catalog.ToolsetChecks;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.tool.InProcess;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.jettymcp.e2e.support.ServerProcess.args;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The routines toolset over stdio against the sandbox: lifecycle, runs, and checks made before any request. */
-class RoutinesE2ETest extends DemoServerTest {
+/**
+ * tool-specs/routines through the real registry and chain, against an in-process sandbox with demo's key: the
+ * lifecycle, runs, and the checks made before any request.
+ */
+class RoutinesToolsetTest {
 
+    static InProcess server;
+    static SandboxServer sandbox;
 
     @BeforeAll
-    void prime() {
+    static void start() {
+        server = InProcess.builder().build();
+        sandbox = server.sandbox();
         // the guard chain learns the key's scope and the collection's env values once; prime both so the
         // request counts below are exact
         server.ok("list-routines", Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
     }
 
     @BeforeEach
@@ -32,12 +49,26 @@ class RoutinesE2ETest extends DemoServerTest {
         sandbox.reset();
     }
 
+    static Map<String, Object> args(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     static JsonNode json(String s) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(s);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
+            return InProcess.M.readTree(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
+        ToolsetChecks.definitionsAreComplete(server, "routines", "create-routine", "delete-routine", "get-routine",
+                "list-routine-runs", "list-routines", "pause-routine", "resume-routine", "run-routine-now", "update-routine");
     }
 
     @Test
@@ -56,6 +87,7 @@ class RoutinesE2ETest extends DemoServerTest {
         JsonNode got = server.ok("get-routine", args("task", "text-echo", "name", "daily-echo"));
         assertThat(got.path("cadence").path("hour_utc").asInt()).isEqualTo(9);
         assertThat(got.path("init_params_overrides").path("text").asText()).isEqualTo("from a routine");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/routines/demo/text-echo/daily-echo")).hasSize(1);
 
         JsonNode all = server.ok("list-routines", Map.of());
         assertThat(all.path("count").asInt()).isEqualTo(1);
@@ -86,6 +118,16 @@ class RoutinesE2ETest extends DemoServerTest {
         assertThat(deleted.path("deleted").asText()).isEqualTo("daily-echo");
         assertThat(sandbox.requests().matching("DELETE", "/api/v1/routines/demo/text-echo/daily-echo")).hasSize(1);
         assertThat(server.error("get-routine", args("task", "text-echo", "name", "daily-echo"))).contains("404");
+    }
+
+    @Test
+    void anUnknownRoutineIsJettys404ForEveryToolThatNamesOne() {
+        Map<String, Object> missing = args("task", "text-echo", "name", "never-made");
+        for (String tool : List.of("get-routine", "pause-routine", "resume-routine", "delete-routine", "list-routine-runs")) {
+            assertThat(server.error(tool, missing)).as(tool).contains("404");
+        }
+        assertThat(sandbox.requests().matching("*", "/api/v1/routines/demo/text-echo/never-made.*")).hasSize(5);
+        assertThat(sandbox.requests().matching("DELETE", ".*")).as("the DELETE went out and was refused").hasSize(1);
     }
 
     @Test
@@ -184,7 +226,7 @@ class RoutinesE2ETest extends DemoServerTest {
         // besides the environment read every call makes to check what it shows (F5)
         assertThat(sandbox.requests().all()).filteredOn(r -> !r.path().endsWith("/environment"))
                 .extracting(RecordedRequest::method, RecordedRequest::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("GET", "/api/v1/tasks/demo/text-echo"));
+                .containsExactly(Tuple.tuple("GET", "/api/v1/tasks/demo/text-echo"));
 
         sandbox.requests().clear();
         server.ok("create-routine", args("task", "text-echo", "name", "fine", "cadence", Map.of("type", "manual")));
@@ -202,5 +244,8 @@ class RoutinesE2ETest extends DemoServerTest {
         assertThat(sandbox.requests().count()).isZero();
         assertThat(server.error("create-routine", args("task", "no-such-task", "name", "x",
                 "cadence", Map.of("type", "manual")))).contains("404");
+        // without overrides there is nothing to check first: Jetty's own 404 answers the one POST
+        assertThat(sandbox.requests().matching("POST", "/api/v1/routines/demo/no-such-task")).hasSize(1);
+        assertThat(server.ok("list-routines", Map.of()).path("count").asInt()).as("nothing created").isZero();
     }
 }
