@@ -6,7 +6,6 @@ import io.jettymcp.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +15,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The one base of every e2e class: an in-process sandbox started once for the class, and the ways to start the
@@ -31,9 +32,8 @@ public abstract class SandboxTest {
 
     protected SandboxServer sandbox;
 
-    /** JUnit's per-class temp dir (package-private: JUnit refuses a private one). */
-    @TempDir
-    Path classDir;
+    /** This class's temp dirs live here, made on first use and deleted after the class (JUnit's @TempDir is per test). */
+    private Path classDir;
 
     /** Sandbox options for this class; override for, e.g., faster virtual steps. */
     protected SandboxOptions sandboxOptions() {
@@ -51,8 +51,13 @@ public abstract class SandboxTest {
     }
 
     @AfterAll
-    void stopSandbox() {
+    void stopSandbox() throws IOException {
         sandbox.close();
+        if (classDir != null) {
+            try (Stream<Path> all = Files.walk(classDir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** A stdio server builder pointed at this class's sandbox with the given token (null: none). */
@@ -95,6 +100,9 @@ public abstract class SandboxTest {
     /** A new, empty directory, deleted after the class. */
     protected Path tempDir(String prefix) {
         try {
+            if (classDir == null) {
+                classDir = Files.createTempDirectory("jetty-mcp-e2e");
+            }
             return Files.createTempDirectory(classDir, prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
