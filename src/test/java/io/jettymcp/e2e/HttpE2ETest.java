@@ -152,7 +152,7 @@ class HttpE2ETest extends SandboxTest {
 
     @Test
     void everyListedToolAnswersOverBothTransports() throws Exception {
-        java.nio.file.Path local = java.nio.file.Files.createTempFile("jetty-mcp-http", ".txt");
+        java.nio.file.Path local = java.nio.file.Files.createFile(tempDir("http").resolve("local.txt"));
         for (McpSyncClient c : List.of(server.streamable(Map.of()), server.sse(Map.of()))) {
             try {
                 List<McpSchema.Tool> tools = c.listTools().tools();
