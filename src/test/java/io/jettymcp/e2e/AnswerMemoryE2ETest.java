@@ -3,7 +3,6 @@ package io.jettymcp.e2e;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.shape.DeepDocs;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -31,8 +30,7 @@ class AnswerMemoryE2ETest extends SandboxTest {
     void sixteenConcurrentSevenMegabyteAnswersAllReturnTheirCappedResult() throws Exception {
         String body = DeepDocs.wide(7 << 20, 600).toString(); // 10,800 step configs
         sandbox.faults().add(FaultRule.status("GET", "/api/v1/tasks/demo/big-[0-9]+", 200).withBody(body));
-        try (HttpServerProcess server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
-                .jvm("-Xmx256m").start()) {
+        try (HttpServerProcess server = demoHttpServer().jvm("-Xmx256m").start()) {
             List<McpSyncClient> clients = new ArrayList<>();
             for (int i = 0; i < CALLS; i++) {
                 clients.add(server.streamable(Map.of()));

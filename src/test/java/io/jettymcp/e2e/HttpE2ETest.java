@@ -1,14 +1,13 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -28,31 +27,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The HTTP transports end to end on loopback: the SDK's own clients over Streamable HTTP and SSE,
  * then the wire rules (Origin/Host, protocol version, sessions, body limit, cancellation) byte by byte.
  */
-class HttpE2ETest {
+class HttpE2ETest extends SandboxTest {
 
     static final ObjectMapper M = new ObjectMapper();
-    static SandboxServer sandbox;
-    static HttpServerProcess server;
+    HttpServerProcess server;
 
     @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        java.nio.file.Path policy = java.nio.file.Files.createTempFile("policy", ".json");
-        java.nio.file.Files.writeString(policy,
+    void start() throws Exception {
+        java.nio.file.Path policy = policyFile(
                 "{\"default\":\"allow\",\"rules\":[{\"tools\":[\"update-task\"],\"permission\":\"approval_required\"}]}");
-        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        server = demoHttpServer()
                 .env("JETTY_TIMEOUT_SECONDS", "20").args("--policy", policy.toString()).start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        sandbox.close();
     }
 
-    private static String initialize(String version) throws Exception {
+    private String initialize(String version) throws Exception {
         RawHttp.Response r = RawHttp.send(server.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"
                 + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + version + "\",\"capabilities\":{},"
                 + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
@@ -64,13 +59,13 @@ class HttpE2ETest {
         return id;
     }
 
-    private static String callBody(int id, String tool, String args) {
+    private String callBody(int id, String tool, String args) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                 + "\",\"arguments\":" + args + "}}";
     }
 
     /** Initializes a legacy SSE session over an open /sse stream; returns the endpoint to POST messages to. */
-    private static String initializeLegacy(RawHttp.EventStream sse) throws Exception {
+    private String initializeLegacy(RawHttp.EventStream sse) throws Exception {
         String endpoint = sse.next(l -> l.startsWith("data: /message"), Duration.ofSeconds(10));
         assertThat(endpoint).isNotNull();
         String path = endpoint.substring("data: ".length());
@@ -83,7 +78,7 @@ class HttpE2ETest {
     }
 
     /** The JSON-RPC messages in an SSE body. */
-    private static List<JsonNode> events(String body) throws Exception {
+    private List<JsonNode> events(String body) throws Exception {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (String line : body.split("\n")) {
             if (line.startsWith("data: ") && !line.isBlank() && line.length() > 6) {
@@ -157,7 +152,7 @@ class HttpE2ETest {
 
     @Test
     void everyListedToolAnswersOverBothTransports() throws Exception {
-        java.nio.file.Path local = java.nio.file.Files.createTempFile("jetty-mcp-http", ".txt");
+        java.nio.file.Path local = java.nio.file.Files.createFile(tempDir("http").resolve("local.txt"));
         for (McpSyncClient c : List.of(server.streamable(Map.of()), server.sse(Map.of()))) {
             try {
                 List<McpSchema.Tool> tools = c.listTools().tools();
@@ -385,7 +380,7 @@ class HttpE2ETest {
             "{\"id\":1,\"method\":\"ping\"}", -32600, // no version
             "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", -32600); // a batch: not in MCP since 2025-06-18
 
-    private static void assertJsonRpcError(RawHttp.Response r, String body, int code) throws Exception {
+    private void assertJsonRpcError(RawHttp.Response r, String body, int code) throws Exception {
         assertThat(r.status()).as("status for %s", body).isBetween(400, 499);
         assertThat(r.header("content-type")).as("type for %s", body).startsWith("application/json");
         JsonNode err = M.readTree(r.body());
@@ -432,7 +427,7 @@ class HttpE2ETest {
         assertThat(RawHttp.send(server.port(), "GET", "/nowhere", Map.of(), null).status()).isEqualTo(404);
     }
 
-    private static JsonNode health() throws Exception {
+    private JsonNode health() throws Exception {
         RawHttp.Response r = RawHttp.send(server.port(), "GET", "/healthz", new HashMap<>(), null);
         assertThat(r.status()).isEqualTo(200);
         return M.readTree(r.body());

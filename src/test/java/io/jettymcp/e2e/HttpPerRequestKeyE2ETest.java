@@ -1,11 +1,10 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -20,28 +19,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --per-request-key}: the server has no Jetty key of its own; each session brings one in
  * X-Jetty-Api-Key, checked with whoami, bound at initialize, scoped to its collection, never logged.
  */
-class HttpPerRequestKeyE2ETest {
+class HttpPerRequestKeyE2ETest extends SandboxTest {
 
-    static SandboxServer sandbox;
-    static HttpServerProcess server;
+    HttpServerProcess server;
     /** the same mode without sessions: the key travels with every request, not just initialize */
-    static HttpServerProcess stateless;
+    HttpServerProcess stateless;
 
     @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key").start();
-        stateless = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key", "--stateless").start();
+    void start() {
+        server = httpServerFor(null).args("--per-request-key").start();
+        stateless = httpServerFor(null).args("--per-request-key", "--stateless").start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         for (HttpServerProcess p : new HttpServerProcess[]{server, stateless}) {
             if (p != null) {
                 p.close();
             }
         }
-        sandbox.close();
     }
 
     static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"

@@ -1,11 +1,10 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.sandbox.SandboxSwitches.Whoami;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -21,24 +20,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --per-request-key} against a Jetty whose whoami is absent (jetty-api.md §7 E3): keys are admitted
  * provisionally instead of a 502, calls naming their collection work, and Jetty's own 401 refuses a wrong key.
  */
-class HttpPerRequestKeyNoWhoamiE2ETest {
+class HttpPerRequestKeyNoWhoamiE2ETest extends SandboxTest {
 
-    static SandboxServer sandbox;
-    static HttpServerProcess server;
+    HttpServerProcess server;
 
     @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    void start() {
         sandbox.switches().whoami(Whoami.ABSENT);
-        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), null).args("--per-request-key").start();
+        server = httpServerFor(null).args("--per-request-key").start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        sandbox.close();
     }
 
     @Test

@@ -1,11 +1,10 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -22,26 +21,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A server bound beyond loopback: it insists on a bearer token (compared in full, never logged),
  * refuses to start without one, and ends idle sessions.
  */
-class HttpSecurityE2ETest {
+class HttpSecurityE2ETest extends SandboxTest {
 
     static final String HTTP_TOKEN = "http-secret-4d9b1f0c2a7e";
-    static SandboxServer sandbox;
-    static HttpServerProcess server;
+    HttpServerProcess server;
 
     @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+    void start() {
+        server = demoHttpServer()
                 .listen("0.0.0.0:0").env("JETTY_MCP_HTTP_TOKEN", HTTP_TOKEN)
                 .args("--http-idle-timeout", "2").start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (server != null) {
             server.close();
         }
-        sandbox.close();
     }
 
     static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
@@ -122,7 +118,7 @@ class HttpSecurityE2ETest {
 
     @Test
     void aNetworkBindWithoutATokenRefusesToStart() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.javaBin(), "-jar", Path.jar(), "--http", "0.0.0.0:0");
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.javaBin(), "-jar", ServerProcess.jar().toString(), "--http", "0.0.0.0:0");
         pb.environment().remove("JETTY_MCP_HTTP_TOKEN");
         pb.environment().put("JETTY_API_URL", sandbox.baseUrl());
         pb.redirectErrorStream(true);
@@ -132,22 +128,11 @@ class HttpSecurityE2ETest {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(out).contains("JETTY_MCP_HTTP_TOKEN").contains("--http-token-file");
         // HTTP-only options on a stdio server are refused rather than silently ignored
-        Process stdio = new ProcessBuilder(Path.javaBin(), "-jar", Path.jar(), "--stateless").redirectErrorStream(true).start();
+        Process stdio = new ProcessBuilder(ServerProcess.javaBin(), "-jar", ServerProcess.jar().toString(), "--stateless").redirectErrorStream(true).start();
         stdio.getOutputStream().close();
         String said = new String(stdio.getInputStream().readAllBytes());
         assertThat(stdio.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(stdio.exitValue()).isEqualTo(2);
         assertThat(said).contains("--stateless applies to the HTTP transport only");
-    }
-
-    /** Paths of the java binary and the packaged jar, as the other e2e helpers find them. */
-    static final class Path {
-        static String javaBin() {
-            return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        }
-
-        static String jar() {
-            return java.nio.file.Path.of(System.getProperty("jetty.mcp.jar", "target/jetty-mcp.jar")).toAbsolutePath().toString();
-        }
     }
 }

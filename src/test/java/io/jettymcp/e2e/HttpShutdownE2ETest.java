@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
-import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -21,14 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * may still need (a cancellation, an answer) gets through, the call finishes and is answered, then
  * the process exits.
  */
-class HttpShutdownE2ETest {
+class HttpShutdownE2ETest extends SandboxTest {
 
     static final ObjectMapper M = new ObjectMapper();
 
     @Test
     void gracefulShutdownLetsRunningCallsFinish() throws Exception {
-        try (SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
-             HttpServerProcess server = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start()) {
+        try (HttpServerProcess server = demoHttpServer().start()) {
             RawHttp.Response init = RawHttp.send(server.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"
                     + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                     + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");

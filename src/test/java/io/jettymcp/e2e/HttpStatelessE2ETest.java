@@ -1,13 +1,12 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.RawHttp;
 import io.jettymcp.e2e.support.ServerProcess;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
@@ -23,34 +22,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --stateless}: two replicas that share nothing serve one client's requests interchangeably,
  * as behind a round-robin load balancer.
  */
-class HttpStatelessE2ETest {
+class HttpStatelessE2ETest extends SandboxTest {
 
     static final ObjectMapper M = new ObjectMapper();
-    static SandboxServer sandbox;
-    static HttpServerProcess a;
-    static HttpServerProcess b;
+    HttpServerProcess a;
+    HttpServerProcess b;
 
     @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-        java.nio.file.Path policy = java.nio.file.Files.createTempFile("policy", ".json");
-        java.nio.file.Files.writeString(policy,
+    void start() throws Exception {
+        java.nio.file.Path policy = policyFile(
                 "{\"default\":\"allow\",\"rules\":[{\"tools\":[\"update-task\"],\"permission\":\"approval_required\"}]}");
-        a = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        a = demoHttpServer()
                 .args("--stateless", "--policy", policy.toString()).start();
-        b = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
+        b = demoHttpServer()
                 .args("--stateless", "--policy", policy.toString()).start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (a != null) {
             a.close();
         }
         if (b != null) {
             b.close();
         }
-        sandbox.close();
     }
 
     @Test

@@ -26,14 +26,8 @@ class PolicyBeforeAnyRequestE2ETest extends DemoServerTest {
 
     @Override
     protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
-        try {
-            Path policy = Files.createTempFile("policy-all", ".json");
-            Files.writeString(policy, "{\"default\": \"approval_required\"}");
-            return builder.args("--policy", policy.toString())
-                    .elicitation(req -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null, null));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return builder.args("--policy", policyFile("{\"default\": \"approval_required\"}").toString())
+                .elicitation(req -> new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null, null));
     }
 
     @BeforeAll

@@ -37,15 +37,6 @@ class RedactionE2ETest extends DemoServerTest {
     }
 
     @Test
-    void untrustedTextLosesHiddenCharactersAndKeys() {
-        String sneaky = "Summarize\u202E txet\u200B now. Use sk-ant-api03-abcdefghijklmnopqrstuvwxyz and AIzaSyA1234567890abcdefghijklmn";
-        server.ok("update-task", Map.of("task", "judge", "description", sneaky));
-        String out = server.ok("get-task", Map.of("task", "judge")).path("description").asText();
-        assertThat(out).startsWith("Summarize txet now.").doesNotContain("\u202E").doesNotContain("\u200B")
-                .doesNotContain("sk-ant-api03-abc").doesNotContain("AIzaSyA123");
-    }
-
-    @Test
     void tokenEchoedByJettyInAnErrorIsRedacted() {
         String err = server.error("get-task", Map.of("task", "missing-task"));
         assertThat(err).contains("404").doesNotContain(SandboxSeeds.DEMO_TOKEN).doesNotContain("sandboxDemoKey");

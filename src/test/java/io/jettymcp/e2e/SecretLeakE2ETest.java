@@ -1,19 +1,14 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trial, data or runbook tool once the server has seen it — even when Jetty echoes the collection's
  * environment in its error texts (echoSecretsInErrors) or returns a routine with its secrets.
  */
-class SecretLeakE2ETest {
+class SecretLeakE2ETest extends SandboxTest {
 
     static final String DIRECT = "directsecret-Pl0kmijnUhb";   // set behind the server's back, learnt by reading
     static final String ENV = "envsecret-Xq9w8e7r6t5y";        // set through set-env-vars
@@ -38,26 +33,18 @@ class SecretLeakE2ETest {
     static final List<String> SECRETS = List.of(DIRECT, ENV, PARAM, HOOK, ECHOED_PARAM, SandboxSeeds.DEMO_OPENROUTER_KEY);
     static final Set<String> MINE = Set.of("environment", "routines", "trial", "data");
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
+    ServerProcess server;
 
     @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    void start() {
         sandbox.switches().echoSecretsInErrors(true);
-        HttpRequest patch = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/api/v1/collections/demo/environment"))
-                .header("Authorization", "Bearer " + SandboxSeeds.DEMO_TOKEN).header("User-Agent", "jetty-mcp-e2e/1.0")
-                .header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"environment_variables\":{\"DIRECT_KEY\":\"" + DIRECT + "\"}}"))
-                .build();
-        assertThat(HttpClient.newHttpClient().send(patch, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start();
+        rest("PATCH", "/api/v1/collections/demo/environment", "{\"environment_variables\":{\"DIRECT_KEY\":\"" + DIRECT + "\"}}");
+        server = demoServer().start();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         server.close();
-        sandbox.close();
     }
 
     @Test
@@ -133,7 +120,7 @@ class SecretLeakE2ETest {
         assertThat(sandbox.requests().matching("PATCH", "/api/v1/collections/demo/environment")).hasSize(3);
     }
 
-    private static String toolset(String tool) {
+    private String toolset(String tool) {
         return switch (tool) {
             case "list-env-vars", "check-secrets", "set-env-vars", "delete-env-vars" -> "environment";
             case "get-trial-status", "activate-trial" -> "trial";

@@ -2,10 +2,9 @@ package io.jettymcp.e2e;
 
 import io.jettymcp.bench.MixedWorkload;
 import io.jettymcp.e2e.support.ProcessStats;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.SandboxOptions;
-import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,12 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The soak benchmark's short version: a bounded number of mixed rounds, no unexpected error, and no
  * file descriptors or threads left behind. The full run (minutes, with a report) is SoakBench.
  */
-class SoakSmokeE2ETest {
+class SoakSmokeE2ETest extends SandboxTest {
+
+    @Override
+    protected SandboxOptions sandboxOptions() {
+        return new SandboxOptions(0, 42, 0.2);
+    }
 
     @Test
     void mixedCallsLeaveNothingBehind() {
-        try (SandboxServer sandbox = SandboxServer.start(new SandboxOptions(0, 42, 0.2));
-             ServerProcess server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).start()) {
+        try (ServerProcess server = demoServer().start()) {
             long pid = ProcessStats.serverPid();
             MixedWorkload work = new MixedWorkload(server);
             for (int i = 0; i < 20; i++) {

@@ -5,70 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.e2e.support.RawStdio;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.FaultRule;
-import io.jettymcp.sandbox.SandboxOptions;
-import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.jettymcp.e2e.support.SandboxTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.jettymcp.e2e.support.RawStdio.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * stdio hygiene, byte by byte: bad lines answered and survived, cancellation honoured, a hung
  * upstream bounded by the timeout, end of input ending the process, nothing but JSON-RPC on stdout.
  */
-class StdioE2ETest {
+class StdioE2ETest extends SandboxTest {
 
     static final ObjectMapper M = new ObjectMapper();
-    static SandboxServer sandbox;
-
-    @TempDir
-    static Path home;
-
-    @BeforeAll
-    static void start() {
-        sandbox = SandboxServer.start(SandboxOptions.defaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        sandbox.close();
-    }
 
     /** A server with the launcher's heap (128 MB), the one stdio users get from {@code ./jetty-mcp}. */
-    private RawStdio raw() throws Exception {
-        RawStdio r = new RawStdio(ServerProcess.LAUNCHER_HEAP, Map.of("JETTY_API_URL", sandbox.baseUrl(),
-                "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN, "JETTY_TIMEOUT_SECONDS", "2"), home);
-        r.initialize();
-        return r;
-    }
-
-    private static String call(int id, String tool, String args) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + args + "}}";
-    }
-
-    /** Reads stdout until the answer with this id; every line on the way must be JSON-RPC. */
-    private static JsonNode answer(RawStdio r, int id, int seconds) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end) {
-            String line = r.next(1);
-            if (line == null) {
-                continue;
-            }
-            JsonNode n = M.readTree(line);
-            assertThat(n.path("jsonrpc").asText()).as(line).isEqualTo("2.0");
-            if (n.path("id").asInt(-1) == id) {
-                return n;
-            }
-        }
-        return null;
+    private RawStdio raw() {
+        return rawStdio(ServerProcess.LAUNCHER_HEAP, Map.of("JETTY_TIMEOUT_SECONDS", "2"));
     }
 
     @Test
@@ -82,15 +38,15 @@ class StdioE2ETest {
             assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32600);
             r.send("{\"jsonrpc\":\"2.0\",\"id\":{\"x\":1},\"method\":\"ping\"}");
             assertThat(M.readTree(r.next(10)).path("error").path("code").asInt()).isEqualTo(-32600);
-            r.send(call(7, "whoami", "{}"));
-            JsonNode ok = answer(r, 7, 20);
+            r.send(toolCall(7, "whoami", "{}"));
+            JsonNode ok = r.answer(7, 20);
             assertThat(ok).isNotNull();
             assertThat(ok.path("result").path("isError").asBoolean()).isFalse();
 
             int limit = 4 * 1024 * 1024; // characters per line, as the HTTP body limit
             // the longest line allowed is read and answered within the launcher's 128 MB heap
             r.send(paddedPing(8, limit));
-            JsonNode longest = answer(r, 8, 30);
+            JsonNode longest = r.answer(8, 30);
             assertThat(longest).as("answer to a line of exactly the limit; stderr: %s", r.stderr()).isNotNull();
             assertThat(longest.has("result")).as(longest.toString()).isTrue();
             // one character more: dropped with a parse error that names the limit, and reading goes on
@@ -100,7 +56,7 @@ class StdioE2ETest {
             assertThat(dropped.path("error").path("code").asInt()).isEqualTo(-32700);
             assertThat(dropped.path("error").path("message").asText()).contains("longer than " + limit + " characters");
             r.send("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}");
-            assertThat(answer(r, 10, 10)).as("ping after the dropped line").isNotNull();
+            assertThat(r.answer(10, 10)).as("ping after the dropped line").isNotNull();
         }
     }
 
@@ -118,14 +74,14 @@ class StdioE2ETest {
     void cancellationStopsTheCallAndSuppressesItsAnswer() throws Exception {
         sandbox.faults().add(FaultRule.delay("GET", "/api/v1/tasks/demo/text-echo", 8000));
         try (RawStdio r = raw()) {
-            r.send(call(1, "whoami", "{}"));
-            assertThat(answer(r, 1, 20)).isNotNull(); // scope learned; the next call goes straight to the slow route
-            r.send(call(2, "get-task", "{\"task\":\"text-echo\"}"));
+            r.send(toolCall(1, "whoami", "{}"));
+            assertThat(r.answer(1, 20)).isNotNull(); // scope learned; the next call goes straight to the slow route
+            r.send(toolCall(2, "get-task", "{\"task\":\"text-echo\"}"));
             Thread.sleep(500);
             r.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":2,\"reason\":\"user\"}}");
             r.send("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
-            assertThat(answer(r, 3, 5)).as("ping after cancel").isNotNull();
-            assertThat(answer(r, 2, 3)).as("no answer for a cancelled request").isNull();
+            assertThat(r.answer(3, 5)).as("ping after cancel").isNotNull();
+            assertThat(r.answer(2, 3)).as("no answer for a cancelled request").isNull();
         } finally {
             sandbox.faults().clear();
         }
@@ -135,12 +91,12 @@ class StdioE2ETest {
     void aHungUpstreamGivesATimeoutErrorWithinTheConfiguredTime() throws Exception {
         sandbox.faults().add(FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
         try (RawStdio r = raw()) {
-            r.send(call(1, "whoami", "{}"));
-            assertThat(answer(r, 1, 20)).isNotNull();
+            r.send(toolCall(1, "whoami", "{}"));
+            assertThat(r.answer(1, 20)).isNotNull();
             int before = sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge").size();
             long t0 = System.nanoTime();
-            r.send(call(2, "get-task", "{\"task\":\"judge\"}"));
-            JsonNode res = answer(r, 2, 20);
+            r.send(toolCall(2, "get-task", "{\"task\":\"judge\"}"));
+            JsonNode res = r.answer(2, 20);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertThat(res).isNotNull();
             assertThat(res.path("result").path("isError").asBoolean()).isTrue();

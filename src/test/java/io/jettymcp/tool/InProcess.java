@@ -68,11 +68,11 @@ public final class InProcess implements AutoCloseable {
         List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
         ToolRegistry registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(M), M);
         Map<String, BoundTool> bound = new LinkedHashMap<>();
-        registry.bind(registry.select(settings, b.listed), null).forEach(t -> bound.put(t.spec().name(), t));
+        registry.bind(registry.select(settings, b.listed), b.pinned ? settings.pinnedCollection() : null).forEach(t -> bound.put(t.spec().name(), t));
         tools = Collections.unmodifiableMap(bound);
         if (b.token != null) {
             JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                    settings.responseTimeout(), RetryPolicy.NONE, M, "test");
+                    settings.responseTimeout(), b.retry, M, "test");
             tenant = new Tenant(api, new CollectionScope(b.collections, api));
         } else {
             tenant = null;
@@ -97,6 +97,8 @@ public final class InProcess implements AutoCloseable {
         private Consumer<Settings.Builder> settings = s -> { };
         private Redactor redactor;
         private Function<McpAsyncServerExchange, Tenant> tenants;
+        private RetryPolicy retry = RetryPolicy.NONE;
+        private boolean pinned;
 
         /** Options of the sandbox this harness starts (and stops on close). */
         public Builder options(SandboxOptions v) {
@@ -149,6 +151,18 @@ public final class InProcess implements AutoCloseable {
         /** Which tenant a call belongs to; by default the server's token's, or the one {@code call(as, ...)} names. */
         public Builder tenants(Function<McpAsyncServerExchange, Tenant> v) {
             tenants = v;
+            return this;
+        }
+
+        /** The retries of the server's tenant (none by default; the server's own is {@link RetryPolicy#DEFAULT}). */
+        public Builder retry(RetryPolicy v) {
+            retry = v;
+            return this;
+        }
+
+        /** Binds the tools as the server does: pinned to the collection when {@link #collections} names exactly one. */
+        public Builder pinned(boolean v) {
+            pinned = v;
             return this;
         }
 

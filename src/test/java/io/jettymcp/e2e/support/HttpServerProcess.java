@@ -111,9 +111,15 @@ public final class HttpServerProcess implements AutoCloseable {
     /** As {@link #streamable(Map)}, declaring elicitation and answering it with {@code elicitation} when given. */
     public McpSyncClient streamable(Map<String, String> headers,
                                     java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
+        return streamable(baseUrl(), headers, elicitation);
+    }
+
+    /** An initialized SDK client over Streamable HTTP to the server at {@code baseUrl} (in this process or not). */
+    public static McpSyncClient streamable(String baseUrl, Map<String, String> headers,
+                                           java.util.function.Function<McpSchema.ElicitFormRequest, McpSchema.ElicitResult> elicitation) {
         HttpRequest.Builder rb = HttpRequest.newBuilder();
         headers.forEach(rb::header);
-        HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(baseUrl())
+        HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(baseUrl)
                 .endpoint("/mcp").requestBuilder(rb).jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper())).build();
         McpClient.SyncSpec spec = McpClient.sync(t).requestTimeout(Duration.ofSeconds(60));
         if (elicitation != null) {

@@ -1,5 +1,8 @@
 package io.jettymcp.e2e.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,12 +15,15 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The packaged server driven byte by byte over stdio, for what an SDK client never sends: blank
  * lines, broken JSON, cancellation races, end of input. Every stdout line is queued for reading.
  */
 public final class RawStdio implements AutoCloseable {
+
+    private static final ObjectMapper M = new ObjectMapper();
 
     private final Process process;
     private final OutputStream stdin;
@@ -81,6 +87,48 @@ public final class RawStdio implements AutoCloseable {
     /** The next stdout line, or null after the timeout. */
     public String next(int seconds) throws InterruptedException {
         return stdout.poll(seconds, TimeUnit.SECONDS);
+    }
+
+    /** A tools/call request line. */
+    public static String toolCall(int id, String tool, String argsJson) {
+        return toolCall(id, tool, argsJson, null);
+    }
+
+    /** A tools/call request line with {@code _meta.progressToken} when one is given. */
+    public static String toolCall(int id, String tool, String argsJson, String progressToken) {
+        String meta = progressToken == null ? "" : ",\"_meta\":{\"progressToken\":\"" + progressToken + "\"}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + argsJson + meta + "}}";
+    }
+
+    /** Sends notifications/cancelled for request {@code id}. */
+    public void cancel(int id, String reason) throws IOException {
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id
+                + ",\"reason\":\"" + reason + "\"}}");
+    }
+
+    /** Reads stdout until a message that matches; null after the timeout. Every line on the way must be JSON-RPC. */
+    public JsonNode until(Predicate<JsonNode> match, int seconds) throws IOException, InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            String line = next(1);
+            if (line == null) {
+                continue;
+            }
+            JsonNode n = M.readTree(line);
+            if (!"2.0".equals(n.path("jsonrpc").asText())) {
+                throw new AssertionError("not JSON-RPC on stdout: " + line);
+            }
+            if (match.test(n)) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    /** The answer to request {@code id} (not a request of the server's with that id); null after the timeout. */
+    public JsonNode answer(int id, int seconds) throws IOException, InterruptedException {
+        return until(n -> n.path("id").asInt(-1) == id && !n.has("method"), seconds);
     }
 
     public void closeInput() throws IOException {

@@ -144,7 +144,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static Path jar() {
+    /** The packaged jar the e2e tests start. */
+    public static Path jar() {
         Path p = Path.of(System.getProperty("jetty.mcp.jar", "target/jetty-mcp.jar"));
         if (!Files.isRegularFile(p)) {
             throw new IllegalStateException(p + " is missing: e2e tests run after 'mvn package' (use 'mvn verify').");
@@ -152,7 +153,7 @@ public final class ServerProcess implements AutoCloseable {
         return p.toAbsolutePath();
     }
 
-    static String javaBin() {
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -1,31 +1,39 @@
-package io.jettymcp.e2e;
+package io.jettymcp.tool;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.e2e.support.DemoServerTest;
+import io.jettymcp.api.ApiRequest;
+import io.jettymcp.sandbox.SandboxServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Search, status and validation flows through the whole server under the sandbox's {@code production}
- * profile (jetty-api.md §7 E6, E7, E8): what survives the output shaping, and what went on the wire.
+ * Search, status and validation flows through the whole chain under the sandbox's {@code production} profile
+ * (jetty-api.md §7 E6, E7, E8): what survives the output shaping, and what went on the wire.
  */
-class CatalogProductionE2ETest extends DemoServerTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CatalogProductionTest {
 
     /** Production's whoami names no scope (E3), so the server is told its collection, as a user would. */
-    @Override
-    protected io.jettymcp.e2e.support.ServerProcess.Builder configure(io.jettymcp.e2e.support.ServerProcess.Builder builder) {
-        return builder.env("JETTY_COLLECTIONS", "demo");
-    }
+    final InProcess server = InProcess.builder().collections(Set.of("demo")).pinned(true).build();
+    final SandboxServer sandbox = server.sandbox();
 
     @BeforeEach
     void production() {
         sandbox.reset();
         sandbox.switches().production();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
     }
 
     @Test
@@ -47,7 +55,8 @@ class CatalogProductionE2ETest extends DemoServerTest {
 
     @Test
     void setStatusReportsTheCountAndEachError() {
-        rest("POST", "/api/v1/trajectories/demo/text-echo/ingest", "{\"trajectory_id\":\"abcd1234\",\"status\":\"completed\"}");
+        server.tenant().api().json(ApiRequest.json("POST", "/api/v1/trajectories/demo/text-echo/ingest",
+                InProcess.M.createObjectNode().put("trajectory_id", "abcd1234").put("status", "completed"))).block();
         JsonNode out = server.ok("set-trajectory-status", Map.of("task", "text-echo",
                 "trajectory_ids", List.of("abcd1234", "0badc0de"), "status", "archived"));
         assertThat(out.path("updated_count").asInt()).as(out.toString()).isEqualTo(1);
@@ -61,6 +70,6 @@ class CatalogProductionE2ETest extends DemoServerTest {
         JsonNode out = server.ok("validate-workflow", Map.of("task", "text-echo"));
         assertThat(out.path("valid").asBoolean()).as(out.toString()).isTrue();
         assertThat(out.path("note").asText()).isEqualTo("parameter checks skipped: the step-template catalog lists no parameters");
-        assertThat(sandbox.requests().all()).allMatch(r -> r.method().equals("GET"));
+        assertThat(sandbox.requests().all()).isNotEmpty().allMatch(r -> r.method().equals("GET"));
     }
 }
