@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * The Jetty REST client, on Reactor Netty. Sends Bearer auth and an explicit User-Agent (Jetty's
  * edge answers default library agents with 403 "error code: 1010"), bounds every call in time and
  * size, retries idempotent calls by {@link RetryPolicy}, and maps failures to actionable messages.
- * Cancelling the returned Mono aborts the HTTP request.
+ * Cancelling the returned Mono aborts the HTTP request. Every read (JSON, download to a file, the chat-completions
+ * start) goes through one {@link #pipeline}: auth, retry, size limit, error mapping.
  *
  * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool, and
  * {@link #withAnswerCheck} one that checks every successful JSON answer against what its caller reads.
@@ -230,11 +231,13 @@ public final class JettyApi {
      * </ol>
      */
     private <T> Mono<T> pipeline(ApiRequest req, Read<T> read) {
+        // 1. auth
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
         HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()))
                 : client.get();
+        // 2. retry, around 3. size limit and 4. error mapping, which each attempt applies
         RetryPolicy policy = read.decides() && req.retryable() ? retry : RetryPolicy.NONE;
         return attempt(req, policy, () -> once(c, req, read), 1, System.nanoTime());
     }
@@ -289,14 +292,14 @@ public final class JettyApi {
                                 headers.set(true);
                                 boolean ok = res.status().code() / 100 == 2;
                                 boolean toFile = ok && read.toFile();
-                                // size limit
+                                // 3. size limit
                                 long limit = ok ? read.limit() : MAX_RESPONSE_BYTES;
                                 long declared = res.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
                                 if (declared > limit) {
                                     return Mono.<T>error(new ResponseTooLarge(limit, toFile)); // refused unread
                                 }
                                 Flux<ByteBuf> body = limited(read.whole() != null ? content.timeout(gap) : content, limit, toFile);
-                                // error mapping of an answer
+                                // 4. error mapping of an answer
                                 if (!ok && read.decides()) {
                                     return answer(req, res, body, declared, share, read.whole())
                                             .flatMap(a -> Mono.<T>error(errors.map(req, a)));
@@ -312,7 +315,7 @@ public final class JettyApi {
                     // outside a tool call (doctor, check) the share lasts for this exchange only
                     return callShare != null ? result : result.doFinally(sig -> share.close());
                 })
-                // error mapping of a failure without an answer (a read that does not decide passes it on as it is)
+                // 4. error mapping of a failure without an answer (a read that does not decide passes it on as it is)
                 .onErrorMap(e -> read.decides() && !(e instanceof JettyApiException), e -> failure(req, e))
                 .doOnSuccess(x -> log.debug("{} {} answered in {} ms", req.method(), req.path(),
                         (System.nanoTime() - t0) / 1_000_000));

@@ -111,6 +111,15 @@ class JettyApiPipelineTest {
         assertThat(sandbox.requests().matching("POST", Routes.CHAT.path())).hasSize(1);
     }
 
+    @Test
+    void aDownloadsErrorAnswerIsReadWithinTheSameLimitAsAnyOther() {
+        // the file's own cap is for the file; an error page is read into memory like any answer
+        sandbox.faults().add(FaultRule.status("GET", FILE, 404).withBody("x".repeat(9 * 1024 * 1024)));
+        assertThatThrownBy(() -> api.download(ApiRequest.get(FILE), tmp.resolve("f"), 64L * 1024 * 1024).block(WAIT))
+                .isInstanceOf(JettyApiException.class).hasMessageContaining("was larger than 8 MB and was not read");
+        assertThat(sandbox.requests().matching("GET", FILE)).hasSize(1);
+    }
+
     // ---- retry ----------------------------------------------------------------------------------
 
     @Test
