@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.jettymcp.config.Token;
 import io.jettymcp.redact.Redactor;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,16 +14,17 @@ import io.netty.handler.codec.http.multipart.HttpPostRequestEncoder;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  * The Jetty REST client, on Reactor Netty. Sends Bearer auth and an explicit User-Agent (Jetty's
  * edge answers default library agents with 403 "error code: 1010"), bounds every call in time and
  * size, retries idempotent calls by {@link RetryPolicy}, and maps failures to actionable messages.
- * Cancelling the returned Mono aborts the HTTP request.
+ * Cancelling the returned Mono aborts the HTTP request. Every read (JSON, download to a file, the chat-completions
+ * start) goes through one {@link #pipeline}: auth, retry, size limit, error mapping.
  *
  * <p>Immutable: {@link #withToken} gives a view for another key sharing the same connection pool, and
  * {@link #withAnswerCheck} one that checks every successful JSON answer against what its caller reads.
@@ -137,6 +140,8 @@ public final class JettyApi {
         return token;
     }
 
+    // ---- the three kinds of read: JSON, download to a file, the chat-completions start ----------
+
     /** Sends the request and parses a JSON answer; any non-2xx becomes a {@link JettyApiException}. */
     public Mono<JsonNode> json(ApiRequest req) {
         return send(req).map(res -> parse(req, res));
@@ -144,149 +149,24 @@ public final class JettyApi {
 
     /** Sends the request; any non-2xx becomes a {@link JettyApiException}. */
     public Mono<ApiResponse> send(ApiRequest req) {
-        if (req.auth() && !token.present()) {
-            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
-        }
-        return withRetries(req, () -> exchange(req).flatMap(res -> res.ok() ? Mono.just(res) : Mono.error(errors.map(req, res))));
+        return pipeline(req, inMemory(req, true, null, timeout.plusSeconds(1)));
     }
 
-    /** Runs {@code once} again as the request's policy allows (reads only): after a retryable answer or a broken connection. */
-    private <T> Mono<T> withRetries(ApiRequest req, java.util.function.Supplier<Mono<T>> once) {
-        RetryPolicy policy = req.retryable() ? retry : RetryPolicy.NONE;
-        return attempt(req, policy, once, 1, System.nanoTime());
-    }
-
-    private <T> Mono<T> attempt(ApiRequest req, RetryPolicy policy, java.util.function.Supplier<Mono<T>> once, int n, long start) {
-        return Mono.defer(once).onErrorResume(e -> {
-            if (e instanceof JettyApiException err) {
-                // an answer (HTML bodies too: Cloudflare's own 502/503/504 pages are HTML), decided on the mapped
-                // status so a page that says it is Cloudflare's 524 (the operation may still be running) is never
-                // retried; failures of our own (no answer behind them) are final
-                boolean again = err.response() != null && RetryPolicy.retryableStatus(err.status());
-                return again ? retryOrFail(req, policy, once, n, start, err.response().retryAfter(), err) : Mono.error(err);
-            }
-            JettyApiException err = transportError(req, e);
-            return connectionLevel(e) ? retryOrFail(req, policy, once, n, start, null, err) : Mono.error(err);
-        });
-    }
-
-    private <T> Mono<T> retryOrFail(ApiRequest req, RetryPolicy policy, java.util.function.Supplier<Mono<T>> once, int n,
-                                    long start, String retryAfter, JettyApiException err) {
-        long elapsed = (System.nanoTime() - start) / 1_000_000;
-        Duration d = policy.delay(n, retryAfter, elapsed, () -> ThreadLocalRandom.current().nextDouble());
-        if (d == null) {
-            return Mono.error(err);
-        }
-        log.info("{} {} failed ({}); retry {} of {} in {} ms", req.method(), req.path(), err.status(), n,
-                policy.maxAttempts() - 1, d.toMillis());
-        return Mono.delay(d).then(attempt(req, policy, once, n + 1, start));
-    }
-
-    /** One HTTP exchange, any status; bounded in time and in body size. */
+    /** One HTTP exchange, any status, never retried; bounded in time and in body size. */
     public Mono<ApiResponse> exchange(ApiRequest req) {
         // responseTimeout covers gaps between reads; the second bound covers the whole exchange as well
-        return exchange(req, null, timeout.plusSeconds(1));
-    }
-
-    /** {@code readGap}: per-request gap bound, null for the client's own. */
-    private Mono<ApiResponse> exchange(ApiRequest req, Duration readGap, Duration whole) {
-        HttpClient c = client.get();
-        if (readGap != null) {
-            c = c.doOnRequest((r, conn) -> r.responseTimeout(readGap));
-        }
-        // Once the headers are in, the gap between reads is bounded by body() instead of Netty's handler: a call
-        // waiting for its share of the memory budget reads nothing, and that wait is not Jetty's.
-        Duration gap = readGap != null ? readGap : timeout;
-        c = c.doOnResponse((r, conn) -> conn.removeHandler(NettyPipeline.ResponseTimeoutHandler));
-        if (req.auth()) {
-            c = c.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()));
-        }
-        long t0 = System.nanoTime();
-        HttpClient.ResponseReceiver<?> receiver;
-        if (req.multipart()) {
-            receiver = c.post().uri(req.uri()).sendForm((r, form) -> {
-                // HTML5: every file its own top-level part. The default (RFC 1738) wraps repeated names in one
-                // nested multipart/mixed part, which FastAPI reads as a string: 422 (jetty-api.md §7 E1)
-                form.multipart(true).encoding(HttpPostRequestEncoder.EncoderMode.HTML5);
-                req.form().forEach(form::attr);
-                req.files().forEach(f -> form.file(f.field(), f.filename(), f.stream(), contentType(f.filename())));
-            });
-        } else if (req.json() != null) {
-            byte[] body = writeJson(req.json());
-            receiver = c.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"))
-                    .request(HttpMethod.valueOf(req.method())).uri(req.uri())
-                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
-        } else {
-            receiver = c.request(HttpMethod.valueOf(req.method())).uri(req.uri());
-        }
-        // The bound on the whole exchange runs until the answer's headers arrive and again while its body is read,
-        // but not while the call waits for its share of the memory budget: that wait is ours, not Jetty's.
-        java.util.concurrent.atomic.AtomicBoolean headers = new java.util.concurrent.atomic.AtomicBoolean();
-        Mono<Long> headersTimer = Mono.delay(whole).flatMap(x -> headers.get() ? Mono.<Long>never() : Mono.just(x));
-        return Mono.deferContextual(ctx -> {
-                    AnswerBudget.Share callShare = ctx.getOrEmpty(AnswerBudget.Share.class)
-                            .map(AnswerBudget.Share.class::cast).orElse(null);
-                    AnswerBudget.Share share = callShare != null ? callShare : budget.share();
-                    Mono<ApiResponse> read = receiver.response((res, content) -> {
-                                headers.set(true);
-                                long declared = res.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
-                                if (declared > MAX_RESPONSE_BYTES) {
-                                    return Mono.<ApiResponse>error(new ResponseTooLarge()); // refused unread
-                                }
-                                long reserved = budget.cost(declared >= 0 ? declared : MAX_RESPONSE_BYTES);
-                                return share.need(reserved)
-                                        .then(Mono.defer(() -> body(content.timeout(gap), declared).timeout(whole)))
-                                        .doOnNext(b -> {
-                                            if (declared < 0) {
-                                                share.settle(reserved, budget.cost(b.length));
-                                            }
-                                        })
-                                        .map(b -> new ApiResponse(res.status().code(),
-                                                res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), b,
-                                                res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)));
-                            })
-                            .next()
-                            .timeout(headersTimer);
-                    // outside a tool call (doctor, check) the share lasts for this exchange only
-                    return callShare != null ? read : read.doFinally(sig -> share.close());
-                })
-                // parsing (the answer check, json()) and what callers do next stay off the I/O threads
-                .publishOn(Schedulers.boundedElastic())
-                .doOnNext(res -> accepted(req, res.status(), res.html()))
-                .map(res -> checked(req, res))
-                .doOnNext(res -> log.debug("{} {} -> {} in {} ms", req.method(), req.path(), res.status(),
-                        (System.nanoTime() - t0) / 1_000_000));
+        return pipeline(req, inMemory(req, false, null, timeout.plusSeconds(1)));
     }
 
     /**
-     * An answer's body: into an array of the declared length when there is one, else gathered with the
-     * limit checked as each chunk arrives. Either way, more than {@link #MAX_RESPONSE_BYTES} stops the read.
+     * One exchange bounded as a whole by {@code limit} instead of the configured timeout, for a start that
+     * Jetty may hold (chat-completions runbook mode): any status, never retried. A failure without an answer
+     * is passed on as it is ({@link TimeoutException} when the bound ran out) so the caller can say what it
+     * knows about a request that may have taken effect.
      */
-    private static Mono<byte[]> body(reactor.core.publisher.Flux<io.netty.buffer.ByteBuf> content, long declared) {
-        if (declared >= 0) {
-            byte[] buf = new byte[(int) declared];
-            int[] at = {0};
-            return content.doOnNext(chunk -> {
-                        int n = chunk.readableBytes();
-                        if (at[0] + n > buf.length) {
-                            throw new ResponseTooLarge(); // more than it declared: not an answer we can trust
-                        }
-                        chunk.getBytes(chunk.readerIndex(), buf, at[0], n);
-                        at[0] += n;
-                    })
-                    .then(Mono.fromSupplier(() -> at[0] == buf.length ? buf : java.util.Arrays.copyOf(buf, at[0])));
-        }
-        return content
-                .collect(ByteArrayOutputStream::new, (out, chunk) -> {
-                    int n = chunk.readableBytes();
-                    if (out.size() + n > MAX_RESPONSE_BYTES) {
-                        throw new ResponseTooLarge();
-                    }
-                    byte[] bytes = new byte[n];
-                    chunk.getBytes(chunk.readerIndex(), bytes);
-                    out.write(bytes, 0, n);
-                })
-                .map(ByteArrayOutputStream::toByteArray);
+    public Mono<ApiResponse> exchangeWithin(ApiRequest req, Duration limit) {
+        // the per-read bound must not fire before the whole-exchange one
+        return pipeline(req, inMemory(req, false, limit.plusSeconds(1), limit));
     }
 
     /** A file streamed to disk by {@link #download}: its content type and size. */
@@ -300,59 +180,9 @@ public final class JettyApi {
      * from the start); a full disk or an oversized file is final.
      */
     public Mono<Download> download(ApiRequest req, Path file, long maxBytes) {
-        if (req.auth() && !token.present()) {
-            return Mono.error(new JettyApiException(401, NO_TOKEN, null));
-        }
-        return withRetries(req, () -> downloadOnce(req, file, maxBytes));
-    }
-
-    private Mono<Download> downloadOnce(ApiRequest req, Path file, long maxBytes) {
-        HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value())) : client.get();
-        return c.get().uri(req.uri()).response((res, content) -> {
-                    int code = res.status().code();
-                    String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-                    if (code / 100 != 2) {
-                        return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
-                                .flatMap(b -> Mono.<Download>error(errors.map(req, new ApiResponse(code, type, b,
-                                        res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))));
-                    }
-                    accepted(req, code, false);
-                    return Mono.using(() -> {
-                                try {
-                                    return Files.newOutputStream(file);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e); // our disk, not the network: never retried
-                                }
-                            },
-                            out -> content.asByteArray()
-                                    .publishOn(Schedulers.boundedElastic()) // file writes block
-                                    .reduce(0L, (n, bytes) -> {
-                                        if (n + bytes.length > maxBytes) {
-                                            throw new ResponseTooLarge();
-                                        }
-                                        try {
-                                            out.write(bytes);
-                                        } catch (IOException e) {
-                                            throw new UncheckedIOException(e);
-                                        }
-                                        return n + bytes.length;
-                                    })
-                                    .map(n -> new Download(type, n)),
-                            out -> {
-                                try {
-                                    out.close();
-                                } catch (IOException e) {
-                                    log.debug("closing {} failed: {}", file, e.toString());
-                                }
-                            });
-                })
-                .next()
-                // our own limits are final; anything else is the transport's, judged by withRetries
-                .onErrorMap(e -> e instanceof ResponseTooLarge, e -> new JettyApiException(0, req.path() + " is larger than "
-                        + maxBytes / (1024 * 1024) + " MB, the most this server downloads; fetch it from the Jetty web app "
-                        + "instead.", null))
-                .onErrorMap(e -> e instanceof UncheckedIOException, e -> new JettyApiException(0, "Could not write the "
-                        + "download to " + file + " (" + e.getCause().getMessage() + ").", null));
+        // no bound on the whole exchange: a large file takes its time; Netty's read timeout bounds each gap
+        return pipeline(req, new Read<>(true, true, maxBytes, null, null,
+                (res, body, declared, share) -> toFile(req, file, res, body)));
     }
 
     /** The error this client reports for a non-2xx answer {@code res} to {@code req} (for callers of {@link #exchangeWithin}). */
@@ -360,18 +190,255 @@ public final class JettyApi {
         return errors.map(req, res);
     }
 
+    // ---- the pipeline -------------------------------------------------------------------------
+
     /**
-     * One exchange bounded as a whole by {@code limit} instead of the configured timeout, for a start that
-     * Jetty may hold (chat-completions runbook mode): any status, never retried. A failure without an answer
-     * is passed on as it is ({@link TimeoutException} when the bound ran out) so the caller can say what it
-     * knows about a request that may have taken effect.
+     * What one kind of read asks of the {@link #pipeline}.
+     *
+     * @param decides  true: retried as {@link RetryPolicy} allows and every failure mapped to a {@link JettyApiException};
+     *                 false: one attempt, and any answer or failure goes to the caller as it is (a start's caller
+     *                 decides what an answer, or none, means for a run that may exist)
+     * @param toFile   whether a 2xx body goes to a file (the size limit's message names the download)
+     * @param limit    the most bytes a 2xx body may have; any other body is read into memory, within {@link #MAX_RESPONSE_BYTES}
+     * @param readGap  bound on the gap between reads for this request, null for the client's own
+     * @param whole    bound on the whole exchange (waiting for headers, reading the body), null for none
+     * @param body     what the read makes of an answer it keeps, its bytes already within the limit
      */
-    public Mono<ApiResponse> exchangeWithin(ApiRequest req, Duration limit) {
+    private record Read<T>(boolean decides, boolean toFile, long limit, Duration readGap, Duration whole, Body<T> body) {
+    }
+
+    @FunctionalInterface
+    private interface Body<T> {
+        Mono<T> read(HttpClientResponse res, Flux<ByteBuf> body, long declared, AnswerBudget.Share share);
+    }
+
+    /** A read whose answer is held in memory, within the answer budget. */
+    private Read<ApiResponse> inMemory(ApiRequest req, boolean decides, Duration readGap, Duration whole) {
+        return new Read<>(decides, false, MAX_RESPONSE_BYTES, readGap, whole,
+                (res, body, declared, share) -> answer(req, res, body, declared, share, whole));
+    }
+
+    /**
+     * The pipeline every read goes through, in this order:
+     * <ol>
+     * <li><b>auth</b>: no token, no request ({@link #NO_TOKEN}); else the Bearer header on every attempt;</li>
+     * <li><b>retry</b>: idempotent requests ({@link ApiRequest#retryable()}) of a read that {@link Read#decides},
+     *     by {@link RetryPolicy}; a run start or any other POST is sent once;</li>
+     * <li><b>size limit</b> ({@link #once}): an answer that declares more than the read's limit is refused unread,
+     *     one that sends more is stopped there; what is read into memory takes its share of the {@link AnswerBudget};</li>
+     * <li><b>error mapping</b> ({@link #once}): a non-2xx answer becomes {@link ApiErrors}' words, a failure below
+     *     HTTP ours ({@link #failure}); a 2xx JSON answer meets the {@link AnswerCheck} (drift).</li>
+     * </ol>
+     */
+    private <T> Mono<T> pipeline(ApiRequest req, Read<T> read) {
+        // 1. auth
         if (req.auth() && !token.present()) {
             return Mono.error(new JettyApiException(401, NO_TOKEN, null));
         }
-        // the per-read bound must not fire before the whole-exchange one
-        return exchange(req, limit.plusSeconds(1), limit);
+        HttpClient c = req.auth() ? client.get().headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token.value()))
+                : client.get();
+        // 2. retry, around 3. size limit and 4. error mapping, which each attempt applies
+        RetryPolicy policy = read.decides() && req.retryable() ? retry : RetryPolicy.NONE;
+        return attempt(req, policy, () -> once(c, req, read), 1, System.nanoTime());
+    }
+
+    /** Runs {@code once} again as {@code policy} allows: after a retryable answer or a broken connection. */
+    private <T> Mono<T> attempt(ApiRequest req, RetryPolicy policy, java.util.function.Supplier<Mono<T>> once, int n, long start) {
+        return Mono.defer(once).onErrorResume(e -> {
+            // an answer (HTML bodies too: Cloudflare's own 502/503/504 pages are HTML) is judged on the mapped status,
+            // so a page that says it is Cloudflare's 524 (the operation may still be running) is never retried;
+            // without an answer, only a refused, reset or closed connection is worth another try
+            boolean again = e instanceof Unanswered u ? u.connectionLevel
+                    : e instanceof JettyApiException err && err.response() != null && RetryPolicy.retryableStatus(err.status());
+            if (!again) {
+                return Mono.error(e);
+            }
+            JettyApiException err = (JettyApiException) e;
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            Duration d = policy.delay(n, err.response() != null ? err.response().retryAfter() : null, elapsed,
+                    () -> ThreadLocalRandom.current().nextDouble());
+            if (d == null) {
+                return Mono.error(err);
+            }
+            log.info("{} {} failed ({}); retry {} of {} in {} ms", req.method(), req.path(), err.status(), n,
+                    policy.maxAttempts() - 1, d.toMillis());
+            return Mono.delay(d).then(attempt(req, policy, once, n + 1, start));
+        });
+    }
+
+    /** One attempt of the pipeline: the request on the wire, its answer within the size limit, failures mapped. */
+    private <T> Mono<T> once(HttpClient client, ApiRequest req, Read<T> read) {
+        HttpClient c = client;
+        if (read.readGap() != null) {
+            Duration readGap = read.readGap();
+            c = c.doOnRequest((r, conn) -> r.responseTimeout(readGap));
+        }
+        if (read.whole() != null) {
+            // Once the headers are in, the gap between reads is bounded by the body's own timeout instead of Netty's
+            // handler: a call waiting for its share of the memory budget reads nothing, and that wait is not Jetty's.
+            c = c.doOnResponse((r, conn) -> conn.removeHandler(NettyPipeline.ResponseTimeoutHandler));
+        }
+        Duration gap = read.readGap() != null ? read.readGap() : timeout;
+        long t0 = System.nanoTime();
+        HttpClient.ResponseReceiver<?> receiver = receiver(c, req);
+        // The bound on the whole exchange runs until the answer's headers arrive and again while its body is read,
+        // but not while the call waits for its share of the memory budget: that wait is ours, not Jetty's.
+        java.util.concurrent.atomic.AtomicBoolean headers = new java.util.concurrent.atomic.AtomicBoolean();
+        return Mono.deferContextual(ctx -> {
+                    AnswerBudget.Share callShare = ctx.getOrEmpty(AnswerBudget.Share.class)
+                            .map(AnswerBudget.Share.class::cast).orElse(null);
+                    AnswerBudget.Share share = callShare != null ? callShare : budget.share();
+                    Mono<T> result = receiver.response((res, content) -> {
+                                headers.set(true);
+                                boolean ok = res.status().code() / 100 == 2;
+                                boolean toFile = ok && read.toFile();
+                                // 3. size limit
+                                long limit = ok ? read.limit() : MAX_RESPONSE_BYTES;
+                                long declared = res.responseHeaders().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+                                if (declared > limit) {
+                                    return Mono.<T>error(new ResponseTooLarge(limit, toFile)); // refused unread
+                                }
+                                Flux<ByteBuf> body = limited(read.whole() != null ? content.timeout(gap) : content, limit, toFile);
+                                // 4. error mapping of an answer
+                                if (!ok && read.decides()) {
+                                    return answer(req, res, body, declared, share, read.whole())
+                                            .flatMap(a -> Mono.<T>error(errors.map(req, a)));
+                                }
+                                return read.body().read(res, body, declared, share);
+                            })
+                            .next();
+                    if (read.whole() != null) {
+                        Mono<Long> headersTimer = Mono.delay(read.whole())
+                                .flatMap(x -> headers.get() ? Mono.<Long>never() : Mono.just(x));
+                        result = result.timeout(headersTimer);
+                    }
+                    // outside a tool call (doctor, check) the share lasts for this exchange only
+                    return callShare != null ? result : result.doFinally(sig -> share.close());
+                })
+                // 4. error mapping of a failure without an answer (a read that does not decide passes it on as it is)
+                .onErrorMap(e -> read.decides() && !(e instanceof JettyApiException), e -> failure(req, e))
+                .doOnSuccess(x -> log.debug("{} {} answered in {} ms", req.method(), req.path(),
+                        (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    /** The request on the wire: multipart, a JSON body, or none. */
+    private HttpClient.ResponseReceiver<?> receiver(HttpClient c, ApiRequest req) {
+        if (req.multipart()) {
+            return c.post().uri(req.uri()).sendForm((r, form) -> {
+                // HTML5: every file its own top-level part. The default (RFC 1738) wraps repeated names in one
+                // nested multipart/mixed part, which FastAPI reads as a string: 422 (jetty-api.md §7 E1)
+                form.multipart(true).encoding(HttpPostRequestEncoder.EncoderMode.HTML5);
+                req.form().forEach(form::attr);
+                req.files().forEach(f -> form.file(f.field(), f.filename(), f.stream(), contentType(f.filename())));
+            });
+        }
+        if (req.json() != null) {
+            byte[] body = writeJson(req.json());
+            return c.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"))
+                    .request(HttpMethod.valueOf(req.method())).uri(req.uri())
+                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+        }
+        return c.request(HttpMethod.valueOf(req.method())).uri(req.uri());
+    }
+
+    /** The size limit on a body as it arrives: more than {@code limit} bytes stops the read. */
+    private static Flux<ByteBuf> limited(Flux<ByteBuf> content, long limit, boolean toFile) {
+        long[] seen = {0};
+        return content.doOnNext(chunk -> {
+            seen[0] += chunk.readableBytes();
+            if (seen[0] > limit) {
+                throw new ResponseTooLarge(limit, toFile);
+            }
+        });
+    }
+
+    /**
+     * An answer held in memory: it waits for its share of the answer budget, is read, then (off the I/O threads)
+     * meets the answer check. {@code whole}: the bound on reading the body, null for none.
+     */
+    private Mono<ApiResponse> answer(ApiRequest req, HttpClientResponse res, Flux<ByteBuf> content, long declared,
+                                     AnswerBudget.Share share, Duration whole) {
+        long reserved = budget.cost(declared >= 0 ? declared : MAX_RESPONSE_BYTES);
+        Mono<byte[]> bytes = share.need(reserved).then(Mono.defer(() -> {
+            Mono<byte[]> b = body(content, declared);
+            return whole != null ? b.timeout(whole) : b;
+        }));
+        return bytes
+                .doOnNext(b -> {
+                    if (declared < 0) {
+                        share.settle(reserved, budget.cost(b.length));
+                    }
+                })
+                .map(b -> new ApiResponse(res.status().code(), res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE), b,
+                        res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)))
+                // parsing (the answer check, json()) and what callers do next stay off the I/O threads
+                .publishOn(Schedulers.boundedElastic())
+                .doOnNext(a -> accepted(req, a.status(), a.html()))
+                .map(a -> checked(req, a));
+    }
+
+    /**
+     * An answer's body, already within the size limit: into an array of the declared length when there is one,
+     * else gathered as it arrives.
+     */
+    private static Mono<byte[]> body(Flux<ByteBuf> content, long declared) {
+        if (declared >= 0) {
+            byte[] buf = new byte[(int) declared];
+            int[] at = {0};
+            return content.doOnNext(chunk -> {
+                        int n = chunk.readableBytes();
+                        if (at[0] + n > buf.length) {
+                            throw new ResponseTooLarge(declared, false); // more than it declared: not an answer we can trust
+                        }
+                        chunk.getBytes(chunk.readerIndex(), buf, at[0], n);
+                        at[0] += n;
+                    })
+                    .then(Mono.fromSupplier(() -> at[0] == buf.length ? buf : java.util.Arrays.copyOf(buf, at[0])));
+        }
+        return content
+                .collect(ByteArrayOutputStream::new, (out, chunk) -> {
+                    int n = chunk.readableBytes();
+                    byte[] bytes = new byte[n];
+                    chunk.getBytes(chunk.readerIndex(), bytes);
+                    out.write(bytes, 0, n);
+                })
+                .map(ByteArrayOutputStream::toByteArray);
+    }
+
+    /** A 2xx body written to {@code file} as it arrives, already within the size limit. */
+    private Mono<Download> toFile(ApiRequest req, Path file, HttpClientResponse res, Flux<ByteBuf> content) {
+        accepted(req, res.status().code(), false);
+        String type = res.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        return Mono.using(() -> {
+                    try {
+                        return Files.newOutputStream(file);
+                    } catch (IOException e) {
+                        throw new CannotWrite(file, e); // our disk, not the network: never retried
+                    }
+                },
+                out -> content
+                        .map(chunk -> {
+                            byte[] bytes = new byte[chunk.readableBytes()];
+                            chunk.getBytes(chunk.readerIndex(), bytes);
+                            return bytes;
+                        })
+                        .publishOn(Schedulers.boundedElastic()) // file writes block
+                        .reduce(0L, (n, bytes) -> {
+                            try {
+                                out.write(bytes);
+                            } catch (IOException e) {
+                                throw new CannotWrite(file, e);
+                            }
+                            return n + bytes.length;
+                        })
+                        .map(n -> new Download(type, n)),
+                out -> {
+                    try {
+                        out.close();
+                    } catch (IOException e) {
+                        log.debug("closing {} failed: {}", file, e.toString());
+                    }
+                });
     }
 
     private void accepted(ApiRequest req, int status, boolean html) {
@@ -425,27 +492,36 @@ public final class JettyApi {
         }
     }
 
-    private JettyApiException transportError(ApiRequest req, Throwable e) {
+    /** A failure without an answer, in words; {@link Unanswered#connectionLevel} says whether a read may try again. */
+    private JettyApiException failure(ApiRequest req, Throwable e) {
         String what = req.method() + " " + req.path();
         String maybe = req.retryable() ? "" : " The request may or may not have been applied: check before repeating it.";
-        if (e instanceof ResponseTooLarge) {
-            return new JettyApiException(0, "Jetty's answer to " + what + " was larger than "
-                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MB and was not read. Narrow the request (limit, prefix, fields).", null);
+        if (e instanceof ResponseTooLarge big && big.toFile) {
+            return new Unanswered(req.path() + " is larger than " + big.limit / (1024 * 1024) + " MB, the most this "
+                    + "server downloads; fetch it from the Jetty web app instead.", false);
         }
+        if (e instanceof ResponseTooLarge) {
+            return new Unanswered("Jetty's answer to " + what + " was larger than "
+                    + MAX_RESPONSE_BYTES / (1024 * 1024) + " MB and was not read. Narrow the request (limit, prefix, fields).", false);
+        }
+        if (e instanceof CannotWrite w) {
+            return new Unanswered("Could not write the download to " + w.file + " (" + w.getCause().getMessage() + ").", false);
+        }
+        boolean again = connectionLevel(e);
         if (e instanceof TimeoutException || e instanceof ReadTimeoutException || hasCause(e, ReadTimeoutException.class)) {
-            return new JettyApiException(0, "No answer from Jetty within " + timeout.toSeconds() + " s for " + what
-                    + " (JETTY_TIMEOUT_SECONDS)." + maybe, null);
+            return new Unanswered("No answer from Jetty within " + timeout.toSeconds() + " s for " + what
+                    + " (JETTY_TIMEOUT_SECONDS)." + maybe, again);
         }
         if (hasCause(e, javax.net.ssl.SSLException.class)) {
-            return new JettyApiException(0, "The TLS handshake with " + baseUrl + " failed (" + rootMessage(e) + "): the "
+            return new Unanswered("The TLS handshake with " + baseUrl + " failed (" + rootMessage(e) + "): the "
                     + "certificate is not trusted or the host name does not match. Check JETTY_API_URL, and any proxy "
-                    + "that intercepts TLS (its CA must be in the JVM's trust store).", null);
+                    + "that intercepts TLS (its CA must be in the JVM's trust store).", again);
         }
         if (e instanceof PrematureCloseException || hasCause(e, IOException.class) && !hasCause(e, ConnectException.class)) {
-            return new JettyApiException(0, "The connection to Jetty closed before it answered " + what + "." + maybe, null);
+            return new Unanswered("The connection to Jetty closed before it answered " + what + "." + maybe, again);
         }
-        return new JettyApiException(0, "Could not reach Jetty at " + baseUrl + " (" + rootMessage(e)
-                + "). Check the network and JETTY_API_URL.", null);
+        return new Unanswered("Could not reach Jetty at " + baseUrl + " (" + rootMessage(e)
+                + "). Check the network and JETTY_API_URL.", again);
     }
 
     /** Refused, reset or closed connections: worth another try for an idempotent call. Timeouts are not. */
@@ -518,11 +594,38 @@ public final class JettyApi {
         }
     }
 
+    /** A failure with no answer behind it, in words; {@code connectionLevel}: the request may be tried again. */
+    private static final class Unanswered extends JettyApiException {
+        private static final long serialVersionUID = 1L;
+        private final boolean connectionLevel;
+
+        Unanswered(String message, boolean connectionLevel) {
+            super(0, message, null);
+            this.connectionLevel = connectionLevel;
+        }
+    }
+
+    /** An answer past the size limit; {@code toFile}: the limit was the download's. */
     private static final class ResponseTooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final long limit;
+        private final boolean toFile;
 
-        ResponseTooLarge() {
+        ResponseTooLarge(long limit, boolean toFile) {
             super("response too large", null, false, false);
+            this.limit = limit;
+            this.toFile = toFile;
+        }
+    }
+
+    /** Our own disk failed while writing a download: final, and not the network's fault. */
+    private static final class CannotWrite extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Path file;
+
+        CannotWrite(Path file, IOException cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.file = file;
         }
     }
 }
