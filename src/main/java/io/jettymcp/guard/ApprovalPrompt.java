@@ -2,7 +2,6 @@ package io.jettymcp.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jettymcp.redact.Redactor;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,9 +29,9 @@ public final class ApprovalPrompt {
     /**
      * @param what     the tool and the collection(s) it touches, e.g. {@code create-routine on collection 'prod'}
      * @param input    the tool's input schema (with its {@code x-kind} markers)
-     * @param redactor masks any registered secret that appears in a shown value
+     * @param args     the arguments with the caller's secrets already masked (the guard chain's policy step does it)
      */
-    public static String build(String what, ObjectNode input, JsonNode args, Redactor redactor) {
+    public static String build(String what, ObjectNode input, JsonNode args) {
         List<String> matter = new ArrayList<>();
         List<String> free = new ArrayList<>();
         JsonNode props = input.path("properties");
@@ -52,13 +51,13 @@ public final class ApprovalPrompt {
                 v.fieldNames().forEachRemaining(n -> names.add(visible(n)));
                 matter.add(line + "secrets named " + names + " (values not shown)");
             } else if (!v.isContainerNode() && (!v.isTextual() || !kind.isEmpty() || schema.has("enum"))) {
-                matter.add(line + shown(v.isTextual() ? v.asText() : v.toString(), redactor)); // names, URLs, choices, numbers
+                matter.add(line + visible(v.isTextual() ? v.asText() : v.toString())); // names, URLs, choices, numbers
             } else if (v.isArray() && !schema.path("items").path("x-kind").asText("").isEmpty()) {
-                matter.add(line + shown(v.toString(), redactor)); // lists of names or paths
+                matter.add(line + visible(v.toString())); // lists of names or paths
             } else if (v.isObject() && schema.has("properties") && v.toString().length() <= STRUCTURED_SHOWN) {
-                matter.add(line + shown(v.toString(), redactor)); // e.g. a cadence
+                matter.add(line + visible(v.toString())); // e.g. a cadence
             } else {
-                free.add(line + summary(v.isTextual() ? v.asText() : v.toString(), redactor));
+                free.add(line + summary(v.isTextual() ? v.asText() : v.toString()));
             }
         }
         StringBuilder sb = new StringBuilder("Allow the assistant to call ").append(visible(what)).append('?');
@@ -67,12 +66,7 @@ public final class ApprovalPrompt {
         return sb.toString();
     }
 
-    private static String shown(String value, Redactor redactor) {
-        return visible(redactor.redact(value));
-    }
-
-    private static String summary(String text, Redactor redactor) {
-        String t = redactor.redact(text);
+    private static String summary(String t) {
         if (t.length() <= FREE_TEXT_SHOWN) {
             return visible(t);
         }

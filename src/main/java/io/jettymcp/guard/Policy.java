@@ -2,7 +2,6 @@ package io.jettymcp.guard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.spec.ToolSpec;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import reactor.core.publisher.Mono;
 
 import java.util.Set;
@@ -14,9 +13,13 @@ import java.util.Set;
 @FunctionalInterface
 public interface Policy {
 
-    Policy ALLOW_ALL = (spec, args, reach, exchange) -> Mono.empty();
+    Policy ALLOW_ALL = (spec, args, reach, asker) -> Mono.empty();
 
-    Mono<Void> check(ToolSpec spec, ObjectNode args, Reach reach, McpAsyncServerExchange exchange);
+    /**
+     * @param args  the arguments as the person may see them: secret values replaced, the caller's secrets masked
+     * @param asker asks the person when a rule requires approval
+     */
+    Mono<Void> check(ToolSpec spec, ObjectNode args, Reach reach, ApprovalAsker asker);
 
     /**
      * The collections a call touches, resolved before the policy step, named or not: none (whoami,

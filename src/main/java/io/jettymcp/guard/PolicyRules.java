@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jettymcp.config.ConfigException;
 import io.jettymcp.guard.Policy.Reach;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.spec.ToolSpec;
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -65,17 +61,13 @@ public final class PolicyRules implements Policy {
 
     private final Permission dflt;
     private final List<Rule> rules;
-    private final Redactor redactor;
-    private final ObjectMapper mapper;
 
-    PolicyRules(Permission dflt, List<Rule> rules, Redactor redactor, ObjectMapper mapper) {
+    PolicyRules(Permission dflt, List<Rule> rules) {
         this.dflt = dflt;
         this.rules = List.copyOf(rules);
-        this.redactor = redactor;
-        this.mapper = mapper;
     }
 
-    public static PolicyRules load(Path file, Redactor redactor, ObjectMapper mapper) {
+    public static PolicyRules load(Path file, ObjectMapper mapper) {
         JsonNode root;
         try {
             root = mapper.readTree(Files.readString(file));
@@ -99,7 +91,7 @@ public final class PolicyRules implements Policy {
             rules.add(new Rule(tools, cols, permission(r.path("permission").asText(""), where), r.path("reason").asText(null)));
         }
         return new PolicyRules(permission(root.path("default").asText("allow"), "policy " + file + " default"),
-                rules, redactor, mapper);
+                rules);
     }
 
     /** Whether a tool can ever be called: not when it is denied for every collection. */
@@ -121,7 +113,7 @@ public final class PolicyRules implements Policy {
     }
 
     @Override
-    public Mono<Void> check(ToolSpec spec, ObjectNode args, Reach reach, McpAsyncServerExchange exchange) {
+    public Mono<Void> check(ToolSpec spec, ObjectNode args, Reach reach, ApprovalAsker asker) {
         String tool = spec.name();
         String narrow = reach.narrowBy() == null ? "" : " Pass `" + reach.narrowBy() + "` to name one collection.";
         if (!reach.known() && rules.stream().anyMatch(r -> !r.collections().isEmpty()
@@ -156,26 +148,16 @@ public final class PolicyRules implements Policy {
                     + on + "'") + reason + several + " Nothing was sent to Jetty; "
                     + "the policy file (--policy) is set by the person who configured the server."));
         }
-        if (exchange == null || exchange.getClientCapabilities() == null
-                || exchange.getClientCapabilities().elicitation() == null) {
+        if (!asker.canAsk()) {
             return Mono.error(new ToolError("This server's policy requires the person's approval for " + what
                     + ", but this client cannot ask (it does not support MCP elicitation). Nothing was sent to Jetty."));
         }
-        Map<String, Object> schema = Map.of("type", "object", "required", List.of("approve"),
-                "properties", Map.of("approve", Map.of("type", "boolean", "title", "Approve",
-                        "description", "Allow this one call")));
-        McpSchema.ElicitRequest ask = McpSchema.ElicitRequest.builder(
-                ApprovalPrompt.build(what, spec.input(), args, redactor), schema).build();
-        return exchange.createElicitation(ask)
+        return asker.ask(ApprovalPrompt.build(what, spec.input(), args))
                 .timeout(APPROVAL_WAIT)
                 .onErrorMap(e -> new ToolError("Approval for " + what + " could not be obtained (" + e.getClass().getSimpleName()
                         + "). Nothing was sent to Jetty."))
-                .flatMap(res -> {
-                    boolean approved = res.action() == McpSchema.ElicitResult.Action.ACCEPT && res.content() != null
-                            && Boolean.TRUE.equals(res.content().get("approve"));
-                    return approved ? Mono.<Void>empty() : Mono.error(new ToolError("The person did not approve " + what
-                            + ". Nothing was sent to Jetty; do not retry unless they ask you to."));
-                });
+                .flatMap(approved -> approved ? Mono.<Void>empty() : Mono.error(new ToolError("The person did not approve "
+                        + what + ". Nothing was sent to Jetty; do not retry unless they ask you to.")));
     }
 
     private static Permission permission(String v, String where) {

@@ -16,10 +16,10 @@ import io.jettymcp.redact.Redactor;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
 import io.jettymcp.tool.BoundTool;
-import io.jettymcp.tool.GuardChain;
 import io.jettymcp.tool.RestHandler;
 import io.jettymcp.tool.ToolContext;
 import io.jettymcp.tool.ToolRegistry;
+import io.jettymcp.tool.chain.GuardChain;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -56,6 +56,7 @@ public final class JettyMcpServer {
     private final Redactor redactor;
     private final List<BoundTool> tools;
     private final GuardChain chain;
+    private final ExchangeContexts contexts;
     private final ToolRegistry registry;
     private final McpSchema.Implementation serverInfo;
 
@@ -80,15 +81,16 @@ public final class JettyMcpServer {
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
         this.registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(mapper), mapper);
-        PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, redactor, mapper);
+        PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, mapper);
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
         this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
                 settings.pinnedCollection());
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(secrets.server());
-        this.chain = new GuardChain(ctx, new ArgumentValidator(), policy,
-                tenants != null ? tenants : new SessionTenants(api, new CollectionScope(settings.collections(), api), secrets),
-                new EnvSecrets());
+        this.chain = new GuardChain(ctx, new ArgumentValidator(), policy, new EnvSecrets());
+        // the server's own set, which no call registers into: it redacts failures that come before the tenant is known
+        this.contexts = new ExchangeContexts(tenants != null ? tenants
+                : new SessionTenants(api, new CollectionScope(settings.collections(), api), secrets), secrets.newTenant());
     }
 
     /**
@@ -157,10 +159,10 @@ public final class JettyMcpServer {
         List<McpStatelessServerFeatures.AsyncToolSpecification> specs = tools.stream()
                 .map(t -> McpStatelessServerFeatures.AsyncToolSpecification.builder()
                         .tool(t.definition())
-                        .callHandler((context, request) -> chain.call(t, StatelessExchange.of(context), request))
+                        .callHandler((context, request) -> call(t, StatelessExchange.of(context), request))
                         .build())
                 .toList();
-        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, this::call, mapper);
         return McpServer.async(transport)
                 .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)
@@ -182,9 +184,20 @@ public final class JettyMcpServer {
                 .build();
     }
 
+    /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */
+    private reactor.core.publisher.Mono<McpSchema.CallToolResult> call(BoundTool tool, McpAsyncServerExchange exchange,
+                                                                        McpSchema.CallToolRequest request) {
+        return chain.call(tool, contexts.of(exchange, request), request.arguments());
+    }
+
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
-        List<McpServerFeatures.AsyncToolSpecification> specs = registry.specifications(tools, chain);
-        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, chain, mapper);
+        List<McpServerFeatures.AsyncToolSpecification> specs = tools.stream()
+                .map(t -> McpServerFeatures.AsyncToolSpecification.builder()
+                        .tool(t.definition())
+                        .callHandler((exchange, request) -> call(t, exchange, request))
+                        .build())
+                .toList();
+        ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, this::call, mapper);
         return spec
                 .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)

@@ -3,7 +3,6 @@ package io.jettymcp.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.tool.BoundTool;
-import io.jettymcp.tool.GuardChain;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
@@ -29,10 +28,15 @@ final class ResourcesAndPrompts {
     private static final String JSON = "application/json";
 
     private final Map<String, BoundTool> tools = new HashMap<>();
-    private final GuardChain chain;
+    /** A call of a listed tool through its guard chain. */
+    interface ToolCaller {
+        Mono<McpSchema.CallToolResult> call(BoundTool tool, McpAsyncServerExchange exchange, McpSchema.CallToolRequest request);
+    }
+
+    private final ToolCaller chain;
     private final ObjectMapper mapper;
 
-    ResourcesAndPrompts(List<BoundTool> tools, GuardChain chain, ObjectMapper mapper) {
+    ResourcesAndPrompts(List<BoundTool> tools, ToolCaller chain, ObjectMapper mapper) {
         tools.forEach(t -> this.tools.put(t.spec().name(), t));
         this.chain = chain;
         this.mapper = mapper;

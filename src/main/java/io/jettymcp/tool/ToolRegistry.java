@@ -8,7 +8,6 @@ import io.jettymcp.config.ConfigException;
 import io.jettymcp.config.Settings;
 import io.jettymcp.spec.ToolSpec;
 import io.jettymcp.spec.Toolset;
-import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * Decides which tools this configuration exposes (toolsets, --tools, --exclude-tools, read-only,
- * scope) and binds each to its handler behind the {@link GuardChain}. All filtering happens here,
+ * scope) and binds each to its handler, which the server puts behind the guard chain. All filtering happens here,
  * once, at start-up: a tool that is not listed cannot be called.
  */
 public final class ToolRegistry {
@@ -93,13 +92,6 @@ public final class ToolRegistry {
             out.add(new BoundTool(s, effective, h, definition(s, effective)));
         }
         return out;
-    }
-
-    public List<McpServerFeatures.AsyncToolSpecification> specifications(List<BoundTool> tools, GuardChain chain) {
-        return tools.stream().map(t -> McpServerFeatures.AsyncToolSpecification.builder()
-                .tool(t.definition())
-                .callHandler((exchange, request) -> chain.call(t, exchange, request))
-                .build()).toList();
     }
 
     /** The input schema as checked and published: {@code collection} optional, and gone when the server is pinned. */

@@ -2,7 +2,6 @@ package io.jettymcp.guard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.config.ConfigException;
-import io.jettymcp.redact.Redactor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +19,7 @@ class PolicyRulesTest {
     private PolicyRules load(String json) throws Exception {
         Path f = dir.resolve("p.json");
         Files.writeString(f, json);
-        return PolicyRules.load(f, new Redactor(), new ObjectMapper());
+        return PolicyRules.load(f, new ObjectMapper());
     }
 
     @Test

@@ -11,6 +11,10 @@ import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Tenant;
+import io.jettymcp.guard.TenantSecrets;
+import io.jettymcp.server.ExchangeContexts;
+import io.jettymcp.tool.chain.CallContext;
+import io.jettymcp.tool.chain.GuardChain;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -49,6 +53,7 @@ class ApprovalPromptTest {
     static Path dir;
     SandboxServer sandbox;
     GuardChain chain;
+    ExchangeContexts contexts;
     final Map<String, BoundTool> tools = new LinkedHashMap<>();
     /** The approval messages the client was shown; every one is declined. */
     final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -69,8 +74,8 @@ class ApprovalPromptTest {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
-        chain = new GuardChain(ctx, new ArgumentValidator(), PolicyRules.load(policy, redactor, M), e -> tenant,
-                new EnvSecrets());
+        chain = new GuardChain(ctx, new ArgumentValidator(), PolicyRules.load(policy, M), new EnvSecrets());
+        contexts = new ExchangeContexts(e -> tenant, new TenantSecrets());
     }
 
     @AfterAll
@@ -115,6 +120,11 @@ class ApprovalPromptTest {
         return new McpAsyncServerExchange("s", session, caps, null, McpTransportContext.EMPTY);
     }
 
+    Mono<McpSchema.CallToolResult> call(Map<String, Object> args) {
+        McpSchema.CallToolRequest request = new McpSchema.CallToolRequest("create-routine", args);
+        return chain.call(tools.get("create-routine"), contexts.of(client(), request), args);
+    }
+
     @Test
     void aWebhookAfterLongHarmlessTextIsShownWholeAndNothingIsHidden() {
         String url = "https://hooks.attacker.example/collect?routine=nightly&token=" + "x".repeat(80);
@@ -129,8 +139,7 @@ class ApprovalPromptTest {
         args.put("webhook_secret", "whsec-anotherSecret0042");
         sandbox.requests().clear();
 
-        McpSchema.CallToolResult r = chain.call(tools.get("create-routine"), client(),
-                new McpSchema.CallToolRequest("create-routine", args)).block(Duration.ofSeconds(30));
+        McpSchema.CallToolResult r = call(args).block(Duration.ofSeconds(30));
 
         assertThat(r.isError()).isTrue();
         assertThat(((McpSchema.TextContent) r.content().get(0)).text()).contains("did not approve");

@@ -13,12 +13,15 @@ import io.jettymcp.guard.EnvSecrets;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Tenant;
+import io.jettymcp.guard.TenantSecrets;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
+import io.jettymcp.tool.chain.CallContext;
+import io.jettymcp.tool.chain.GuardChain;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 
@@ -51,6 +54,9 @@ public final class InProcess implements AutoCloseable {
     private final Map<String, BoundTool> tools;
     private final Tenant tenant;
     private final GuardChain chain;
+    private final Function<McpAsyncServerExchange, Tenant> tenants;
+    /** the server's own secrets (its token): what redacts a failure before the tenant is known */
+    private final TenantSecrets serverSecrets = new TenantSecrets();
     /** the tenant of the next call; {@link #call(Tenant, String, Map)} sets it, as a per-request key would */
     private volatile Tenant current;
 
@@ -78,8 +84,11 @@ public final class InProcess implements AutoCloseable {
             tenant = null;
         }
         current = tenant;
-        Function<McpAsyncServerExchange, Tenant> tenants = b.tenants != null ? b.tenants : e -> current;
-        chain = new GuardChain(ctx, new ArgumentValidator(), b.policy, tenants, new EnvSecrets());
+        tenants = b.tenants != null ? b.tenants : e -> current;
+        if (b.token != null) {
+            serverSecrets.registerKey(b.token);
+        }
+        chain = new GuardChain(ctx, new ArgumentValidator(), b.policy, new EnvSecrets());
     }
 
     public static Builder builder() {
@@ -207,7 +216,9 @@ public final class InProcess implements AutoCloseable {
 
     /** A tools/call through the whole chain, as the server's tenant. */
     public McpSchema.CallToolResult call(String tool, Map<String, Object> args) {
-        return chain.call(tools.get(tool), null, new McpSchema.CallToolRequest(tool, args)).block(Duration.ofSeconds(60));
+        // in-process, as a client without progress or elicitation: there is no exchange, so the tenant is asked with null
+        CallContext context = CallContext.of(() -> tenants.apply(null), serverSecrets);
+        return chain.call(tools.get(tool), context, args).block(Duration.ofSeconds(60));
     }
 
     /** A tools/call made as {@code as}; later calls without a tenant stay with {@code as}. */

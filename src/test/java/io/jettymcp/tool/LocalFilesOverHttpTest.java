@@ -10,6 +10,9 @@ import io.jettymcp.guard.ArgumentValidator;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.Tenant;
+import io.jettymcp.guard.TenantSecrets;
+import io.jettymcp.tool.chain.CallContext;
+import io.jettymcp.tool.chain.GuardChain;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.shape.OutputSpec;
 import io.jettymcp.spec.ToolSpec;
@@ -52,8 +55,8 @@ class LocalFilesOverHttpTest {
                 RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
         GuardChain chain = new GuardChain(new ToolContext(s, M, redactor, "test"), new ArgumentValidator(),
-                Policy.ALLOW_ALL, e -> tenant, new io.jettymcp.guard.EnvSecrets());
-        return chain.call(new BoundTool(spec, input, h, null), null, new McpSchema.CallToolRequest("t", args)).block();
+                Policy.ALLOW_ALL, new io.jettymcp.guard.EnvSecrets());
+        return chain.call(new BoundTool(spec, input, h, null), CallContext.of(() -> tenant, new TenantSecrets()), args).block();
     }
 
     private static String text(McpSchema.CallToolResult r) {

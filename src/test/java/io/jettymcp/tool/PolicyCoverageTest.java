@@ -63,7 +63,7 @@ class PolicyCoverageTest {
             Redactor redactor = new Redactor();
             Path policy = Files.writeString(Files.createTempFile(dir, "policy", ".json"), POLICY);
             server = InProcess.builder().sandbox(sandbox).token(token).collections(collections).redactor(redactor)
-                    .policy(PolicyRules.load(policy, redactor, M))
+                    .policy(PolicyRules.load(policy, M))
                     .settings(s -> s.filesRoots(List.of(dir), true).downloadDir(dir)).build();
             server.tenant().scope().key().block(); // whoami is how the key's collection is known: asked once, before the calls
         }

@@ -1,4 +1,4 @@
-package io.jettymcp.tool;
+package io.jettymcp.tool.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
