@@ -55,7 +55,7 @@ class PolicyTest {
     void denyHidesOrRefusesWithoutARequest() {
         Redactor redactor = new Redactor();
         InProcess s = InProcess.builder().sandbox(sandbox).redactor(redactor)
-                .policy(PolicyRules.load(policy, redactor, new ObjectMapper())).build();
+                .policy(PolicyRules.load(policy, new ObjectMapper())).build();
         assertThat(s.tools()).doesNotContainKey("delete-task").containsKey("create-task");
         s.ok("whoami", Map.of());
         sandbox.requests().clear();
