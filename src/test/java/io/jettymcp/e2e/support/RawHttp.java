@@ -66,6 +66,12 @@ public final class RawHttp {
      */
     public static Matcher sendAndDrop(int port, String method, String path, Map<String, String> headers, String body,
                                       Pattern until) throws IOException {
+        return sendAndDrop(port, method, path, headers, body, until, () -> { });
+    }
+
+    /** Like the above, running {@code beforeDrop} once {@code until} arrived and before the connection is closed. */
+    public static Matcher sendAndDrop(int port, String method, String path, Map<String, String> headers, String body,
+                                      Pattern until, Runnable beforeDrop) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             write(s, port, method, path, headers, body);
@@ -76,6 +82,7 @@ public final class RawHttp {
                 seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
                 Matcher m = until.matcher(seen);
                 if (m.find()) {
+                    beforeDrop.run();
                     return m;
                 }
             }

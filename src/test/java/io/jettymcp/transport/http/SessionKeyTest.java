@@ -85,12 +85,14 @@ class SessionKeyTest {
         assertThat(init.status()).isEqualTo(200);
         String session = init.header("mcp-session-id");
 
-        // the owner's call: its first event arrives, then the connection drops; the answer stays resumable
-        release = Sinks.empty();
+        // the owner's call: its first event arrives, then the connection drops; the answer stays resumable. The call is
+        // released before the drop: a server that noticed the drop first would cancel the call, and there would be no
+        // answer to replay (a race that made this test fail under load)
+        Sinks.Empty<Void> held = Sinks.empty();
+        release = held;
         Matcher first = RawHttp.sendAndDrop(port, "POST", "/mcp", with("Mcp-Session-Id", session, PerRequestKeys.HEADER, OWNER),
-                CALL, Pattern.compile("id: (\\S+)\\n"));
+                CALL, Pattern.compile("id: (\\S+)\\n"), held::tryEmitEmpty);
         String lastEventId = first.group(1);
-        release.tryEmitEmpty();
 
         for (String key : new String[]{null, OTHER}) {
             String as = key == null ? "no key" : "another key";
