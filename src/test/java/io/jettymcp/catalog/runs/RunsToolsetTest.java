@@ -201,11 +201,14 @@ class RunsToolsetTest {
         assertThat(sandbox.requests().all()).as("no request for a refused file").isEmpty();
 
         Path csv = Files.writeString(home.resolve("input.csv"), "a,b\n1,2\n");
-        JsonNode out = demo.ok("run-task", Map.of("task", "text-echo", "files", List.of(csv.toString()), "wait_seconds", 20));
+        JsonNode out = demo.ok("run-task", Map.of("task", "text-echo", "files", List.of(csv.toString())));
         assertThat(out.path("files_sent").toString()).contains("input.csv");
         Map<String, String> fields = sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo").get(0).multipartFields();
         assertThat(fields.get("files")).isEqualTo("input.csv:8");
-        assertThat(out.path("trajectory").path("init_params").path("file_paths").get(0).asText())
+        sandbox.clock().advance(Duration.ofSeconds(30));
+        JsonNode run = demo.ok("wait-for-trajectory", Map.of("task", "text-echo",
+                "trajectory_id", out.path("trajectory_id").asText(), "timeout_seconds", 5));
+        assertThat(run.path("init_params").path("file_paths").get(0).asText())
                 .startsWith("demo/text-echo/0000/").endsWith(".csv");
     }
 
