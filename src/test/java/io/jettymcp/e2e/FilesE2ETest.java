@@ -1,57 +1,47 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jettymcp.api.ApiRequest;
-import io.jettymcp.api.JettyApi;
-import io.jettymcp.api.RetryPolicy;
-import io.jettymcp.config.Token;
+import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
-import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Files over stdio: a real local file uploaded (multipart on the wire), run outputs listed and
- * downloaded into the download directory, and every way out of scope or out of that directory refused
- * before any request.
+ * Files in a server process: {@code ~/} in a local path means the {@code $HOME} the server started with, and the
+ * --files-root and --download-dir flags are honoured. Each files tool's own behaviour (scope, refusals, streaming,
+ * retries) is checked in-process by {@code io.jettymcp.catalog.files.FilesToolsetTest}.
  */
-class FilesE2ETest {
+class FilesE2ETest extends DemoServerTest {
 
-    static SandboxServer sandbox;
-    static ServerProcess server;
-    static Path home;
-    static Path downloads;
-    static Path outside;
+    Path home;
+    Path downloads;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(new SandboxOptions(0, 7L, 0.5));
-        home = Files.createTempDirectory("jetty-mcp-files-home");
-        outside = Files.createTempDirectory("jetty-mcp-files-outside");
-        downloads = home.resolve("dl");
-        server = ServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN).home(home)
-                .args("--files-root", home.resolve("data").toString(), "--download-dir", downloads.toString()).start();
-        Files.createDirectories(home.resolve("data"));
+    @Override
+    protected SandboxOptions sandboxOptions() {
+        return new SandboxOptions(0, 7L, 0.5);
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-        sandbox.close();
+    @Override
+    protected ServerProcess.Builder configure(ServerProcess.Builder builder) {
+        try {
+            home = Files.createTempDirectory("jetty-mcp-files-home");
+            downloads = home.resolve("dl");
+            Files.createDirectories(home.resolve("data"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return builder.home(home).args("--files-root", home.resolve("data").toString(), "--download-dir", downloads.toString());
     }
 
     @BeforeEach
@@ -83,122 +73,5 @@ class FilesE2ETest {
         assertThat(Files.readString(saved)).isEqualTo("id,text\n1,cannot log in\n");
         assertThat(down.path("content").asText()).isEqualTo("id,text\n1,cannot log in\n");
         assertThat(sandbox.requests().matching("GET", "/api/v1/file/" + stored)).hasSize(1);
-    }
-
-    @Test
-    void runOutputsDownloadAsFilesAndBinaryStaysOutOfTheAnswer() {
-        JsonNode run = server.ok("run-task", Map.of("task", "image-gen"));
-        String id = run.path("trajectory_id").asText();
-        sandbox.clock().advance(Duration.ofSeconds(30));
-        JsonNode t = server.ok("wait-for-trajectory", Map.of("task", "image-gen", "trajectory_id", id, "timeout_seconds", 10));
-        String image = t.path("steps").path("generate").path("outputs").path("images").get(0).path("path").asText();
-        JsonNode listed = server.ok("list-files", Map.of());
-        assertThat(listed.path("prefix").asText()).isEqualTo("demo/");
-        assertThat(listed.path("files").toString()).contains(image);
-
-        JsonNode down = server.ok("download-file", Map.of("path", image, "save_as", "pics/lighthouse.png"));
-        assertThat(down.path("saved_to").asText()).isEqualTo(downloads.resolve("pics/lighthouse.png").toString());
-        assertThat(down.has("content")).isFalse();
-        assertThat(down.path("bytes").asInt()).isGreaterThan(0);
-    }
-
-    @Test
-    void listingTheOwnCollectionNeverShowsOneWhoseNameStartsWithIt() throws Exception {
-        // a collection the demo key cannot use, named so that Jetty's startsWith matches "demo" against it
-        ObjectMapper m = new ObjectMapper();
-        JettyApi user = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.USER_TOKEN, "t"),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "e2e");
-        user.json(ApiRequest.json("POST", "/api/v1/collections/", m.createObjectNode().put("name", "demo-other"))).block();
-        Path note = Files.writeString(outside.resolve("other-note.txt"), "not demo's");
-        user.json(ApiRequest.multipart("/api/v1/sandbox/upload", Map.of("collection", "demo-other"),
-                List.of(new ApiRequest.FilePart("files", note, "other-note.txt")))).block();
-        sandbox.requests().clear();
-
-        for (Map<String, Object> args : List.<Map<String, Object>>of(Map.of(), Map.of("prefix", "demo"))) {
-            JsonNode listed = server.ok("list-files", args);
-            assertThat(listed.path("prefix").asText()).as(args.toString()).isEqualTo("demo/");
-            assertThat(listed.toString()).as(args.toString()).doesNotContain("demo-other").doesNotContain("other-note");
-        }
-        assertThat(sandbox.requests().matching("GET", "/api/v1/list-files"))
-                .allSatisfy(r -> assertThat(r.query()).isEqualTo("prefix=demo%2F"));
-    }
-
-    @Test
-    void downloadsOutOfScopeOrOutsideTheDirectoryAreRefusedBeforeAnyRequest() throws Exception {
-        assertThat(server.error("download-file", Map.of("path", "other/secret-plan/0000/x.txt"))).contains("outside this server's scope");
-        assertThat(server.error("download-file", Map.of("path", "demo/../other/x.txt"))).contains("path");
-        assertThat(server.error("download-file", Map.of("path", "/etc/passwd"))).contains("path");
-        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "../escape.txt")))
-                .contains("outside the download directory");
-        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "x/../../../escape.txt")))
-                .contains("outside the download directory");
-        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", outside.resolve("abs.txt").toString())))
-                .contains("relative");
-        Files.createDirectories(downloads);
-        Files.createSymbolicLink(downloads.resolve("jump"), outside);
-        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "jump/escape.txt")))
-                .contains("link");
-        assertThat(server.error("list-files", Map.of("prefix", "acme/triage"))).contains("outside this server's scope");
-        // learning the key's scope (whoami) is the only request: nothing touched storage
-        assertThat(sandbox.requests().all()).as("nothing sent for a refused path")
-                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v1/auth/whoami"));
-        try (var files = Files.list(outside)) {
-            assertThat(files.toList()).as("nothing written outside").isEmpty();
-        }
-        assertThat(Files.exists(home.resolve("escape.txt"))).isFalse();
-    }
-
-    @Test
-    void uploadsOutsideTheAllowedRootsAreRefusedBeforeAnyRequest() throws Exception {
-        Path elsewhere = Files.writeString(outside.resolve("private.txt"), "private");
-        Path inHomeNotRoot = Files.writeString(home.resolve("notes.txt"), "home but not a root");
-        Files.createSymbolicLink(home.resolve("data/sneaky.txt"), elsewhere);
-        for (String bad : List.of(elsewhere.toString(), inHomeNotRoot.toString(), home.resolve("data/sneaky.txt").toString(),
-                home.resolve("data").toString(), home.resolve("data/none.bin").toString())) {
-            String err = server.error("upload-file", Map.of("paths", List.of(bad)));
-            assertThat(err).as(bad).contains("paths").contains("Invalid argument");
-        }
-        assertThat(sandbox.requests().all()).isEmpty();
-    }
-
-    @Test
-    void filesLargerThanAnApiAnswerAreStreamedToDisk() throws Exception {
-        byte[] big = new byte[9 * 1024 * 1024 + 123]; // over JettyApi's 8 MB cap for JSON answers
-        new java.util.Random(1).nextBytes(big);
-        Path file = Files.write(home.resolve("data/big.bin"), big);
-        String stored = server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
-        JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "big-copy.bin"));
-        assertThat(down.path("bytes").asLong()).isEqualTo(big.length);
-        assertThat(down.has("content")).isFalse();
-        assertThat(Files.readAllBytes(downloads.resolve("big-copy.bin"))).isEqualTo(big);
-        try (var left = Files.list(downloads)) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
-        }
-    }
-
-    @Test
-    void aDownloadIsRetriedLikeAnyReadAndStartsTheFileOver() throws Exception {
-        Path file = Files.writeString(home.resolve("data/retry.txt"), "second time lucky");
-        String stored = server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
-        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.status("GET", "/api/v1/file/.*", 503).withTimes(1));
-        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.reset("GET", "/api/v1/file/.*").onlyCall(2));
-        try {
-            JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "retry-copy.txt"));
-            assertThat(down.path("bytes").asLong()).isEqualTo(17);
-        } finally {
-            sandbox.faults().clear();
-        }
-        assertThat(Files.readString(downloads.resolve("retry-copy.txt"))).isEqualTo("second time lucky");
-        assertThat(sandbox.requests().matching("GET", "/api/v1/file/" + stored)).as("a 503, a reset, then the file").hasSize(3);
-    }
-
-    @Test
-    void aMissingStorageFileIsA404() throws Exception {
-        String err = server.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
-        assertThat(err).contains("404");
-        assertThat(Files.exists(downloads.resolve("demo/text-echo/0000/none.txt"))).isFalse();
-        try (var left = Files.list(downloads)) {
-            assertThat(left.map(p -> p.getFileName().toString())).as("no partial file left").noneMatch(n -> n.endsWith(".part"));
-        }
     }
 }

@@ -205,6 +205,15 @@ class RunReadsTest {
         assertThat(said).startsWith("ERROR: ").contains(other).contains("not visible yet, it may still be queued");
     }
 
+    /** get-trajectory's whole answer for an id that never shows (moved from RunsE2ETest, which waited production's 10 s). */
+    @Test
+    void anUnknownTrajectoryIsNotVisibleYetNeverATypo() {
+        String err = say(trajectories::get, demo("{\"task\":\"text-echo\",\"trajectory_id\":\"deadbeef\"}"));
+        assertThat(err).startsWith("ERROR: ").contains("404").contains("not visible yet, it may still be queued")
+                .contains("list-trajectories").doesNotContainIgnoringCase("spelling");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/db/trajectory/demo/text-echo/deadbeef")).isNotEmpty();
+    }
+
     /** Every way these tools can meet a 404: none of their words invites a second run or blames a typo. */
     @Test
     void noNotFoundTextInvitesARetryOrBlamesSpelling() {
