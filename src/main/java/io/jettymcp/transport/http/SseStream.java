@@ -78,15 +78,11 @@ final class SseStream implements McpStreamableServerTransport {
 
     /** The events from the start: the HTTP response that opened the stream. */
     Flux<String> events() {
-        return events(-1, () -> { });
+        return events(-1);
     }
 
-    /**
-     * The events numbered above {@code after} (already sent ones are replayed), then the rest live.
-     * {@code whole} runs when this delivery has passed on the stream's last event (not when it was
-     * hung up or cancelled), so the caller knows the client may have it all once the write completes.
-     */
-    Flux<String> events(long after, Runnable whole) {
+    /** The events numbered above {@code after} (already sent ones are replayed), then the rest live. */
+    Flux<String> events(long after) {
         return Flux.defer(() -> {
             Sinks.One<String> hangUp = Sinks.one();
             synchronized (this) {
@@ -101,11 +97,6 @@ final class SseStream implements McpStreamableServerTransport {
             // ends with the history, or at a hang-up; markers compared by identity, so never an event
             return Flux.merge(history.concatWith(Mono.just(END)), hangUp.asMono())
                     .takeUntil(text -> text == RETRY || text == END)
-                    .doOnNext(text -> {
-                        if (text == END) {
-                            whole.run();
-                        }
-                    })
                     .filter(text -> text != END)
                     .doFinally(sig -> {
                         synchronized (this) {

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Answer streams are resumable (SEP-1699): their events carry ids, and a client whose connection
  * dropped mid-call reconnects with GET and {@code Last-Event-ID} to receive the rest of that call.
- * A stream is kept until it was delivered in full, or {@link #RETENTION} after its call ended.
+ * A stream is kept {@link #RETENTION} after its call ended, delivered or not.
  */
 public final class StreamableHttpTransport implements McpStreamableServerTransportProvider, HttpEndpoint {
 
@@ -67,16 +67,12 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         }
 
         /**
-         * Sends a delivery of {@code stream}'s events after {@code after}; once it was written out whole
-         * (it passed the stream's last event, and the write completed) the stream is forgotten.
+         * Sends a delivery of {@code stream}'s events after {@code after}. The stream stays resumable for
+         * {@link #RETENTION} after its call ended even when this delivery was written out whole: a completed write
+         * only means the bytes left this process, and a client whose connection dropped meanwhile never read them.
          */
         Mono<Void> deliver(HttpServerResponse res, SseStream stream, long after) {
-            java.util.concurrent.atomic.AtomicBoolean whole = new java.util.concurrent.atomic.AtomicBoolean();
-            return HttpRuntime.sse(res, stream.events(after, () -> whole.set(true))).doOnSuccess(v -> {
-                if (whole.get()) {
-                    resumable.remove(stream.streamId(), stream);
-                }
-            });
+            return HttpRuntime.sse(res, stream.events(after));
         }
 
         @Override
