@@ -27,9 +27,6 @@ class E2eFixtureBaseTest {
     private static final String BASE = "SandboxTest";
     private static final Pattern EXTENDS = Pattern.compile("\\bclass\\s+(\\w+)\\s+extends\\s+([\\w.]+)");
 
-    /** e2e classes still being moved onto the base by another change; empty this set once they are. */
-    static final Set<String> NOT_YET_ON_THE_BASE = Set.of("FilesE2ETest", "RunsE2ETest");
-
     @Test
     void everyE2eClassExtendsTheSandboxBase() {
         Map<String, String> parent = parents();
@@ -41,7 +38,7 @@ class E2eFixtureBaseTest {
         }
         assertThat(parent.keySet()).as("the scan found the e2e classes").contains("StdioE2ETest", "HttpE2ETest");
         assertThat(off).as("e2e classes that do not extend " + BASE + " (or DemoServerTest)")
-                .containsExactlyInAnyOrderElementsOf(NOT_YET_ON_THE_BASE);
+                .isEmpty();
     }
 
     private static boolean reachesBase(String type, Map<String, String> parent) {
