@@ -24,6 +24,9 @@ import java.util.function.Function;
  * a tool whose spec names a {@code handler} has its code in the package {@code catalog.<toolset>}, whose
  * {@code <Toolset>Toolset} class lists its handlers. The folders data, step-templates and trial have none: their
  * tools are plain REST mappings, run by {@link io.jettymcp.tool.RestHandler} from the spec alone.
+ *
+ * <p>The {@code <Name>Toolset} classes share one shape on purpose (a pair {@code duplicates} lists): each is the one
+ * place that lists its folder's handlers, so a reader of a spec finds its code in one step.
  */
 public final class Catalog {
 

@@ -314,15 +314,7 @@ public final class RunbookTools {
         b.put("stream", false); // as every real client: nothing shows the run's id in an early SSE chunk
         ObjectNode j = b.putObject("jetty");
         j.put("runbook", true);
-        j.put("collection", plan.collection());
-        j.put("task", plan.task());
-        j.put("agent", plan.agent());
-        if (plan.provider() != null) {
-            j.put("model_provider", plan.provider());
-        }
-        if (plan.snapshot() != null) {
-            j.put("snapshot", plan.snapshot());
-        }
+        target(j, plan);
         if (!plan.variables().isEmpty()) {
             ObjectNode v = j.putObject("template_variables");
             plan.variables().forEach(v::put);
@@ -495,16 +487,8 @@ public final class RunbookTools {
 
     private ObjectNode summary(Plan plan, Optional<Boolean> trial) {
         ObjectNode o = ctx.mapper().createObjectNode();
-        o.put("collection", plan.collection());
-        o.put("task", plan.task());
-        o.put("agent", plan.agent());
+        target(o, plan);
         o.put("model", plan.model());
-        if (plan.provider() != null) {
-            o.put("model_provider", plan.provider());
-        }
-        if (plan.snapshot() != null) {
-            o.put("snapshot", plan.snapshot());
-        }
         if (!plan.variables().isEmpty()) {
             plan.variables().keySet().forEach(o.putArray("template_variables")::add);
         }
@@ -519,6 +503,19 @@ public final class RunbookTools {
             plan.warnings().forEach(o.putArray("warnings")::add);
         }
         return o;
+    }
+
+    /** Where and how the run goes: what the request's jetty block and the answer's summary both say. */
+    private static void target(ObjectNode o, Plan plan) {
+        o.put("collection", plan.collection());
+        o.put("task", plan.task());
+        o.put("agent", plan.agent());
+        if (plan.provider() != null) {
+            o.put("model_provider", plan.provider());
+        }
+        if (plan.snapshot() != null) {
+            o.put("snapshot", plan.snapshot());
+        }
     }
 
     private static String first(String... values) {
