@@ -12,7 +12,6 @@ import io.jettymcp.guard.Policy;
 import io.jettymcp.guard.PolicyRules;
 import io.jettymcp.guard.Secrets;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.spec.SpecLoader;
 import io.jettymcp.spec.ToolSpec;
 import io.jettymcp.tool.BoundTool;
@@ -53,7 +52,6 @@ public final class JettyMcpServer {
     private final Settings settings;
     private final ObjectMapper mapper;
     private final McpJsonMapper mcpMapper;
-    private final Redactor redactor;
     private final List<BoundTool> tools;
     private final GuardChain chain;
     private final ExchangeContexts contexts;
@@ -71,15 +69,13 @@ public final class JettyMcpServer {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
-        Redactor redactor = secrets.server();
-        this.redactor = redactor;
         if (settings.token().present()) {
             secrets.registerServer(settings.token().value());
         }
         String version = Version.get();
         this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
-        ToolContext ctx = new ToolContext(settings, mapper, redactor, version);
+        ToolContext ctx = new ToolContext(settings, mapper, version);
         this.registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(mapper), mapper);
         PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, mapper);
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;

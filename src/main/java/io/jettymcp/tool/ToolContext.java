@@ -1,14 +1,15 @@
 package io.jettymcp.tool;
 
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.config.Settings;
-import io.jettymcp.redact.Redactor;
 
-/** Services every handler may use, built once at start-up and passed in by constructor. */
-public record ToolContext(Settings settings, ObjectMapper mapper, Redactor redactor, String version, RecentRuns recentRuns) {
+/**
+ * Services every handler may use, built once at start-up and passed in by constructor. No redactor: a handler
+ * redacts with its caller's set ({@code call.api().redactor()}, {@code call.secrets()}), never a process-wide one.
+ */
+public record ToolContext(Settings settings, ObjectMapper mapper, String version, RecentRuns recentRuns) {
 
-    public ToolContext(Settings settings, ObjectMapper mapper, Redactor redactor, String version) {
-        this(settings, mapper, redactor, version, new RecentRuns());
+    public ToolContext(Settings settings, ObjectMapper mapper, String version) {
+        this(settings, mapper, version, new RecentRuns());
     }
 }

@@ -10,7 +10,6 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
@@ -223,7 +222,7 @@ class MultipartContractTest {
         Settings s = Settings.builder().baseUrl(base).token(new Token("contract-token", "test"))
                 .responseTimeout(Duration.ofSeconds(20)).filesRoots(List.of(tmp), true).downloadDir(tmp.resolve("dl"))
                 .maxUploadBytes(8L * 1024 * 1024).build();
-        return new ToolContext(s, M, new Redactor(), "test");
+        return new ToolContext(s, M, "test");
     }
 
     private ToolCall call(ObjectNode args) {

@@ -28,7 +28,7 @@ class CatalogTest {
 
     private static final List<ToolSpec> SPECS = new SpecLoader(new ObjectMapper()).loadPackaged();
     private static final Map<String, Map<String, ToolHandler>> BY_TOOLSET =
-            Catalog.byToolset(TestContexts.context(new io.jettymcp.redact.Redactor()), SPECS);
+            Catalog.byToolset(TestContexts.context(), SPECS);
 
     /** Spec handler names by the toolset folder the spec lies in. */
     private static Map<String, Set<String>> specHandlers() {

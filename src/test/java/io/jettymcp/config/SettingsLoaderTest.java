@@ -86,8 +86,8 @@ class SettingsLoaderTest {
         com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
         java.util.List<io.jettymcp.spec.ToolSpec> specs = new io.jettymcp.spec.SpecLoader(m).loadPackaged();
         io.jettymcp.tool.ToolRegistry registry = new io.jettymcp.tool.ToolRegistry(specs,
-                io.jettymcp.catalog.Catalog.handlers(new io.jettymcp.tool.ToolContext(readOnly.apply("off"), m,
-                new io.jettymcp.redact.Redactor(), "t"), specs), c -> null, m);
+                io.jettymcp.catalog.Catalog.handlers(new io.jettymcp.tool.ToolContext(readOnly.apply("off"), m, "t"),
+                specs), c -> null, m);
         assertThat(registry.select(readOnly.apply("yes"))).isNotEmpty().noneMatch(io.jettymcp.spec.ToolSpec::writes);
         assertThat(registry.select(readOnly.apply("off"))).anyMatch(io.jettymcp.spec.ToolSpec::writes);
         assertThatThrownBy(() -> readOnly.apply("maybe"))

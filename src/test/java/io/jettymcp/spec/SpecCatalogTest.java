@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jettymcp.catalog.Catalog;
 import io.jettymcp.config.Settings;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.tool.BoundTool;
 import io.jettymcp.tool.RestHandler;
 import io.jettymcp.tool.ToolContext;
@@ -112,7 +111,7 @@ class SpecCatalogTest {
 
     static List<BoundTool> boundTools() {
         Settings settings = Settings.builder().baseUrl("http://127.0.0.1:1").build();
-        ToolContext ctx = new ToolContext(settings, MAPPER, new Redactor(), "test");
+        ToolContext ctx = new ToolContext(settings, MAPPER, "test");
         List<ToolSpec> specs = new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs"));
         ToolRegistry reg = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(MAPPER), MAPPER);
         return reg.bind(reg.select(settings), null);

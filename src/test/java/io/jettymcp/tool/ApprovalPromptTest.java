@@ -65,7 +65,7 @@ class ApprovalPromptTest {
         Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
                 .filesRoots(List.of(dir), true).downloadDir(dir).sandbox(true).build();
         Redactor redactor = new Redactor();
-        ToolContext ctx = new ToolContext(settings, M, redactor, "test");
+        ToolContext ctx = new ToolContext(settings, M, "test");
         Path policy = Files.writeString(dir.resolve("policy.json"), """
                 {"default": "allow", "rules": [{"tools": ["create-routine"], "permission": "approval_required"}]}""");
         List<ToolSpec> specs = new SpecLoader(M).loadPackaged();

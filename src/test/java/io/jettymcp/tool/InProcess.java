@@ -70,7 +70,7 @@ public final class InProcess implements AutoCloseable {
         }
         b.settings.accept(sb);
         Settings settings = sb.build();
-        ctx = new ToolContext(settings, M, b.redactor, "test");
+        ctx = new ToolContext(settings, M, "test");
         List<ToolSpec> specs = new SpecLoader(M).loadPackaged();
         ToolRegistry registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(M), M);
         Map<String, BoundTool> bound = new LinkedHashMap<>();

@@ -54,7 +54,7 @@ class LocalFilesOverHttpTest {
         JettyApi api = JettyApi.create("http://127.0.0.1:1", Token.NONE, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 RetryPolicy.NONE, M, "test");
         Tenant tenant = new Tenant(api, new CollectionScope(Set.of(), api));
-        GuardChain chain = new GuardChain(new ToolContext(s, M, redactor, "test"), new ArgumentValidator(),
+        GuardChain chain = new GuardChain(new ToolContext(s, M, "test"), new ArgumentValidator(),
                 Policy.ALLOW_ALL, new io.jettymcp.guard.EnvSecrets());
         return chain.call(new BoundTool(spec, input, h, null), CallContext.of(() -> tenant, new TenantSecrets()), args).block();
     }

@@ -11,7 +11,6 @@ import io.jettymcp.api.RetryPolicy;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxServer;
 
@@ -25,7 +24,7 @@ public final class OnSandbox implements AutoCloseable {
     public static final ObjectMapper M = new ObjectMapper();
 
     public final SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
-    public final ToolContext ctx = TestContexts.context(new Redactor());
+    public final ToolContext ctx = TestContexts.context();
 
     public JettyApi api(String token) {
         return JettyApi.create(sandbox.baseUrl(), new Token(token, "t"), Duration.ofSeconds(2), Duration.ofSeconds(5),

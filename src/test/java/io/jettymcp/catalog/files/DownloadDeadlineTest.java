@@ -9,7 +9,6 @@ import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.ToolError;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -47,7 +46,7 @@ class DownloadDeadlineTest {
             Path dl = tmp.resolve("dl");
             Settings s = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(tmp), true).downloadDir(dl)
                     .downloadTimeout(Duration.ofSeconds(2)).build();
-            FileTools tools = new FileTools(new ToolContext(s, m, new Redactor(), "test"));
+            FileTools tools = new FileTools(new ToolContext(s, m, "test"));
             JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
                     Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.DEFAULT, m, "t");
             ToolCall call = new ToolCall(null, m.createObjectNode().put("path", "demo/slow.bin"), null,

@@ -11,7 +11,6 @@ import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
 import io.jettymcp.guard.ToolError;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -78,7 +77,7 @@ class FileToolsTest {
         SandboxServer sandbox = SandboxServer.start(SandboxOptions.defaults());
         try {
             ObjectMapper m = new ObjectMapper();
-            FileTools tools = new FileTools(TestContexts.context(new Redactor()));
+            FileTools tools = new FileTools(TestContexts.context());
             for (String token : new String[]{SandboxSeeds.USER_TOKEN, SandboxSeeds.DEMO_TOKEN}) {
                 JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(token, "t"),
                         Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
@@ -113,7 +112,7 @@ class FileToolsTest {
             assertThat(demo.json(ApiRequest.get("/api/v1/list-files").withQuery("prefix", "demo")).block().toString())
                     .contains(theirs);
 
-            FileTools tools = new FileTools(TestContexts.context(new Redactor()));
+            FileTools tools = new FileTools(TestContexts.context());
             Tenant tenant = new Tenant(demo, new CollectionScope(Set.of(), demo));
             for (ObjectNode args : List.of(m.createObjectNode(), m.createObjectNode().put("prefix", "demo"))) {
                 JsonNode out = tools.list(new ToolCall(null, args, null, tenant, ToolCall.Progress.NONE)).block();
@@ -147,7 +146,7 @@ class FileToolsTest {
             Path dl = tmp.resolve("dl");
             Settings http = Settings.builder().baseUrl("http://127.0.0.1:1").filesRoots(List.of(tmp), false).downloadDir(dl)
                     .overHttp(true).build();
-            FileTools tools = new FileTools(new ToolContext(http, m, new Redactor(), "test"));
+            FileTools tools = new FileTools(new ToolContext(http, m, "test"));
             JettyApi api = JettyApi.create(sandbox.baseUrl(), new Token(SandboxSeeds.DEMO_TOKEN, "t"),
                     Duration.ofSeconds(2), Duration.ofSeconds(5), RetryPolicy.NONE, m, "t");
             Path local = Files.writeString(tmp.resolve("note.txt"), "hello over http");

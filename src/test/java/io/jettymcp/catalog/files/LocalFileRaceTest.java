@@ -12,7 +12,6 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
@@ -62,7 +61,7 @@ class LocalFileRaceTest {
         secret = Files.writeString(tmp.resolve("secret.txt"), "OUTSIDE-SECRET-CONTENT");
         Settings s = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
                 .filesRoots(List.of(root), true).downloadDir(tmp.resolve("dl")).maxUploadBytes(LIMIT).sandbox(true).build();
-        ctx = new ToolContext(s, M, new Redactor(), "test");
+        ctx = new ToolContext(s, M, "test");
         // the trial look-up is slow, so the file can be changed while run-task waits for it
         sandbox.faults().add(FaultRule.delay("GET", "/api/v1/trial/demo", 1500));
     }

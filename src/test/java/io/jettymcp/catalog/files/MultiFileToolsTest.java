@@ -13,7 +13,6 @@ import io.jettymcp.config.Settings;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -60,7 +59,7 @@ class MultiFileToolsTest {
         Settings s = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
                 .filesRoots(List.of(tmp), true).downloadDir(tmp.resolve("dl")).maxUploadBytes(8L * 1024 * 1024)
                 .sandbox(true).build();
-        ctx = new ToolContext(s, M, new Redactor(), "test");
+        ctx = new ToolContext(s, M, "test");
     }
 
     @AfterEach

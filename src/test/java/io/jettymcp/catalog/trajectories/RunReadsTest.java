@@ -9,7 +9,6 @@ import io.jettymcp.catalog.runs.RunTools;
 import io.jettymcp.config.Token;
 import io.jettymcp.guard.CollectionScope;
 import io.jettymcp.guard.Tenant;
-import io.jettymcp.redact.Redactor;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
@@ -49,7 +48,7 @@ class RunReadsTest {
     static SandboxServer sandbox;
 
     final RecentRuns recent = new RecentRuns();
-    final ToolContext ctx = new ToolContext(TestContexts.context(new Redactor()).settings(), M, new Redactor(), "test", recent);
+    final ToolContext ctx = new ToolContext(TestContexts.context().settings(), M, "test", recent);
     final TrajectoryReader reader = new TrajectoryReader(recent,
             new TrajectoryReader.Patience(RECENT, OTHER, Duration.ofMillis(50), Duration.ofMillis(150)));
     final TrajectoryWaiter waiter = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(150), 2);
