@@ -1,14 +1,10 @@
 package io.jettymcp.catalog.collections;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.tool.InProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -16,30 +12,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** tool-specs/collections through the real registry and chain, against an in-process sandbox, with demo's API key. */
-class CollectionsToolsetTest {
-
-    static InProcess server;
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        server = InProcess.builder().build();
-        sandbox = server.sandbox();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sandbox.reset();
-    }
+class CollectionsToolsetTest extends ToolsetTestBase {
 
     @Test
     void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
-        ToolsetChecks.definitionsAreComplete(server, "collections", "list-collections", "get-collection", "create-collection");
+        definitionsAreComplete(server, "collections", "list-collections", "get-collection", "create-collection");
     }
 
     @Test

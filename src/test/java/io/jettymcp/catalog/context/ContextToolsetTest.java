@@ -1,7 +1,7 @@
 package io.jettymcp.catalog.context;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxSeeds;
 import io.jettymcp.sandbox.SandboxServer;
@@ -57,7 +57,7 @@ class ContextToolsetTest {
     @Test
     void whoamiIsPublishedWithTitleAndAllFourAnnotations() {
         try (InProcess s = demoServer()) {
-            ToolsetChecks.definitionsAreComplete(s, "context", "whoami");
+            ToolsetTestBase.definitionsAreComplete(s, "context", "whoami");
         }
     }
 

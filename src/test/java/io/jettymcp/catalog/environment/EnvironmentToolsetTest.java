@@ -1,14 +1,9 @@
 package io.jettymcp.catalog.environment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.tool.InProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -18,31 +13,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** tool-specs/environment through the real registry and chain, against an in-process sandbox, with demo's key. */
-class EnvironmentToolsetTest {
+class EnvironmentToolsetTest extends ToolsetTestBase {
 
-    static InProcess server;
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        server = InProcess.builder().build();
-        sandbox = server.sandbox();
+    @Override
+    protected void warmUp() {
         server.ok("get-trial-status", Map.of()); // the guard chain's one-time scope and env look-ups, out of the counts
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sandbox.reset();
     }
 
     @Test
     void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
-        ToolsetChecks.definitionsAreComplete(server, "environment",
+        definitionsAreComplete(server, "environment",
                 "list-env-vars", "set-env-vars", "delete-env-vars", "check-secrets");
     }
 

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jettymcp.api.ApiRequest;
 import io.jettymcp.api.JettyApi;
 import io.jettymcp.api.RetryPolicy;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.config.Token;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.tool.InProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,40 +29,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and downloaded into the download directory, and every way out of scope or out of that directory refused before
  * any request. Files may be read from {@code home/data} only; downloads go to {@code home/dl}.
  */
-class FilesToolsetTest {
+class FilesToolsetTest extends ToolsetTestBase {
 
-    static SandboxServer sandbox;
-    static InProcess demo;
-    static Path home;
-    static Path data;
-    static Path downloads;
+    Path home;
+    Path data;
+    Path downloads;
     /** a fresh folder outside the roots and the download directory, per test */
     Path outside;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(new SandboxOptions(0, 7L, 0.5));
+    @Override
+    protected InProcess.Builder harness() throws Exception {
         home = Files.createTempDirectory("jetty-mcp-files-home").toRealPath();
         data = Files.createDirectories(home.resolve("data"));
         downloads = home.resolve("dl");
-        demo = InProcess.builder().sandbox(sandbox)
-                .settings(s -> s.filesRoots(List.of(data), true).downloadDir(downloads)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        demo.close();
-        sandbox.close();
+        return InProcess.builder().options(new SandboxOptions(0, 7L, 0.5))
+                .settings(s -> s.filesRoots(List.of(data), true).downloadDir(downloads));
     }
 
     @BeforeEach
-    void reset() throws Exception {
-        sandbox.reset(); // the seeded world, no requests, faults or changed switches
+    void freshOutside() throws Exception {
         outside = Files.createTempDirectory("jetty-mcp-files-outside").toRealPath();
     }
 
-    private static String upload(Path file) {
-        return demo.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
+    private String upload(Path file) {
+        return server.ok("upload-file", Map.of("paths", List.of(file.toString()))).path("file_paths").get(0).asText();
     }
 
     // ---- upload-file, list-files, download-file: the happy path
@@ -72,7 +60,7 @@ class FilesToolsetTest {
     @Test
     void uploadSendsARealFileAndItCanBeListedAndDownloadedBack() throws Exception {
         Path csv = Files.writeString(data.resolve("tickets.csv"), "id,text\n1,cannot log in\n");
-        JsonNode up = demo.ok("upload-file", Map.of("paths", List.of(csv.toString())));
+        JsonNode up = server.ok("upload-file", Map.of("paths", List.of(csv.toString())));
         String stored = up.path("file_paths").get(0).asText();
         assertThat(stored).startsWith("demo/_sandbox_uploads/").endsWith("/tickets.csv");
         assertThat(up.path("count").asInt()).isEqualTo(1);
@@ -82,12 +70,12 @@ class FilesToolsetTest {
         assertThat(post.multipartFields()).containsEntry("files", "tickets.csv:" + Files.size(csv));
 
         String prefix = stored.substring(0, stored.lastIndexOf('/'));
-        JsonNode listed = demo.ok("list-files", Map.of("prefix", prefix));
+        JsonNode listed = server.ok("list-files", Map.of("prefix", prefix));
         assertThat(listed.path("files").toString()).contains(stored);
         assertThat(sandbox.requests().matching("GET", "/api/v1/list-files").get(0).query())
                 .isEqualTo("prefix=" + prefix.replace("/", "%2F"));
 
-        JsonNode down = demo.ok("download-file", Map.of("path", stored));
+        JsonNode down = server.ok("download-file", Map.of("path", stored));
         Path saved = Path.of(down.path("saved_to").asText());
         assertThat(saved).isEqualTo(downloads.resolve(stored));
         assertThat(Files.readString(saved)).isEqualTo("id,text\n1,cannot log in\n");
@@ -97,16 +85,16 @@ class FilesToolsetTest {
 
     @Test
     void runOutputsDownloadAsFilesAndBinaryStaysOutOfTheAnswer() {
-        JsonNode run = demo.ok("run-task", Map.of("task", "image-gen"));
+        JsonNode run = server.ok("run-task", Map.of("task", "image-gen"));
         String id = run.path("trajectory_id").asText();
         sandbox.clock().advance(Duration.ofSeconds(30));
-        JsonNode t = demo.ok("wait-for-trajectory", Map.of("task", "image-gen", "trajectory_id", id, "timeout_seconds", 10));
+        JsonNode t = server.ok("wait-for-trajectory", Map.of("task", "image-gen", "trajectory_id", id, "timeout_seconds", 10));
         String image = t.path("steps").path("generate").path("outputs").path("images").get(0).path("path").asText();
-        JsonNode listed = demo.ok("list-files", Map.of());
+        JsonNode listed = server.ok("list-files", Map.of());
         assertThat(listed.path("prefix").asText()).isEqualTo("demo/");
         assertThat(listed.path("files").toString()).contains(image);
 
-        JsonNode down = demo.ok("download-file", Map.of("path", image, "save_as", "pics/lighthouse.png"));
+        JsonNode down = server.ok("download-file", Map.of("path", image, "save_as", "pics/lighthouse.png"));
         assertThat(down.path("saved_to").asText()).isEqualTo(downloads.resolve("pics/lighthouse.png").toString());
         assertThat(down.has("content")).isFalse();
         assertThat(down.path("bytes").asInt()).isGreaterThan(0);
@@ -127,7 +115,7 @@ class FilesToolsetTest {
         sandbox.requests().clear();
 
         for (Map<String, Object> args : List.<Map<String, Object>>of(Map.of(), Map.of("prefix", "demo"))) {
-            JsonNode listed = demo.ok("list-files", args);
+            JsonNode listed = server.ok("list-files", args);
             assertThat(listed.path("prefix").asText()).as(args.toString()).isEqualTo("demo/");
             assertThat(listed.toString()).as(args.toString()).doesNotContain("demo-other").doesNotContain("other-note");
         }
@@ -141,7 +129,7 @@ class FilesToolsetTest {
         new java.util.Random(1).nextBytes(big);
         Path file = Files.write(data.resolve("big.bin"), big);
         String stored = upload(file);
-        JsonNode down = demo.ok("download-file", Map.of("path", stored, "save_as", "big-copy.bin"));
+        JsonNode down = server.ok("download-file", Map.of("path", stored, "save_as", "big-copy.bin"));
         assertThat(down.path("bytes").asLong()).isEqualTo(big.length);
         assertThat(down.has("content")).isFalse();
         assertThat(Files.readAllBytes(downloads.resolve("big-copy.bin"))).isEqualTo(big);
@@ -172,22 +160,22 @@ class FilesToolsetTest {
 
     @Test
     void downloadsOutOfScopeOrOutsideTheDirectoryAreRefusedBeforeAnyRequest() throws Exception {
-        assertThat(demo.error("download-file", Map.of("path", "other/secret-plan/0000/x.txt"))).contains("outside this server's scope");
-        assertThat(demo.error("download-file", Map.of("path", "demo/../other/x.txt"))).contains("path");
-        assertThat(demo.error("download-file", Map.of("path", "/etc/passwd"))).contains("path");
-        assertThat(demo.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "../escape.txt")))
+        assertThat(server.error("download-file", Map.of("path", "other/secret-plan/0000/x.txt"))).contains("outside this server's scope");
+        assertThat(server.error("download-file", Map.of("path", "demo/../other/x.txt"))).contains("path");
+        assertThat(server.error("download-file", Map.of("path", "/etc/passwd"))).contains("path");
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "../escape.txt")))
                 .contains("outside the download directory");
-        assertThat(demo.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "x/../../../escape.txt")))
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "x/../../../escape.txt")))
                 .contains("outside the download directory");
-        assertThat(demo.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", outside.resolve("abs.txt").toString())))
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", outside.resolve("abs.txt").toString())))
                 .contains("relative");
         Files.createDirectories(downloads);
         Path jump = downloads.resolve("jump");
         Files.deleteIfExists(jump);
         Files.createSymbolicLink(jump, outside);
-        assertThat(demo.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "jump/escape.txt")))
+        assertThat(server.error("download-file", Map.of("path", "demo/a/b.txt", "save_as", "jump/escape.txt")))
                 .contains("link");
-        assertThat(demo.error("list-files", Map.of("prefix", "acme/triage"))).contains("outside this server's scope");
+        assertThat(server.error("list-files", Map.of("prefix", "acme/triage"))).contains("outside this server's scope");
         // learning the key's scope (whoami) is the only request: nothing touched storage
         assertThat(sandbox.requests().all()).as("nothing sent for a refused path")
                 .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v1/auth/whoami"));
@@ -206,7 +194,7 @@ class FilesToolsetTest {
         Files.createSymbolicLink(sneaky, elsewhere);
         for (String bad : List.of(elsewhere.toString(), inHomeNotRoot.toString(), sneaky.toString(),
                 data.toString(), data.resolve("none.bin").toString())) {
-            String err = demo.error("upload-file", Map.of("paths", List.of(bad)));
+            String err = server.error("upload-file", Map.of("paths", List.of(bad)));
             assertThat(err).as(bad).contains("paths").contains("Invalid argument");
         }
         assertThat(sandbox.requests().all()).isEmpty();
@@ -214,7 +202,7 @@ class FilesToolsetTest {
 
     @Test
     void aMissingStorageFileIsA404() throws Exception {
-        String err = demo.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
+        String err = server.error("download-file", Map.of("path", "demo/text-echo/0000/none.txt"));
         assertThat(err).contains("404");
         assertThat(sandbox.requests().matching("GET", "/api/v1/file/.*")).extracting(RecordedRequest::path)
                 .containsExactly("/api/v1/file/demo/text-echo/0000/none.txt");

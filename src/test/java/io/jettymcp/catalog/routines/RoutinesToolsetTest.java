@@ -1,21 +1,16 @@
 package io.jettymcp.catalog.routines;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.tool.InProcess;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,36 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tool-specs/routines through the real registry and chain, against an in-process sandbox with demo's key: the
  * lifecycle, runs, and the checks made before any request.
  */
-class RoutinesToolsetTest {
+class RoutinesToolsetTest extends ToolsetTestBase {
 
-    static InProcess server;
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        server = InProcess.builder().build();
-        sandbox = server.sandbox();
+    @Override
+    protected void warmUp() {
         // the guard chain learns the key's scope and the collection's env values once; prime both so the
         // request counts below are exact
         server.ok("list-routines", Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sandbox.reset();
-    }
-
-    static Map<String, Object> args(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     static JsonNode json(String s) {
@@ -67,7 +39,7 @@ class RoutinesToolsetTest {
 
     @Test
     void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
-        ToolsetChecks.definitionsAreComplete(server, "routines", "create-routine", "delete-routine", "get-routine",
+        definitionsAreComplete(server, "routines", "create-routine", "delete-routine", "get-routine",
                 "list-routine-runs", "list-routines", "pause-routine", "resume-routine", "run-routine-now", "update-routine");
     }
 

@@ -1,15 +1,13 @@
 package io.jettymcp.catalog.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxOptions;
 import io.jettymcp.sandbox.SandboxSeeds;
-import io.jettymcp.sandbox.SandboxServer;
 import io.jettymcp.tool.InProcess;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -19,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one in-process sandbox, reset before each test: what a call returns and what reached the wire. Starts are never
  * retried; every refusal sends nothing.
  */
-class RunsToolsetTest {
+class RunsToolsetTest extends ToolsetTestBase {
 
     static final String SECRET = "per-run-secret-7d1e55c0a9";
     static final String WEBHOOK_SECRET = "whsec-e2e-4b8f0c2a71d3";
@@ -60,59 +57,40 @@ class RunsToolsetTest {
     static final String NO_SECRETS_RUNBOOK = RUNBOOK.replace(
             "secrets:\n  OPENROUTER:\n    env: OPENROUTER_API_KEY\n    required: true\n", "");
 
-    static SandboxServer sandbox;
-    /** the demo collection's key: runs and waits */
-    static InProcess demo;
     /** a user token: run-runbook on demo (own provider key) and acme (trial, no key) */
-    static InProcess user;
+    InProcess user;
     /** acme's key: a collection on trial without a provider key */
-    static InProcess acme;
-    static Path home;
-    static Path outside;
+    InProcess acme;
+    Path home;
+    Path outside;
 
-    @BeforeAll
-    static void start() throws Exception {
-        sandbox = SandboxServer.start(new SandboxOptions(0, 42L, 0.05));
+    /** The demo collection's key: runs and waits. */
+    @Override
+    protected InProcess.Builder harness() throws Exception {
         home = Files.createTempDirectory("jetty-mcp-runs-home").toRealPath();
         outside = Files.createTempDirectory("jetty-mcp-runs-outside").toRealPath();
-        demo = InProcess.builder().sandbox(sandbox).settings(s -> s.filesRoots(List.of(home), true)).build();
+        return InProcess.builder().options(new SandboxOptions(0, 42L, 0.05)).settings(s -> s.filesRoots(List.of(home), true));
+    }
+
+    /** The user's and acme's harnesses on the same sandbox. */
+    @Override
+    protected void warmUp() {
         user = InProcess.builder().sandbox(sandbox).token(SandboxSeeds.USER_TOKEN)
                 .settings(s -> s.filesRoots(List.of(home), true).responseTimeout(Duration.ofSeconds(BOUND_SECONDS))).build();
         acme = InProcess.builder().sandbox(sandbox).token(SandboxSeeds.ACME_TOKEN).build();
     }
 
     @AfterAll
-    static void stop() {
-        demo.close();
+    void closeOtherKeys() {
         user.close();
         acme.close();
-        sandbox.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        sandbox.reset(); // the seeded world, no requests, faults or changed switches
-    }
-
-    private static String run(String task, Map<String, Object> args) {
-        Map<String, Object> a = new LinkedHashMap<>(args);
-        a.put("task", task);
-        return demo.ok("run-task", a).path("trajectory_id").asText();
-    }
-
-    private static Map<String, Object> args(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     // ---- run-task
 
     @Test
     void runTaskSendsOneMultipartRequestAndReturnsIdsAndLink() {
-        JsonNode out = demo.ok("run-task", Map.of("task", "text-echo", "init_params", Map.of("text", "hello e2e"),
+        JsonNode out = server.ok("run-task", Map.of("task", "text-echo", "init_params", Map.of("text", "hello e2e"),
                 "secret_params", Map.of("MY_TOKEN", SECRET), "webhook_url", "https://example.org/hook",
                 "webhook_secret", WEBHOOK_SECRET));
         String id = out.path("trajectory_id").asText();
@@ -136,7 +114,7 @@ class RunsToolsetTest {
 
     @Test
     void explicitTrialKeysWinWithoutLookups() {
-        demo.ok("run-task", Map.of("task", "text-echo", "use_trial_keys", true));
+        server.ok("run-task", Map.of("task", "text-echo", "use_trial_keys", true));
         assertThat(sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo").get(0).multipartFields())
                 .containsEntry("use_trial_keys", "true");
         assertThat(sandbox.requests().matching("GET", "/api/v1/trial/.*")).isEmpty();
@@ -145,7 +123,7 @@ class RunsToolsetTest {
     @Test
     void aFailedRunPostIsNeverRetriedAndSaysToCheckFirst() {
         sandbox.faults().add(FaultRule.status("POST", "/api/v1/run/.*", 502));
-        String err = demo.error("run-task", Map.of("task", "text-echo"));
+        String err = server.error("run-task", Map.of("task", "text-echo"));
         assertThat(err).contains("may or may not have started").contains("list-trajectories");
         assertThat(sandbox.requests().matching("POST", "/api/v1/run/.*")).hasSize(1);
     }
@@ -157,7 +135,7 @@ class RunsToolsetTest {
             sandbox.faults().clear();
             sandbox.requests().clear();
             sandbox.faults().add(f);
-            String err = demo.error("run-task", Map.of("task", "text-echo", "use_trial_keys", false));
+            String err = server.error("run-task", Map.of("task", "text-echo", "use_trial_keys", false));
             assertThat(err).as(f.kind().name()).contains("may or may not have started").doesNotContain("<html");
             assertThat(sandbox.requests().matching("POST", "/api/v1/run/.*")).as(f.kind().name()).hasSize(1);
         }
@@ -165,7 +143,7 @@ class RunsToolsetTest {
 
     @Test
     void runWithWaitSecondsReturnsTheFinishedRun() {
-        JsonNode out = demo.ok("run-task", Map.of("task", "text-echo", "init_params", Map.of("text", "waited"),
+        JsonNode out = server.ok("run-task", Map.of("task", "text-echo", "init_params", Map.of("text", "waited"),
                 "wait_seconds", 20));
         assertThat(out.path("done").asBoolean()).isTrue();
         JsonNode t = out.path("trajectory");
@@ -176,11 +154,11 @@ class RunsToolsetTest {
 
     @Test
     void aFailingWorkflowEndsFailedWithItsError() {
-        demo.ok("create-task", Map.of("name", "e2e-broken", "workflow", Map.of("init_params", Map.of(),
+        server.ok("create-task", Map.of("name", "e2e-broken", "workflow", Map.of("init_params", Map.of(),
                 "step_configs", Map.of("finish", Map.of("activity", "completion")), "steps", List.of("finish"))));
         String id = run("e2e-broken", Map.of());
         sandbox.clock().advance(Duration.ofSeconds(30));
-        JsonNode run = demo.ok("wait-for-trajectory", Map.of("task", "e2e-broken", "trajectory_id", id, "timeout_seconds", 5));
+        JsonNode run = server.ok("wait-for-trajectory", Map.of("task", "e2e-broken", "trajectory_id", id, "timeout_seconds", 5));
         assertThat(run.path("status").asText()).isEqualTo("failed");
         assertThat(run.path("error").asText()).contains("No step registered for 'completion'");
     }
@@ -194,19 +172,19 @@ class RunsToolsetTest {
         Path dir = Files.createDirectories(home.resolve("a-directory"));
         for (String bad : List.of(secret.toString(), link.toString(), dir.toString(), home.resolve("missing.csv").toString(),
                 home + "/../" + outside.getFileName() + "/secret.txt")) {
-            String err = demo.error("run-task", Map.of("task", "text-echo", "files", List.of(bad)));
+            String err = server.error("run-task", Map.of("task", "text-echo", "files", List.of(bad)));
             assertThat(err).as(bad).contains("files");
             assertThat(err).doesNotContain("outside the roots");
         }
         assertThat(sandbox.requests().all()).as("no request for a refused file").isEmpty();
 
         Path csv = Files.writeString(home.resolve("input.csv"), "a,b\n1,2\n");
-        JsonNode out = demo.ok("run-task", Map.of("task", "text-echo", "files", List.of(csv.toString())));
+        JsonNode out = server.ok("run-task", Map.of("task", "text-echo", "files", List.of(csv.toString())));
         assertThat(out.path("files_sent").toString()).contains("input.csv");
         Map<String, String> fields = sandbox.requests().matching("POST", "/api/v1/run/demo/text-echo").get(0).multipartFields();
         assertThat(fields.get("files")).isEqualTo("input.csv:8");
         sandbox.clock().advance(Duration.ofSeconds(30));
-        JsonNode run = demo.ok("wait-for-trajectory", Map.of("task", "text-echo",
+        JsonNode run = server.ok("wait-for-trajectory", Map.of("task", "text-echo",
                 "trajectory_id", out.path("trajectory_id").asText(), "timeout_seconds", 5));
         assertThat(run.path("init_params").path("file_paths").get(0).asText())
                 .startsWith("demo/text-echo/0000/").endsWith(".csv");
@@ -265,7 +243,7 @@ class RunsToolsetTest {
         String id = run("text-echo", Map.of("init_params", Map.of("text", "awaited")));
         sandbox.clock().advance(Duration.ofSeconds(30));
         sandbox.requests().clear();
-        JsonNode out = demo.ok("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", id, "timeout_seconds", 5));
+        JsonNode out = server.ok("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", id, "timeout_seconds", 5));
         assertThat(out.path("done").asBoolean()).isTrue();
         assertThat(out.path("status").asText()).isEqualTo("completed");
         assertThat(out.path("steps_done").asText()).isEqualTo("1/1");
@@ -276,14 +254,14 @@ class RunsToolsetTest {
     @Test
     void waitAcceptsAWorkflowIdAndSaysHowToKeepWaitingWhenTheBudgetEnds() {
         sandbox.switches().nullStatusForWorkflowId(true); // as Jetty does: polling a workflow id never ends
-        demo.ok("create-task", Map.of("name", "slow-echo", "workflow", Map.of("init_params", Map.of("text", "x"),
+        server.ok("create-task", Map.of("name", "slow-echo", "workflow", Map.of("init_params", Map.of("text", "x"),
                 "step_configs", Map.of("echo", Map.of("activity", "text_echo", "text_path", "init_params.text",
                         "sim_seconds", 600)), "steps", List.of("echo"))));
-        JsonNode started = demo.ok("run-task", Map.of("task", "slow-echo")); // 600 virtual s
+        JsonNode started = server.ok("run-task", Map.of("task", "slow-echo")); // 600 virtual s
         String wf = started.path("workflow_id").asText();
         String id = started.path("trajectory_id").asText();
         sandbox.requests().clear();
-        JsonNode out = demo.ok("wait-for-trajectory", Map.of("task", "slow-echo", "trajectory_id", wf,
+        JsonNode out = server.ok("wait-for-trajectory", Map.of("task", "slow-echo", "trajectory_id", wf,
                 "timeout_seconds", 2));
         assertThat(out.path("done").asBoolean()).isFalse();
         assertThat(out.path("trajectory_id").asText()).isEqualTo(id);
@@ -294,10 +272,10 @@ class RunsToolsetTest {
         assertThat(polls).allSatisfy(p -> assertThat(p.path()).isEqualTo("/api/v1/db/trajectory/demo/slow-echo/" + id));
 
         // cancel the run by workflow id; the next wait ends at once with the terminal status
-        JsonNode set = demo.ok("set-trajectory-status", Map.of("task", "slow-echo", "trajectory_ids", List.of(wf),
+        JsonNode set = server.ok("set-trajectory-status", Map.of("task", "slow-echo", "trajectory_ids", List.of(wf),
                 "status", "cancelled"));
         assertThat(set.path("requested").path(id).asText()).isEqualTo("cancelled");
-        JsonNode after = demo.ok("wait-for-trajectory", Map.of("task", "slow-echo", "trajectory_id", id, "timeout_seconds", 5));
+        JsonNode after = server.ok("wait-for-trajectory", Map.of("task", "slow-echo", "trajectory_id", id, "timeout_seconds", 5));
         assertThat(after.path("done").asBoolean()).isTrue();
         assertThat(after.path("status").asText()).isEqualTo("cancelled");
     }
@@ -305,7 +283,7 @@ class RunsToolsetTest {
     @Test
     void waitingOnAnUnknownRunSaysNotVisibleYetNeverATypo() {
         // a 404 may be a row Jetty has not written yet (§7 E4): said so, with how to check, never "run it again"
-        JsonNode waited = demo.ok("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "deadbeef",
+        JsonNode waited = server.ok("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "deadbeef",
                 "timeout_seconds", 1));
         assertThat(waited.path("visible").asBoolean(true)).isFalse();
         assertThat(waited.path("next").asText()).contains("deadbeef").contains("not visible yet, it may still be queued")
@@ -316,22 +294,22 @@ class RunsToolsetTest {
 
     @Test
     void aWaitWithABadIdOrBudgetIsRefusedBeforeAnyRequest() {
-        assertThat(demo.error("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "../etc",
+        assertThat(server.error("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "../etc",
                 "timeout_seconds", 5))).contains("trajectory_id");
-        assertThat(demo.error("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "deadbeef",
+        assertThat(server.error("wait-for-trajectory", Map.of("task", "text-echo", "trajectory_id", "deadbeef",
                 "timeout_seconds", 0))).contains("timeout_seconds");
         assertThat(sandbox.requests().matching("GET", "/api/v1/db/.*")).isEmpty();
     }
 
     // ---- run-runbook (was RunbookE2ETest), against the production profile
 
-    private static RecordedRequest chat() {
+    private RecordedRequest chat() {
         List<RecordedRequest> posts = sandbox.requests().matching("POST", "/v1/chat/completions");
         assertThat(posts).hasSize(1);
         return posts.get(0);
     }
 
-    private static void production() {
+    private void production() {
         sandbox.switches().production();
     }
 
@@ -511,7 +489,7 @@ class RunsToolsetTest {
         assertThat(sandbox.requests().matching("GET", "/api/v1/db/trajectories/demo/text-echo")).hasSize(2);
     }
 
-    private static HttpResponse<String> startRunDirectly(String c, String t) throws Exception {
+    private HttpResponse<String> startRunDirectly(String c, String t) throws Exception {
         String boundary = "e2eBoundary7";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"init_params\"\r\n\r\n{}\r\n--" + boundary + "--\r\n";
         HttpRequest req = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/api/v1/run/" + c + "/" + t))

@@ -1,12 +1,7 @@
 package io.jettymcp.catalog.steptemplates;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
-import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.tool.InProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.jettymcp.catalog.ToolsetTestBase;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,30 +10,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** tool-specs/step-templates (plain REST mappings) through the real registry and chain, against an in-process sandbox. */
-class StepTemplatesToolsetTest {
-
-    static InProcess server;
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        server = InProcess.builder().build();
-        sandbox = server.sandbox();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sandbox.reset();
-    }
+class StepTemplatesToolsetTest extends ToolsetTestBase {
 
     @Test
     void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
-        ToolsetChecks.definitionsAreComplete(server, "step-templates", "list-step-templates", "get-step-template");
+        definitionsAreComplete(server, "step-templates", "list-step-templates", "get-step-template");
     }
 
     @Test

@@ -1,13 +1,8 @@
 package io.jettymcp.catalog.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jettymcp.catalog.ToolsetChecks;
+import io.jettymcp.catalog.ToolsetTestBase;
 import io.jettymcp.sandbox.RecordedRequest;
-import io.jettymcp.sandbox.SandboxServer;
-import io.jettymcp.tool.InProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,35 +11,20 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** tool-specs/tasks through the real registry and chain, against an in-process sandbox, with demo's API key. */
-class TasksToolsetTest {
+class TasksToolsetTest extends ToolsetTestBase {
 
     static final Map<String, Object> WORKFLOW = Map.of("init_params", Map.of("text", "hi"),
             "step_configs", Map.of("echo", Map.of("activity", "text_echo", "text_path", "init_params.text")),
             "steps", List.of("echo"));
 
-    static InProcess server;
-    static SandboxServer sandbox;
-
-    @BeforeAll
-    static void start() {
-        server = InProcess.builder().build();
-        sandbox = server.sandbox();
+    @Override
+    protected void warmUp() {
         server.ok("list-tasks", Map.of()); // the guard chain's one-time scope and env look-ups, out of the counts
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        sandbox.reset();
     }
 
     @Test
     void everyToolIsPublishedWithTitleAndAllFourAnnotations() {
-        ToolsetChecks.definitionsAreComplete(server, "tasks", "list-tasks", "get-task", "search-tasks", "create-task",
+        definitionsAreComplete(server, "tasks", "list-tasks", "get-task", "search-tasks", "create-task",
                 "update-task", "delete-task", "validate-workflow");
     }
 
