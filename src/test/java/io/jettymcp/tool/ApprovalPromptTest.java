@@ -83,7 +83,10 @@ class ApprovalPromptTest {
         sandbox.close();
     }
 
-    /** A client that supports elicitation, records what it is asked, and declines. */
+    /**
+     * A client that supports elicitation, records what it is asked, and declines. Its no-op methods are those of
+     * server.StatelessExchange (a pair `duplicates` lists, justified): the SDK's session interface asks for them.
+     */
     McpAsyncServerExchange client() {
         McpLoggableSession session = new McpLoggableSession() {
             @Override
