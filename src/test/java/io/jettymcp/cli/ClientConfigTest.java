@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -136,6 +137,18 @@ class ClientConfigTest {
         assertThat(help).contains("config");
         String sub = new CommandLine(Main.rootSpec()).getSubcommands().get("config").getUsageMessage().replaceAll("\\s+", " ");
         ClientConfig.CLIENTS.forEach(c -> assertThat(sub).contains(c));
+    }
+
+    @Test
+    void everyClientSnippetInTheReadmeStartsTheLauncher() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String clients = readme.substring(readme.indexOf("### Claude Desktop"), readme.indexOf("## Configuration"));
+        List<String> snippets = Pattern.compile("```(?:json|toml|sh)\\n(.*?)```", Pattern.DOTALL)
+                .matcher(clients).results().map(m -> m.group(1)).filter(b -> !b.startsWith("mvn ")).toList();
+        assertThat(snippets).hasSize(6); // Claude Desktop, Claude Code (2), Cursor/Windsurf/Gemini, VS Code, Codex
+        assertThat(snippets).allSatisfy(b -> assertThat(b).contains("/path/to/jetty-mcp-repo/jetty-mcp")
+                .doesNotContain("java -jar").doesNotContain("\"java\""));
+        assertThat(readme).contains("target/jetty-mcp.mcpb", "Settings → Extensions →\nInstall Extension", "jetty-mcp config CLIENT");
     }
 
     /** TOML parsed by a real parser: Python's tomllib (3.11+), answering JSON. */
