@@ -95,6 +95,11 @@ public final class Main {
                 protocolOut.flush();
                 return code;
             }
+            if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("config")) {
+                return ClientConfig.run(pr.subcommand().matchedPositionalValue(0, ""), ownJar(),
+                        Path.of(System.getProperty("java.home"), "bin", "java"),
+                        System.getProperty("os.name", "").startsWith("Windows"), System.getenv(), protocolOut, System.err);
+            }
             if (pr.subcommand() != null && pr.subcommand().commandSpec().name().equals("tools")) {
                 return Tools.print(pr.subcommand(), System.err, protocolOut);
             }
@@ -249,10 +254,27 @@ public final class Main {
         check.addOption(opt("--openapi", Path.class, "FILE", "Diff against this OpenAPI document instead of GET /openapi.json."));
         spec.addSubcommand("check", check);
 
+        CommandSpec config = helpAndVersion(CommandSpec.create().name("config"));
+        config.usageMessage().description("Print the ready-to-paste MCP entry for CLIENT with this machine's paths (the "
+                + "jetty-mcp launcher, else java -jar) and a placeholder for the key; where to paste it goes to stderr.",
+                "Clients: " + String.join(", ", ClientConfig.CLIENTS) + ".");
+        config.addPositional(CommandLine.Model.PositionalParamSpec.builder().paramLabel("CLIENT").type(String.class)
+                .arity("1").description("One of: " + String.join(", ", ClientConfig.CLIENTS) + ".").build());
+        spec.addSubcommand("config", config);
+
         CommandSpec tools = helpAndVersion(CommandSpec.create().name("tools"));
         tools.usageMessage().description("Print the tool catalog as a Markdown table on stdout.");
         spec.addSubcommand("tools", tools);
         return spec;
+    }
+
+    /** The jar this class runs from (target/classes when run from the build tree). */
+    private static Path ownJar() {
+        try {
+            return Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
