@@ -218,7 +218,10 @@ public final class Main {
                 .description("With --sandbox: 'production' makes the simulator answer as production is known to.").build());
         spec.addOption(opt("--token-file", Path.class, "FILE", "Read the Jetty API token from FILE."));
         List<String> toolsets = new ArrayList<>();
-        toolsets.add("Comma list of toolsets to expose (default all; env JETTY_TOOLSETS):");
+        toolsets.add("Comma list of toolsets to expose (env JETTY_TOOLSETS; default: default):");
+        toolsets.add("  " + Toolset.DEFAULT + ": every tool but " + String.join(", ", Toolset.OUTSIDE_DEFAULT)
+                + " (add one's toolset, e.g. default,files, or use all)");
+        toolsets.add("  " + Toolset.EVERY + ": every tool");
         Toolset.ALL.forEach(t -> toolsets.add("  " + t.name() + ": " + t.description()));
         spec.addOption(OptionSpec.builder("--toolsets").paramLabel("LIST").type(String.class)
                 .description(toolsets.toArray(String[]::new)).build());

@@ -10,7 +10,8 @@ import java.util.Set;
  * default). Immutable; handlers receive only the parts they need.
  *
  * @param collections the collections named by {@code JETTY_COLLECTIONS}; empty when unset
- * @param toolsets    selected toolsets; empty means the default set
+ * @param toolsets    selected toolsets, {@code all} or {@value #DEFAULT_TOOLSET}; empty means every toolset (the loader
+ *                    puts {@value #DEFAULT_TOOLSET} when none is asked for)
  * @param filesRoots  local directories that tools may read files from (run-task files, upload-file)
  * @param downloadDir where download-file writes; never outside it
  * @param overHttp    served over HTTP: a local path would name the server's disk, so local files are
@@ -35,6 +36,8 @@ public record Settings(
         boolean overHttp,
         Duration downloadTimeout) {
 
+    /** The toolset name for the lean default tool list (every tool but io.jettymcp.spec.Toolset#OUTSIDE_DEFAULT). */
+    public static final String DEFAULT_TOOLSET = "default";
     public static final String DEFAULT_BASE_URL = "https://flows-api.jetty.io";
     public static final int DEFAULT_OUTPUT_CAP = 16 * 1024;
     /** How long one download-file may take in all, however steadily bytes arrive. */

@@ -63,7 +63,7 @@ public final class SettingsLoader {
                 .baseUrl(baseUrl)
                 .token(token)
                 .collections(csv(env.get("JETTY_COLLECTIONS")))
-                .toolsets(csv(flags.toolsets() != null ? flags.toolsets() : env.get("JETTY_TOOLSETS")))
+                .toolsets(toolsets(flags.toolsets() != null ? flags.toolsets() : env.get("JETTY_TOOLSETS")))
                 .tools(csv(flags.tools()))
                 .excludeTools(csv(flags.excludeTools()))
                 .readOnly(flags.readOnly() || bool("JETTY_READ_ONLY", false))
@@ -77,6 +77,12 @@ public final class SettingsLoader {
                 .downloadTimeout(Duration.ofSeconds(intEnv("JETTY_DOWNLOAD_TIMEOUT_SECONDS",
                         (int) Settings.DEFAULT_DOWNLOAD_TIMEOUT.toSeconds(), 1, 86_400)))
                 .build();
+    }
+
+    /** The toolsets asked for; none given (or an empty list) means the lean default, not every toolset. */
+    static Set<String> toolsets(String value) {
+        Set<String> asked = csv(value);
+        return asked.isEmpty() ? Set.of(Settings.DEFAULT_TOOLSET) : asked;
     }
 
     /** {@code --token-file}, then {@code JETTY_API_TOKEN}, then {@code ~/.config/jetty/token}. */

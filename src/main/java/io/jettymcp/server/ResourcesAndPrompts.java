@@ -125,8 +125,10 @@ final class ResourcesAndPrompts {
                             arg("collection", "Collection (default: the token's own)", false)),
                     List.of("get-trajectory"),
                     a -> "Find out why run " + a.get("trajectory_id") + " of task " + a.get("task") + where(a) + " failed. "
-                            + "Read it with get-trajectory (it shows the failed step and its error), then get-workflow-logs "
-                            + "filtered to errors. For a fan-out step, follow outputs.trajectory_references to the deepest "
+                            + "Read it with get-trajectory (it shows the failed step and its error)"
+                            // get-workflow-logs is opt-in (not in the lean default): named only when listed
+                            + (tools.containsKey("get-workflow-logs") ? ", then get-workflow-logs filtered to errors" : "")
+                            + ". For a fan-out step, follow outputs.trajectory_references to the deepest "
                             + "failed child. Compare the failing step's parameters with get-step-template (names such as "
                             + "prompt vs user_prompt matter) and check model slugs carry a provider prefix. Explain the cause "
                             + "and the fix; do not start a new run unless asked."),

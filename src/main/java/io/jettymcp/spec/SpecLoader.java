@@ -156,8 +156,12 @@ public final class SpecLoader {
         ObjectNode outputSchema = root.path("outputSchema").isObject() ? (ObjectNode) root.get("outputSchema") : null;
         OutputSpec output = parseOutput(c, root.path("output"));
         boolean auth = !root.has("auth") || c.bool(root, "auth");
+        String hint = root.path("searchHint").isTextual() ? root.get("searchHint").asText().strip() : null;
+        boolean alwaysLoad = root.has("alwaysLoad") && c.bool(root, "alwaysLoad");
+        c.require(alwaysLoad != (hint != null && !hint.isEmpty()),
+                "declare exactly one of 'searchHint' (a few keywords for tool search) or 'alwaysLoad': true");
         return new ToolSpec(name, title, toolset, description, annotations, input, outputSchema, http, handler,
-                output, auth, parseReads(c, root.path("reads")));
+                output, auth, parseReads(c, root.path("reads")), new ToolSpec.Search(hint, alwaysLoad));
     }
 
     private void checkSchema(Checker c, String where, ObjectNode schema, boolean top) {
@@ -166,10 +170,8 @@ public final class SpecLoader {
         if (schema.has("x-kind")) {
             c.require(KINDS.contains(schema.get("x-kind").asText()), where + ": unknown x-kind " + schema.get("x-kind"));
         }
-        if (!top && where.indexOf('.') == where.lastIndexOf('.') && !where.contains("[]")) {
-            // top-level arguments; nested fields are described by their parent (every byte is context)
-            c.require(schema.path("description").isTextual(), where + ": every argument needs a description");
-        }
+        // no description is required: an argument is described only where its name and type leave doubt (every byte of
+        // tools/list is model context)
         if (schema.has("pattern")) {
             // a JSON Schema pattern matches anywhere in the value; ArgumentValidator matches the whole value
             String p = schema.get("pattern").asText();

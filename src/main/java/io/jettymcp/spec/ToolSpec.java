@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * @param auth    whether the tool needs a Jetty token (step templates do not)
  * @param reads   per route id ({@link io.jettymcp.api.Routes}), the answer fields the tool's reader relies on
  *                (grammar: {@link io.jettymcp.shape.AnswerShape}); an answer lacking one is reported as drift
+ * @param search  what a client's tool search reads: keywords, or that the tool stays loaded
  */
 public record ToolSpec(
         String name,
@@ -31,10 +32,29 @@ public record ToolSpec(
         String handler,
         OutputSpec output,
         boolean auth,
-        java.util.Map<String, java.util.List<String>> reads) {
+        java.util.Map<String, java.util.List<String>> reads,
+        Search search) {
 
     public ToolSpec {
         reads = java.util.Map.copyOf(reads);
+    }
+
+    /** A spec without tool-search hints (tests and fixtures). */
+    public ToolSpec(String name, String title, String toolset, String description, Annotations annotations,
+                    ObjectNode input, ObjectNode outputSchema, HttpMapping http, String handler, OutputSpec output,
+                    boolean auth, java.util.Map<String, java.util.List<String>> reads) {
+        this(name, title, toolset, description, annotations, input, outputSchema, http, handler, output, auth, reads,
+                Search.NONE);
+    }
+
+    /**
+     * Hints for clients that load tools on demand (Claude Code's tool search reads them from {@code _meta}).
+     *
+     * @param hint       a few keywords a search should match the tool on; null when none
+     * @param alwaysLoad the tool stays loaded without a search (a handful of core tools)
+     */
+    public record Search(String hint, boolean alwaysLoad) {
+        public static final Search NONE = new Search(null, false);
     }
 
     /** All four MCP hints, always explicit: clients decide on confirmation prompts from them. */

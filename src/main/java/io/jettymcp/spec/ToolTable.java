@@ -17,7 +17,7 @@ public final class ToolTable {
         specs.stream()
                 .sorted(java.util.Comparator.comparing(ToolSpec::toolset).thenComparing(ToolSpec::name))
                 .forEach(s -> sb.append("| ").append(s.toolset())
-                        .append(" | `").append(s.name()).append("`")
+                        .append(" | `").append(s.name()).append("`").append(Toolset.inDefault(s.name()) ? "" : " *opt-in*")
                         .append(" | ").append(firstSentence(s.description()))
                         .append(" | ").append(hints(s)).append(" |\n"));
         return sb.toString();

@@ -1,6 +1,5 @@
 package io.jettymcp.tool;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +24,8 @@ public final class ToolRegistry {
 
     /** Not listed when the server is pinned by JETTY_COLLECTIONS: only user tokens may create collections. */
     static final String CREATE_COLLECTION = "create-collection";
+    static final String ALWAYS_LOAD = "anthropic/alwaysLoad";
+    static final String SEARCH_HINT = "anthropic/searchHint";
 
     private final List<ToolSpec> specs;
     private final Map<String, ToolHandler> named;
@@ -32,7 +33,8 @@ public final class ToolRegistry {
     private final ObjectMapper mapper;
 
     public ToolRegistry(List<ToolSpec> specs, Map<String, ToolHandler> named, ToolHandler rest, ObjectMapper mapper) {
-        this.specs = List.copyOf(specs);
+        // tools/list in name order on every start, whatever order the specs were found in: clients cache the list
+        this.specs = specs.stream().sorted(java.util.Comparator.comparing(ToolSpec::name)).toList();
         this.named = Map.copyOf(named);
         this.rest = rest;
         this.mapper = mapper;
@@ -56,8 +58,9 @@ public final class ToolRegistry {
         Set<String> names = new TreeSet<>();
         specs.forEach(s -> names.add(s.name()));
         for (String t : settings.toolsets()) {
-            if (!t.equals("all") && !Toolset.names().contains(t)) {
-                throw new ConfigException("Unknown toolset '" + t + "'. Known toolsets: all, " + new TreeSet<>(Toolset.names()) + ".");
+            if (!t.equals(Toolset.EVERY) && !t.equals(Toolset.DEFAULT) && !Toolset.names().contains(t)) {
+                throw new ConfigException("Unknown toolset '" + t + "'. Known toolsets: " + Toolset.EVERY + ", "
+                        + Toolset.DEFAULT + ", " + new TreeSet<>(Toolset.names()) + ".");
             }
         }
         for (String t : union(settings.tools(), settings.excludeTools())) {
@@ -65,11 +68,13 @@ public final class ToolRegistry {
                 throw new ConfigException("Unknown tool '" + t + "'. Known tools: " + names + ".");
             }
         }
-        boolean allSets = settings.toolsets().isEmpty() || settings.toolsets().contains("all");
+        boolean allSets = settings.toolsets().isEmpty() || settings.toolsets().contains(Toolset.EVERY);
+        boolean defaults = settings.toolsets().contains(Toolset.DEFAULT);
         List<ToolSpec> out = new ArrayList<>();
         for (ToolSpec s : specs) {
             boolean chosen = !settings.tools().isEmpty() ? settings.tools().contains(s.name())
-                    : allSets || settings.toolsets().contains(s.toolset());
+                    : allSets || settings.toolsets().contains(s.toolset())
+                    || (defaults && Toolset.inDefault(s.name()));
             if (!chosen || settings.excludeTools().contains(s.name())) {
                 continue;
             }
@@ -94,8 +99,11 @@ public final class ToolRegistry {
         return out;
     }
 
-    /** The input schema as checked and published: {@code collection} optional, and gone when the server is pinned. */
-    ObjectNode effectiveInput(ToolSpec s, String pinned) {
+    /**
+     * The input schema arguments are checked against ({@link BoundTool#effectiveInput()}; tools/list shows its
+     * {@link PublishedSchema}): {@code collection} optional, and gone when the server is pinned.
+     */
+    public static ObjectNode effectiveInput(ToolSpec s, String pinned) {
         ObjectNode in = s.input().deepCopy();
         if (s.takesCollection()) {
             // collection defaults to the key's own scope (or is injected when pinned): never required of the model
@@ -113,40 +121,33 @@ public final class ToolRegistry {
         return in;
     }
 
-    /** What tools/list shows: private x-* markers stripped, annotations all explicit. */
+    /**
+     * What tools/list shows: the {@link PublishedSchema published schema}, title, all four annotations, and the
+     * {@code _meta} hints a client's tool search reads.
+     */
     @SuppressWarnings("unchecked")
     McpSchema.Tool definition(ToolSpec s, ObjectNode effective) {
-        ObjectNode published = strip(effective.deepCopy());
-        if (published.path("required").isArray() && published.get("required").isEmpty()) {
-            published.remove("required");
-        }
+        ObjectNode published = PublishedSchema.of(effective);
         // no additionalProperties:false: unknown arguments are refused by the validator with a clearer message,
         // and every byte of tools/list is model context
         McpSchema.Tool.Builder b = McpSchema.Tool.builder(s.name(), mapper.convertValue(published, Map.class))
                 .title(s.title())
                 .description(s.description())
                 .annotations(new McpSchema.ToolAnnotations(null, s.annotations().readOnly(),
-                        s.annotations().destructive(), s.annotations().idempotent(), s.annotations().openWorld(), null));
+                        s.annotations().destructive(), s.annotations().idempotent(), s.annotations().openWorld(), null))
+                .meta(searchMeta(s.search()));
         if (s.outputSchema() != null) {
             b.outputSchema(mapper.convertValue(s.outputSchema(), Map.class));
         }
         return b.build();
     }
 
-    private static ObjectNode strip(ObjectNode schema) {
-        List<String> drop = new ArrayList<>();
-        schema.fieldNames().forEachRemaining(f -> {
-            if (f.startsWith("x-")) {
-                drop.add(f);
-            }
-        });
-        schema.remove(drop);
-        for (JsonNode child : schema) {
-            if (child instanceof ObjectNode o) {
-                strip(o);
-            }
+    /** {@code anthropic/alwaysLoad} for the few core tools, {@code anthropic/searchHint} keywords for the rest. */
+    static Map<String, Object> searchMeta(ToolSpec.Search search) {
+        if (search.alwaysLoad()) {
+            return Map.of(ALWAYS_LOAD, true);
         }
-        return schema;
+        return search.hint() == null ? null : Map.of(SEARCH_HINT, search.hint());
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

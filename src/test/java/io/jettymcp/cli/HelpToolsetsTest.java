@@ -16,4 +16,12 @@ class HelpToolsetsTest {
         assertThat(help).contains("--toolsets=LIST");
         Toolset.ALL.forEach(t -> assertThat(help).contains(t.name() + ": " + t.description()));
     }
+
+    /** The tools outside the default are named where a person looks for a flag, with the flag that adds them. */
+    @Test
+    void helpNamesTheDefaultAndEveryToolItLeavesOut() {
+        String help = new CommandLine(Main.rootSpec()).getUsageMessage().replaceAll("\\s+", " ");
+        assertThat(help).contains("default: every tool but").contains("all: every tool").contains("default,files");
+        Toolset.OUTSIDE_DEFAULT.forEach(t -> assertThat(help).contains(t));
+    }
 }

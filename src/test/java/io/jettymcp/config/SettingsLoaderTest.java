@@ -44,6 +44,19 @@ class SettingsLoaderTest {
         assertThat(s.baseUrl()).isEqualTo("https://flows-api.jetty.io");
     }
 
+    /** No --toolsets and no JETTY_TOOLSETS (or an empty one): the lean default, not every toolset. */
+    @Test
+    void toolsetsDefaultToTheLeanDefault() {
+        Map<String, String> env = Map.of("HOME", home.toString());
+        assertThat(new SettingsLoader(env).load(flags(null)).toolsets()).containsExactly("default");
+        assertThat(new SettingsLoader(Map.of("HOME", home.toString(), "JETTY_TOOLSETS", " ")).load(flags(null)).toolsets())
+                .containsExactly("default");
+        assertThat(new SettingsLoader(Map.of("HOME", home.toString(), "JETTY_TOOLSETS", "all")).load(flags(null)).toolsets())
+                .containsExactly("all");
+        SettingsLoader.Flags files = new SettingsLoader.Flags(null, "default,files", null, null, false, List.of(), null, false);
+        assertThat(new SettingsLoader(env).load(files).toolsets()).containsExactlyInAnyOrder("default", "files");
+    }
+
     @Test
     void tokenNeverShowsInToString() {
         Map<String, String> env = Map.of("HOME", home.toString(), "JETTY_API_TOKEN", "mlc_secretValue12345678");

@@ -4,8 +4,15 @@ import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.sandbox.RecordedRequest;
 import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.spec.SpecLoader;
+import io.jettymcp.spec.ToolSpec;
+import io.jettymcp.tool.ToolRegistry;
 import io.modelcontextprotocol.spec.McpSchema;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A corpus of malformed tool calls generated from every listed tool's own schema: wrong types,
  * missing and unknown fields, traversal and encoded separators, look-alikes, control characters,
- * huge strings, deep nesting, bad enums and limits. Each must be an isError result naming the
- * argument, with zero upstream requests, and the server must keep serving.
+ * huge strings, deep nesting, bad enums and limits, patterns, lengths and item counts. Each must be an isError
+ * result naming the argument, with zero upstream requests, and the server must keep serving.
+ * <p>
+ * The cases come from the schema the validator enforces (the spec's, as {@link ToolRegistry#effectiveInput} makes
+ * it), not from the leaner one tools/list publishes: what the published schema leaves unsaid is still refused.
  */
 class BadInputE2ETest extends DemoServerTest {
+
+    /** The corpus size when cases were taken from the published schema (issue 14): it may grow, never fall. */
+    static final int CORPUS_FLOOR = 1660;
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** Arguments that name a Jetty resource: one safe path segment each. */
     static final Set<String> NAMES = Set.of("collection", "task", "name", "routine", "new_name");
@@ -34,11 +48,14 @@ class BadInputE2ETest extends DemoServerTest {
 
     @Test
     void everyMalformedCallIsAnActionableErrorWithNoUpstreamRequest() {
+        Map<String, ToolSpec> specs = new LinkedHashMap<>();
+        new SpecLoader(MAPPER).loadDirectory(Path.of("tool-specs")).forEach(t -> specs.put(t.name(), t));
+        assertThat(server.tools()).as("every tool listed (ServerProcess asks for all)").hasSameSizeAs(specs.values());
         List<Case> cases = new ArrayList<>();
         for (McpSchema.Tool tool : server.tools()) {
-            cases.addAll(casesFor(tool));
+            cases.addAll(casesFor(tool.name(), checkedSchema(specs.get(tool.name()))));
         }
-        assertThat(cases.size()).as("corpus size").isGreaterThanOrEqualTo(200);
+        assertThat(cases.size()).as("corpus size").isGreaterThanOrEqualTo(CORPUS_FLOOR);
         System.err.println("bad-input corpus: " + cases.size() + " calls over " + server.tools().size() + " tools");
         sandbox.requests().clear();
         List<String> problems = new ArrayList<>();
@@ -58,9 +75,14 @@ class BadInputE2ETest extends DemoServerTest {
         assertThat(server.ok("whoami", Map.of()).path("collection_scope").asText()).isEqualTo("demo");
     }
 
+    /** The schema ArgumentValidator checks this tool's arguments against, x-kind markers and all. */
     @SuppressWarnings("unchecked")
-    static List<Case> casesFor(McpSchema.Tool tool) {
-        Map<String, Object> schema = tool.inputSchema();
+    static Map<String, Object> checkedSchema(ToolSpec spec) {
+        return MAPPER.convertValue(ToolRegistry.effectiveInput(spec, null), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Case> casesFor(String tool, Map<String, Object> schema) {
         Map<String, Object> props = (Map<String, Object>) schema.getOrDefault("properties", Map.of());
         List<String> required = (List<String>) schema.getOrDefault("required", List.of());
         Map<String, Object> base = new LinkedHashMap<>();
@@ -68,17 +90,17 @@ class BadInputE2ETest extends DemoServerTest {
             base.put(r, valid(r, (Map<String, Object>) props.get(r)));
         }
         List<Case> out = new ArrayList<>();
-        out.add(new Case(tool.name(), "bogus_argument", with(base, "bogus_argument", 1)));
+        out.add(new Case(tool, "bogus_argument", with(base, "bogus_argument", 1)));
         for (String r : required) {
             Map<String, Object> missing = new HashMap<>(base);
             missing.remove(r);
-            out.add(new Case(tool.name(), r, missing));
+            out.add(new Case(tool, r, missing));
         }
         for (Map.Entry<String, Object> e : props.entrySet()) {
             String name = e.getKey();
             Map<String, Object> p = (Map<String, Object>) e.getValue();
             for (Object bad : badValues(name, p)) {
-                out.add(new Case(tool.name(), name, with(base, name, bad)));
+                out.add(new Case(tool, name, with(base, name, bad)));
             }
         }
         return out;
@@ -130,8 +152,42 @@ class BadInputE2ETest extends DemoServerTest {
             default -> {
             }
         }
+        bad.addAll(beyondConstraints(p));
         return bad;
     }
+
+    /**
+     * Values that break the constraints only the validator's schema states (tools/list leaves them out): a pattern,
+     * a length or an item count, and an array item that breaks its own.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Object> beyondConstraints(Map<String, Object> p) {
+        List<Object> bad = new ArrayList<>();
+        if (p.get("pattern") instanceof String pattern && !Pattern.compile(pattern).matcher(OFF_PATTERN).matches()) {
+            bad.add(OFF_PATTERN);
+        }
+        if (p.get("maxLength") instanceof Number max && max.intValue() < 1_000_000) {
+            bad.add("x".repeat(max.intValue() + 1));
+        }
+        if (p.get("minLength") instanceof Number min && min.intValue() > 0) {
+            bad.add("x".repeat(min.intValue() - 1));
+        }
+        if (p.get("maxItems") instanceof Number max) {
+            bad.add(java.util.Collections.nCopies(max.intValue() + 1, "x"));
+        }
+        if (p.get("minItems") instanceof Number min && min.intValue() > 0) {
+            bad.add(List.of());
+        }
+        if (p.get("items") instanceof Map<?, ?> items) {
+            for (Object item : beyondConstraints((Map<String, Object>) items)) {
+                bad.add(List.of(item));
+            }
+        }
+        return bad;
+    }
+
+    /** Matches none of the specs' patterns (names, slugs, variable names, images). */
+    static final String OFF_PATTERN = "not/a valid!value";
 
     static Object valid(String name, Map<String, Object> p) {
         return switch (name) {

@@ -18,7 +18,7 @@ class SpecLoaderTest {
 
     private static final String GOOD = """
             {"name":"get-thing","title":"Get thing","toolset":"tasks","description":"Gets one thing by name; a description long enough.",
-             "annotations":{"readOnlyHint":true,"destructiveHint":false,"idempotentHint":true,"openWorldHint":true},
+             "searchHint":"thing lookup","annotations":{"readOnlyHint":true,"destructiveHint":false,"idempotentHint":true,"openWorldHint":true},
              "input":{"type":"object","properties":{"task":{"type":"string","x-kind":"name","description":"Task."}},"required":["task"]},
              "http":{"method":"GET","path":"/api/v1/step-templates/{task}"}}""";
 
@@ -50,7 +50,9 @@ class SpecLoaderTest {
                         "http GET /api/v1/step-templates/x/{task} is not a route in io.jettymcp.api.Routes"},
                 {GOOD.replace("/api/v1/step-templates/{task}", "/api/v1/file/{task}"),
                         "http GET /api/v1/file/{task} is not a route"},
-                {GOOD.replace("\"description\":\"Task.\"", "\"note\":\"Task.\""), "every argument needs a description"},
+                {GOOD.replace("\"searchHint\":\"thing lookup\",", ""), "declare exactly one of 'searchHint'"},
+                {GOOD.replace("\"searchHint\":\"thing lookup\",", "\"searchHint\":\"x\",\"alwaysLoad\":true,"),
+                        "declare exactly one of 'searchHint'"},
                 {GOOD.replace("\"x-kind\":\"name\"", "\"x-kind\":\"nme\""), "unknown x-kind"},
                 {GOOD.replace("\"toolset\":\"tasks\"", "\"toolset\":\"misc\""), "toolset 'misc' is not one of"},
                 {GOOD.replace("\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}", "\"handler\":\"x\",\"http\":{\"method\":\"GET\",\"path\":\"/api/v1/step-templates/{task}\"}"),

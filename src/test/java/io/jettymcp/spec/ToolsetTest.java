@@ -37,8 +37,16 @@ class ToolsetTest {
     }
 
     @Test
+    void theToolsOutsideTheDefaultAreTools() {
+        Set<String> tools = new SpecLoader(new ObjectMapper()).loadDirectory(Path.of("tool-specs")).stream()
+                .map(ToolSpec::name).collect(Collectors.toSet());
+        assertThat(tools).containsAll(Toolset.OUTSIDE_DEFAULT);
+        assertThat(Toolset.OUTSIDE_DEFAULT).doesNotHaveDuplicates();
+    }
+
+    @Test
     void descriptionsAreOneLineAndNamesUnique() {
-        assertThat(Toolset.names()).hasSameSizeAs(Toolset.ALL).doesNotContain("all");
+        assertThat(Toolset.names()).hasSameSizeAs(Toolset.ALL).doesNotContain("all", "default");
         assertThat(Toolset.ALL).allSatisfy(t -> assertThat(t.description()).isNotBlank().doesNotContain("\n")
                 .hasSizeLessThanOrEqualTo(100));
     }

@@ -64,6 +64,10 @@ class ResourcesPromptsTest {
                 .contains("summarize PDFs").contains("validate-workflow");
         assertThatThrownBy(() -> client.getPrompt(new McpSchema.GetPromptRequest("build-workflow", Map.of())))
                 .hasMessageContaining("goal");
+        // get-workflow-logs is opt-in: the debug prompt names it only when it is listed, as here (every tool)
+        McpSchema.GetPromptResult debug = client.getPrompt(new McpSchema.GetPromptRequest("debug-failed-run",
+                Map.of("task", "text-echo", "trajectory_id", "abcd1234")));
+        assertThat(((McpSchema.TextContent) debug.messages().get(0).content()).text()).contains("get-workflow-logs");
     }
 
     @Test

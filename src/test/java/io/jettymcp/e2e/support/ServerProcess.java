@@ -166,7 +166,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final Map<String, String> env = new HashMap<>();
+        // every tool, so each e2e test can call the one it is about; tests of the lean default set JETTY_TOOLSETS to ""
+        private final Map<String, String> env = new HashMap<>(Map.of("JETTY_TOOLSETS", "all"));
         private final List<String> args = new ArrayList<>();
         private Path home;
         private Duration timeout = Duration.ofSeconds(60);
