@@ -142,6 +142,7 @@ public final class ResultsBench {
         env.put("HOME", home.toString()); // neither server finds a token file or a config of the person running it
         env.put("JETTY_API_URL", sandbox.baseUrl());
         env.put("JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN);
+        env.put("JETTY_TOOLSETS", "all"); // our own steps use opt-in tools (search-tasks, get-workflow-logs)
         ServerParameters params = ServerParameters.builder(command).args(args).env(env).build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(MAPPER));
         transport.setStdErrorHandler(line -> { });
