@@ -12,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The training run behind the launcher's class cache ({@code java <flags> -XX:ArchiveClassesAtExit=… -jar
@@ -107,9 +109,33 @@ final class Train {
                 throw new IllegalStateException("list-collections failed: " + a);
             }
         }
+        // again, all at once: the client takes its other paths (a connection busy, a request sent off the event loop)
+        int first = 2 + CALLS.size();
+        for (int i = 0; i < CALLS.size(); i++) {
+            send(in, CALLS.get(i).replace("\"id\":0", "\"id\":" + (first + i)));
+        }
+        Set<Integer> pending = new HashSet<>();
+        for (int i = 0; i < CALLS.size(); i++) {
+            pending.add(first + i);
+        }
+        awaitAll(json, out, pending);
         in.close(); // end of input: the server shuts down as it does when a client goes away
         server.join(30_000);
         return server.isAlive() ? 1 : 0;
+    }
+
+    /** Reads lines until every id in {@code pending} has its answer. */
+    private static void awaitAll(ObjectMapper json, BufferedReader out, Set<Integer> pending) throws IOException {
+        String line;
+        while (!pending.isEmpty() && (line = out.readLine()) != null) {
+            JsonNode n = json.readTree(line);
+            if (n.has("result") || n.has("error")) {
+                pending.remove(n.path("id").asInt(-1));
+            }
+        }
+        if (!pending.isEmpty()) {
+            throw new UncheckedIOException(new IOException("the server ended before answering requests " + pending));
+        }
     }
 
     private static String call(String tool, String args) {

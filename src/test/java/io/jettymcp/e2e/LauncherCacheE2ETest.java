@@ -81,7 +81,7 @@ class LauncherCacheE2ETest extends SandboxTest {
         Path cache = awaitCache(cacheHome.resolve("jetty-mcp"));
         assertThat(version(home, jar, cacheHome)).contains("class cache: " + cache + " (ready)");
         Session second = session(home, jar, cacheHome);
-        System.out.printf("launcher on %s: first launch %d of %d %s* classes from the cache, second %d of %d (%s)%n",
+        System.out.printf("launcher on %s: first launch %d of %d %s* classes (lambdas aside) from the cache, second %d of %d (%s)%n",
                 home, first.clientClassesFromCache(), first.clientClassesLoaded(), CLIENT,
                 second.clientClassesFromCache(), second.clientClassesLoaded(), cache.getFileName());
         assertThat(second.clientClassesFromCache()).as("client classes from the trained cache").isPositive()
@@ -163,10 +163,13 @@ class LauncherCacheE2ETest extends SandboxTest {
         in.flush();
     }
 
-    /** What {@code -Xlog:class+load} said about the Reactor Netty client classes. */
+    /**
+     * What {@code -Xlog:class+load} said about the Reactor Netty client classes. Lambda classes are left out: when
+     * two threads link one lambda at once, JDK 17 may spin a second copy of an archived one.
+     */
     record Session(long clientClassesLoaded, long clientClassesFromCache) {
         static Session of(List<String> log) {
-            List<String> client = log.stream().filter(l -> l.contains("[class,load] " + CLIENT)).toList();
+            List<String> client = log.stream().filter(l -> l.contains("[class,load] " + CLIENT) && !l.contains("$$Lambda")).toList();
             return new Session(client.size(), client.stream().filter(l -> l.contains("source: shared objects file")).count());
         }
     }
