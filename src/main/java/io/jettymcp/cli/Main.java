@@ -54,6 +54,9 @@ public final class Main {
         if (args.length == 0) {
             return serve(CliOptions.NONE, protocolOut); // the common launch: nothing to parse
         }
+        if (args.length == 1 && args[0].equals(Train.FLAG)) {
+            return Train.run(); // hidden: the launcher's class-cache training session
+        }
         CommandSpec root = rootSpec();
         CommandLine cl = new CommandLine(root);
         ParseResult pr;
@@ -110,7 +113,7 @@ public final class Main {
         }
     }
 
-    private static int serve(CliOptions pr, PrintStream protocolOut) {
+    static int serve(CliOptions pr, PrintStream protocolOut) {
         Secrets secrets = new Secrets();
         // every stderr line (our logs, libraries', stack traces) passes every tenant's redaction set on its way
         // out; System.out already points at stderr, so it follows
