@@ -45,17 +45,29 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final InputStream in;
     private final OutputStream out;
     private final Runnable onEnd;
+    private final Runnable onInitialized;
     private final InFlight inFlight = new InFlight();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean initialized = new AtomicBoolean();
     private final Scheduler writer = Schedulers.newSingle("stdio-out", true);
     private volatile McpServerSession session;
 
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd) {
+        this(mcpMapper, lines, in, out, onEnd, () -> { });
+    }
+
+    /**
+     * @param onInitialized run (on the reader thread: it must hand its work off) when the client's
+     *                      {@code notifications/initialized} arrives, after the session has it; the first time only
+     */
+    public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd,
+                          Runnable onInitialized) {
         this.mcpMapper = mcpMapper;
         this.lines = lines;
         this.in = in;
         this.out = out;
         this.onEnd = onEnd;
+        this.onInitialized = onInitialized;
     }
 
     @Override
@@ -156,6 +168,10 @@ public final class StdioTransport implements McpServerTransportProvider {
             inFlight.run(req.id(), req.method(), handling, () -> { });
         } else {
             handling.subscribe(v -> { }, e -> log.warn("message failed: {}", e.toString()));
+            if (msg instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())
+                    && initialized.compareAndSet(false, true)) {
+                onInitialized.run();
+            }
         }
     }
 
