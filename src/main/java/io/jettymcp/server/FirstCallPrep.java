@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     tools/call, so their classes are loaded and interpreted.</li>
  * </ul>
  * It reads no environment (secret values): those are learned by the calls that need them. Never before
- * initialization (the transport calls {@link #start} on {@code notifications/initialized}), never more than once.
+ * initialization: the stdio transport calls {@link #start} once the client has sent {@code notifications/initialized}
+ * and had the answer to its next request (tools/list), so the preparation does not slow the answers a client waits
+ * for at start; never more than once.
  */
 final class FirstCallPrep {
 

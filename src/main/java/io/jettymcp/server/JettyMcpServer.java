@@ -41,7 +41,7 @@ import java.util.function.Function;
 /**
  * Wires one server from its settings: specs → registry → guard chain → MCP server on a transport.
  * Nothing here touches the network: the first Jetty request is {@link #prepareFirstCall}'s whoami, once the client
- * has initialized its session, or the first tool call's.
+ * has initialized its session (and had its tools listed), or the first tool call's.
  */
 public final class JettyMcpServer {
 
@@ -98,7 +98,7 @@ public final class JettyMcpServer {
 
     /**
      * Prepares what a session's first tool call needs (see {@link FirstCallPrep}), once, in the background; for the
-     * stdio transport to run when the client's {@code notifications/initialized} arrives. Nothing with per-request keys.
+     * stdio transport to run once the client has initialized the session and had its next answer (tools/list). Nothing with per-request keys.
      */
     public void prepareFirstCall() {
         if (firstCallPrep != null) {

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a stdio server sends Jetty on its own, before its first tool call: nothing before the client has initialized
- * the session; then, with a key and no JETTY_COLLECTIONS, exactly one whoami (the first call's scope look-up, done
+ * the session and had its tools listed; then, with a key and no JETTY_COLLECTIONS, exactly one whoami (the first call's scope look-up, done
  * early) and never an environment read; nothing at all without a key or with JETTY_COLLECTIONS. The first call then
  * finds whoami's answer cached and answers as it always did.
  */
@@ -71,8 +71,11 @@ class FirstCallPrepE2ETest extends SandboxTest {
             assertThat(sent()).as("sent before the client's notifications/initialized").isEmpty();
 
             raw.send(INITIALIZED);
-            await(() -> sent().contains(WHOAMI));
+            roundTrip(raw);
+            assertThat(sent()).as("sent before the answer to the request after initialized").isEmpty();
             answer(raw, 1, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+            await(() -> sent().contains(WHOAMI));
+            roundTrip(raw);
             assertThat(sent()).as("sent after initialized, before any call: whoami once, no environment read")
                     .containsExactly(WHOAMI);
 
