@@ -132,6 +132,14 @@ public final class JettyApi {
         return budget;
     }
 
+    /**
+     * Builds the client and prepares what its first request would (event loops, the host name resolver, the
+     * native transport), sending nothing: for a server that knows a first call is coming but has nothing to ask.
+     */
+    public Mono<Void> warmUp() {
+        return Mono.defer(() -> client.get().warmup());
+    }
+
     public String baseUrl() {
         return baseUrl;
     }

@@ -163,7 +163,7 @@ public final class Main {
         JettyMcpServer server = new JettyMcpServer(settings, secrets, pr.matchedOptionValue("--policy", null), null);
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
-                System.in, protocolOut, ended::countDown);
+                System.in, protocolOut, ended::countDown, server::prepareFirstCall);
         server.start(transport);
         try {
             ended.await();

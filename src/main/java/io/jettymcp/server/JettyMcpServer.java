@@ -19,6 +19,7 @@ import io.jettymcp.tool.RestHandler;
 import io.jettymcp.tool.ToolContext;
 import io.jettymcp.tool.ToolRegistry;
 import io.jettymcp.tool.chain.GuardChain;
+import io.jettymcp.tool.chain.Rehearsal;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpAsyncServer;
@@ -39,7 +40,8 @@ import java.util.function.Function;
 
 /**
  * Wires one server from its settings: specs → registry → guard chain → MCP server on a transport.
- * Nothing here touches the network; the first Jetty request happens on the first tool call.
+ * Nothing here touches the network: the first Jetty request is {@link #prepareFirstCall}'s whoami, once the client
+ * has initialized its session (and had its tools listed), or the first tool call's.
  */
 public final class JettyMcpServer {
 
@@ -58,6 +60,8 @@ public final class JettyMcpServer {
     private final ExchangeContexts contexts;
     private final ToolRegistry registry;
     private final McpSchema.Implementation serverInfo;
+    /** null when calls act as other keys (HTTP's per-request keys): nothing to prepare for them */
+    private final FirstCallPrep firstCallPrep;
 
     /**
      * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
@@ -85,9 +89,22 @@ public final class JettyMcpServer {
         JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
                 settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(secrets.server());
         this.chain = new GuardChain(ctx, new ArgumentValidator(), policy, new EnvSecrets());
+        CollectionScope scope = new CollectionScope(settings.collections(), api);
         // the server's own set, which no call registers into: it redacts failures that come before the tenant is known
-        this.contexts = new ExchangeContexts(tenants != null ? tenants
-                : new SessionTenants(api, new CollectionScope(settings.collections(), api), secrets), secrets.newTenant());
+        this.contexts = new ExchangeContexts(tenants != null ? tenants : new SessionTenants(api, scope, secrets),
+                secrets.newTenant());
+        this.firstCallPrep = tenants != null ? null : new FirstCallPrep(api, scope, settings.collections().isEmpty(),
+                new Rehearsal(chain, mapper), tools, mcpMapper);
+    }
+
+    /**
+     * Prepares what a session's first tool call needs (see {@link FirstCallPrep}), once, in the background; for the
+     * stdio transport to run once the client has initialized the session and had its next answer (tools/list). Nothing with per-request keys.
+     */
+    public void prepareFirstCall() {
+        if (firstCallPrep != null) {
+            firstCallPrep.start();
+        }
     }
 
     /**

@@ -45,17 +45,32 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final InputStream in;
     private final OutputStream out;
     private final Runnable onEnd;
+    private final Runnable onReady;
     private final InFlight inFlight = new InFlight();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** 0: not initialized; 1: initialized, ready after the next answer; 2: {@link #onReady} has run */
+    private final java.util.concurrent.atomic.AtomicInteger readiness = new java.util.concurrent.atomic.AtomicInteger();
     private final Scheduler writer = Schedulers.newSingle("stdio-out", true);
     private volatile McpServerSession session;
 
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd) {
+        this(mcpMapper, lines, in, out, onEnd, () -> { });
+    }
+
+    /**
+     * @param onReady run once (on the writer thread: it must hand its work off) when the client has initialized the
+     *                session and the server has written its answer to the next request (tools/list, as a rule): work it
+     *                starts then never competes with the answers a client waits for at start, and never comes before
+     *                the client's {@code notifications/initialized}
+     */
+    public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd,
+                          Runnable onReady) {
         this.mcpMapper = mcpMapper;
         this.lines = lines;
         this.in = in;
         this.out = out;
         this.onEnd = onEnd;
+        this.onReady = onReady;
     }
 
     @Override
@@ -156,6 +171,9 @@ public final class StdioTransport implements McpServerTransportProvider {
             inFlight.run(req.id(), req.method(), handling, () -> { });
         } else {
             handling.subscribe(v -> { }, e -> log.warn("message failed: {}", e.toString()));
+            if (msg instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+                readiness.compareAndSet(0, 1);
+            }
         }
     }
 
@@ -206,6 +224,9 @@ public final class StdioTransport implements McpServerTransportProvider {
                     write(mcpMapper.writeValueAsString(message));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
+                }
+                if (message instanceof McpSchema.JSONRPCResponse && readiness.compareAndSet(1, 2)) {
+                    onReady.run();
                 }
             }).subscribeOn(writer).then();
         }
