@@ -25,7 +25,10 @@ final class ClientConfig {
 
     static final String KEY_PLACEHOLDER = "mlc_your_key";
 
-    /** The launcher's stdio JVM flags (see ./jetty-mcp), for a start without it: no class cache, the rest the same. */
+    /**
+     * The launcher's stdio JVM flags (see ./jetty-mcp), for a start without it: no class cache, the rest the same.
+     * Stated again in src/mcpb/manifest.json's Windows command; StdioFlagsTest keeps all three equal.
+     */
     static final List<String> STDIO_JVM_FLAGS = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx128m", "-XX:-UsePerfData", "-Xlog:disable",
             "-Xlog:all=warning:stderr");
