@@ -155,7 +155,8 @@ public final class HttpServerProcess implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final Map<String, String> env = new java.util.HashMap<>();
+        // every tool, as ServerProcess: each e2e test can call the one it is about
+        private final Map<String, String> env = new java.util.HashMap<>(Map.of("JETTY_TOOLSETS", "all"));
         private final List<String> args = new ArrayList<>(List.of("--http", "127.0.0.1:0"));
         private final List<String> jvm = new ArrayList<>();
 
