@@ -71,37 +71,16 @@ class RunbookE2ETest extends DemoServerTest {
 
     @Test
     void runbookFileStartsAndReturnsIdsWithVariablesInTheJettyBlock() {
+        // what needs the process: ~ is the HOME read at start-up, the hint comes from JETTY_TIMEOUT_SECONDS; the rest
+        // of the start (ids, body, secrets checked first) is RunsToolsetTest's
         JsonNode out = server.ok("run-runbook", args("collection", "demo", "task", "rb-e2e", "runbook_path", "~/RUNBOOK.md",
                 "template_variables", Map.of("sample_size", "7")));
-        String id = out.path("trajectory_id").asText();
         assertThat(out.path("started").asBoolean()).isTrue();
-        assertThat(id).matches("[0-9a-f]{8}");
-        assertThat(out.path("workflow_id").asText()).isEqualTo("demo-rb-e2e--" + id);
-        assertThat(out.path("link").asText()).isEqualTo("https://jetty.io/demo/rb-e2e/" + id);
-        assertThat(out.path("use_trial_keys").asBoolean()).isFalse();
-        assertThat(out.path("secrets_checked").toString()).isEqualTo("[\"OPENROUTER_API_KEY\"]");
-
+        assertThat(out.path("trajectory_id").asText()).matches("[0-9a-f]{8}");
         JsonNode body = chat().bodyJson();
-        assertThat(body.path("model").asText()).isEqualTo("anthropic/claude-sonnet-4.6");
-        assertThat(body.path("stream").isBoolean()).isTrue();
-        assertThat(body.path("stream").asBoolean(true)).isFalse();
+        assertThat(body.path("messages").get(0).path("content").asText()).as("the file under ~").isEqualTo(RUNBOOK);
         assertThat(body.path("jetty").path("timeout_hint").asInt()).as("half the 3 s bound, at least 1").isEqualTo(1);
-        assertThat(out.path("status").asText()).as("a 202: the run goes on").isEqualTo("running");
-        assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("system");
-        assertThat(body.path("messages").get(0).path("content").asText()).isEqualTo(RUNBOOK);
-        assertThat(body.path("messages").get(1).path("content").asText()).isEqualTo("Execute the runbook.");
-        JsonNode j = body.path("jetty");
-        assertThat(j.path("runbook").asBoolean()).isTrue();
-        assertThat(j.path("collection").asText()).isEqualTo("demo");
-        assertThat(j.path("task").asText()).isEqualTo("rb-e2e");
-        assertThat(j.path("agent").asText()).isEqualTo("claude-code");
-        assertThat(j.path("model_provider").asText()).isEqualTo("openrouter");
-        assertThat(j.path("template_variables").path("sample_size").asText()).isEqualTo("7");
-        assertThat(j.has("use_trial_keys")).isFalse();
-        assertThat(chat().header("authorization")).isEqualTo("Bearer " + SandboxSeeds.USER_TOKEN);
-        // the secrets were checked against the env names before the start
-        RecordedRequest env = sandbox.requests().matching("GET", "/api/v1/collections/demo/environment").get(0);
-        assertThat(env.seq()).isLessThan(chat().seq());
+        assertThat(body.path("jetty").path("template_variables").path("sample_size").asText()).isEqualTo("7");
         assertThat(out.toString()).doesNotContain(SandboxSeeds.DEMO_OPENROUTER_KEY);
     }
 }
