@@ -1,6 +1,7 @@
 package io.jettymcp.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jettymcp.catalog.runs.Runbooks;
 import io.jettymcp.e2e.support.DemoServerTest;
 import io.jettymcp.e2e.support.ServerProcess;
 import io.jettymcp.sandbox.RecordedRequest;
@@ -23,24 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunbookE2ETest extends DemoServerTest {
 
-    static final String RUNBOOK = """
-            ---
-            version: 1.0
-            agent: claude-code
-            model: anthropic/claude-sonnet-4.6
-            model_provider: openrouter
-            snapshot: python312-uv
-            secrets:
-              OPENROUTER:
-                env: OPENROUTER_API_KEY
-                required: true
-            parameters:
-              sample_size:
-                default: 5
-            ---
-            # Sample tables
-            Read {{sample_size}} rows from /app/assets. Write summary.md to {{results_dir}}.
-            """;
+    static final String RUNBOOK = Runbooks.SAMPLE_TABLES;
 
     @Override
     protected String token() {

@@ -36,24 +36,7 @@ class RunsToolsetTest extends ToolsetTestBase {
     /** Jetty's timeout for the runbook harness: it bounds an unconfirmed start (the e2e class used 3 s). */
     static final int BOUND_SECONDS = 2;
 
-    static final String RUNBOOK = """
-            ---
-            version: 1.0
-            agent: claude-code
-            model: anthropic/claude-sonnet-4.6
-            model_provider: openrouter
-            snapshot: python312-uv
-            secrets:
-              OPENROUTER:
-                env: OPENROUTER_API_KEY
-                required: true
-            parameters:
-              sample_size:
-                default: 5
-            ---
-            # Sample tables
-            Read {{sample_size}} rows from /app/assets. Write summary.md to {{results_dir}}.
-            """;
+    static final String RUNBOOK = Runbooks.SAMPLE_TABLES;
     static final String NO_SECRETS_RUNBOOK = RUNBOOK.replace(
             "secrets:\n  OPENROUTER:\n    env: OPENROUTER_API_KEY\n    required: true\n", "");
 
