@@ -88,7 +88,10 @@ public final class ToolListBench {
             rows.add(list("jetty-mcp, default", List.of(java, "-jar", "target/jetty-mcp.jar"), with(env, "")));
             rows.add(list("jetty-mcp, JETTY_TOOLSETS=all", List.of(java, "-jar", "target/jetty-mcp.jar"), with(env, "all")));
         }
-        String tables = tables(rows);
+        Process v = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true).start();
+        String nodeVersion = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        v.waitFor();
+        String tables = tables(rows, nodeVersion);
         String doc = Files.exists(report) ? Files.readString(report) : BEGIN + "\n" + END + "\n";
         int b = doc.indexOf(BEGIN);
         int e = doc.indexOf(END);
@@ -105,11 +108,13 @@ public final class ToolListBench {
         return m;
     }
 
-    static String tables(List<Listing> rows) {
+    static String tables(List<Listing> rows, String nodeVersion) {
         Listing off = rows.get(0);
         StringBuilder sb = new StringBuilder();
-        sb.append("Measured ").append(Instant.now()).append(", Java ").append(System.getProperty("java.version"))
-                .append(", all servers against one sandbox in one run.\n\n")
+        sb.append("Measured ").append(Instant.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, ").append(System.getProperty("os.name")).append(", Java ").append(System.getProperty("java.version"))
+                .append(", the official server on Node ").append(nodeVersion)
+                .append(", all servers against one sandbox in one run (byte counts do not depend on the machine).\n\n")
                 .append("| server | tools | model-visible bytes | × official | per tool | wire bytes | × official |\n")
                 .append("|---|---|---|---|---|---|---|\n");
         for (Listing r : rows) {
