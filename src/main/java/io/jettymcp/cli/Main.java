@@ -14,6 +14,7 @@ import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecException;
 import io.jettymcp.spec.Toolset;
 import io.jettymcp.transport.JsonRpcLines;
+import io.jettymcp.transport.StdinLines;
 import io.jettymcp.transport.StdioTransport;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -143,6 +144,14 @@ public final class Main {
                 pr.matchedOptionValue("--files-root", List.<Path>of()),
                 pr.matchedOptionValue("--download-dir", null),
                 sandbox));
+        StdinLines stdin = null;
+        if (!pr.hasMatchedOption("--http")) {
+            // stdin is read from now on: the opening requests may be answered from an earlier launch's answers
+            // while the sandbox and the server are built on this thread
+            stdin = new StdinLines(System.in, protocolOut, Opening.answers(ownJar(), settings,
+                    pr.matchedOptionValue("--policy", null), System.getenv()));
+            stdin.start();
+        }
         SandboxServer sim = null;
         if (!sandbox && pr.hasMatchedOption("--sandbox-profile")) {
             throw new ConfigException("--sandbox-profile applies to the embedded sandbox only: add --sandbox, or drop it.");
@@ -160,10 +169,11 @@ public final class Main {
         if (pr.hasMatchedOption("--http")) {
             return HttpMode.serve(pr, settings, secrets, System.getenv(), sim);
         }
-        JettyMcpServer server = new JettyMcpServer(settings, secrets, pr.matchedOptionValue("--policy", null), null);
+        Path policy = pr.matchedOptionValue("--policy", null);
+        JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null);
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
-                System.in, protocolOut, ended::countDown, server::prepareFirstCall);
+                stdin, ended::countDown, server::prepareFirstCall);
         server.start(transport);
         try {
             ended.await();

@@ -54,6 +54,22 @@ public record Settings(
         filesRoots = List.copyOf(filesRoots);
     }
 
+    /**
+     * Every component in a stable text (sets sorted), the token shown only as where it came from: a key for what
+     * depends on the settings alone, such as the tool list.
+     */
+    public String fingerprint() {
+        return String.join("|", baseUrl, (token.present() ? "token from " + token.source() : "no token"), sorted(collections), sorted(toolsets), sorted(tools),
+                sorted(excludeTools), String.valueOf(readOnly), String.valueOf(connectTimeout), String.valueOf(responseTimeout),
+                String.valueOf(filesRoots), String.valueOf(filesRootsExplicit), String.valueOf(downloadDir),
+                String.valueOf(outputCapBytes), String.valueOf(maxUploadBytes), String.valueOf(sandbox),
+                String.valueOf(overHttp), String.valueOf(downloadTimeout));
+    }
+
+    private static String sorted(Set<String> set) {
+        return String.valueOf(new java.util.TreeSet<>(set));
+    }
+
     /** Whether tools may read or write local files: always on stdio; over HTTP only with {@code --files-root}. */
     public boolean localFilesAllowed() {
         return !overHttp || filesRootsExplicit;

@@ -15,10 +15,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,24 +23,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * MCP over stdin/stdout, one session. Unlike the SDK's provider it keeps reading after a blank or
  * malformed line (answering a JSON-RPC error), honours {@code notifications/cancelled}, and calls
- * {@code onEnd} when input ends so the process can exit promptly.
+ * {@code onEnd} when input ends so the process can exit promptly. Lines come from {@link StdinLines}, which may have
+ * read (and answered) the session's opening requests while the server was being built.
  */
 public final class StdioTransport implements McpServerTransportProvider {
 
     private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
-    /**
-     * The longest message line read; a longer one is dropped, answered with a parse error, and reading goes
-     * on. 4 Mi characters, as the HTTP body limit: parsing one fits the launcher's 128 MB heap.
-     */
-    public static final int MAX_LINE_CHARS = 4 * 1024 * 1024;
-    private static final int KEEP_BUFFER_CHARS = 64 * 1024;
-    /** What {@link #next} returns at the end of input. */
-    private static final JsonRpcLines.Parsed END = new JsonRpcLines.Bad("end of input");
+    /** The longest message line read; see {@link StdinLines#MAX_LINE_CHARS}. */
+    public static final int MAX_LINE_CHARS = StdinLines.MAX_LINE_CHARS;
 
     private final McpJsonMapper mcpMapper;
     private final JsonRpcLines lines;
-    private final InputStream in;
-    private final OutputStream out;
+    private final StdinLines stdin;
     private final Runnable onEnd;
     private final Runnable onReady;
     private final InFlight inFlight = new InFlight();
@@ -54,21 +45,21 @@ public final class StdioTransport implements McpServerTransportProvider {
     private volatile McpServerSession session;
 
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd) {
-        this(mcpMapper, lines, in, out, onEnd, () -> { });
+        this(mcpMapper, lines, new StdinLines(in, out, OpeningAnswers.NONE), onEnd, () -> { });
     }
 
     /**
+     * @param stdin   stdin and stdout, possibly reading (and answering the opening requests) since before the server
+     *                was built
      * @param onReady run once (on the writer thread: it must hand its work off) when the client has initialized the
      *                session and the server has written its answer to the next request (tools/list, as a rule): work it
      *                starts then never competes with the answers a client waits for at start, and never comes before
      *                the client's {@code notifications/initialized}
      */
-    public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd,
-                          Runnable onReady) {
+    public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, StdinLines stdin, Runnable onEnd, Runnable onReady) {
         this.mcpMapper = mcpMapper;
         this.lines = lines;
-        this.in = in;
-        this.out = out;
+        this.stdin = stdin;
         this.onEnd = onEnd;
         this.onReady = onReady;
     }
@@ -76,84 +67,17 @@ public final class StdioTransport implements McpServerTransportProvider {
     @Override
     public void setSessionFactory(McpServerSession.Factory factory) {
         this.session = factory.create(new SessionTransport());
-        Thread reader = new Thread(this::readLoop, "stdio-in");
-        reader.setDaemon(true);
-        reader.start();
+        stdin.connect(this::handle, this::end);
+        stdin.start();
     }
 
-    private void readLoop() {
-        try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-            StringBuilder line = new StringBuilder();
-            for (JsonRpcLines.Parsed p; !closing.get() && (p = next(r, line)) != END; ) {
-                if (p != null) {
-                    handle(p);
-                }
-            }
-        } catch (IOException e) {
-            log.debug("stdin closed: {}", e.getMessage());
-        } finally {
-            end();
+    private void handle(Object line) {
+        if (closing.get()) {
+            return;
         }
-    }
-
-    /**
-     * Reads the next line: its message or the error to answer, null for a blank CRLF line, {@link #END} at
-     * the end of input. A line over the limit is skipped to its end; so is one the heap cannot hold or parse
-     * (an OutOfMemoryError while reading it): one message must not stop the reader and with it the session.
-     */
-    private JsonRpcLines.Parsed next(Reader r, StringBuilder line) throws IOException {
-        int c = 0;
-        long length = 0;
-        boolean over = false;
-        try {
-            while ((c = r.read()) != '\n' && c != -1) {
-                length++;
-                if (over) {
-                    continue;
-                }
-                if (line.length() < MAX_LINE_CHARS) {
-                    line.append((char) c);
-                } else {
-                    over = true;
-                    clear(line);
-                }
-            }
-            if (c == -1 && (over || line.length() == 0)) {
-                return END;
-            }
-            return over ? parseError("message longer than " + MAX_LINE_CHARS + " characters (the limit); it was dropped")
-                    : parse(line);
-        } catch (OutOfMemoryError e) {
-            clear(line);
-            while (c != '\n' && c != -1) {
-                c = r.read(); // the rest of the line, read without keeping it
-            }
-            log.warn("dropped a stdin line: out of memory after reading {} characters of it", length);
-            return parseError("message too large for the server's memory (the limit is " + MAX_LINE_CHARS
-                    + " characters); it was dropped");
-        }
-    }
-
-    /** The finished line as a message or the error to answer; null for a blank CRLF line. Empties {@code line}. */
-    private JsonRpcLines.Parsed parse(StringBuilder line) {
-        String text = line.toString();
-        clear(line); // as large as the text: not kept while parsing
-        if (text.endsWith("\r") && text.strip().isEmpty()) {
-            return null;
-        }
-        return lines.parse(text.strip());
-    }
-
-    private JsonRpcLines.Bad parseError(String why) {
-        return new JsonRpcLines.Bad(lines.error(null, -32700, "Parse error: " + why));
-    }
-
-    /** Empties the buffer; a large one gives its memory back. */
-    private static void clear(StringBuilder line) {
-        line.setLength(0);
-        if (line.capacity() > KEEP_BUFFER_CHARS) {
-            line.trimToSize();
-        }
+        handle(line instanceof StdinLines.Unread u
+                ? new JsonRpcLines.Bad(lines.error(null, -32700, "Parse error: " + u.why()))
+                : lines.parse((String) line));
     }
 
     private void handle(JsonRpcLines.Parsed parsed) {
@@ -189,16 +113,8 @@ public final class StdioTransport implements McpServerTransportProvider {
     }
 
     private void write(String json) {
-        synchronized (out) {
-            try {
-                out.write(json.getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                if (!closing.get()) {
-                    log.warn("stdout closed: {}", e.getMessage());
-                }
-            }
+        if (!stdin.write(json) && !closing.get()) {
+            log.warn("stdout closed");
         }
     }
 
@@ -220,10 +136,14 @@ public final class StdioTransport implements McpServerTransportProvider {
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
             // one writer thread keeps messages whole and in order, and never blocks a handler
             return Mono.fromRunnable(() -> {
+                String text;
                 try {
-                    write(mcpMapper.writeValueAsString(message));
+                    text = mcpMapper.writeValueAsString(message);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
+                }
+                if (!(message instanceof McpSchema.JSONRPCResponse r && stdin.opening().answered(r.id(), text))) {
+                    write(text); // not when it was answered early
                 }
                 if (message instanceof McpSchema.JSONRPCResponse && readiness.compareAndSet(1, 2)) {
                     onReady.run();

@@ -1,0 +1,57 @@
+package io.jettymcp.cli;
+
+import io.jettymcp.config.Settings;
+import io.jettymcp.transport.OpeningAnswers;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where a stdio launch keeps its opening answers ({@link OpeningAnswers}) and what they depend on besides the
+ * request: this jar (path, size, time: a new build is a new jar), the JDK, the settings and the policy file's content.
+ *
+ * <p>The directory is {@code $JETTY_MCP_CACHE_DIR}, else {@code $XDG_CACHE_HOME/jetty-mcp}, else
+ * {@code $HOME/.cache/jetty-mcp} (where the launcher keeps its class caches); {@code JETTY_MCP_CACHE_DIR=off} turns it
+ * off. A launch from classes (tests, IDEs) keeps nothing.
+ */
+final class Opening {
+
+    static final String CACHE_DIR_ENV = "JETTY_MCP_CACHE_DIR";
+
+    private Opening() {
+    }
+
+    static OpeningAnswers answers(Path jar, Settings settings, Path policy, Map<String, String> env) {
+        Path dir = dir(env);
+        if (dir == null || !Files.isRegularFile(jar)) {
+            return OpeningAnswers.NONE;
+        }
+        try {
+            String policyText = policy == null ? "none" : Files.readString(policy, StandardCharsets.UTF_8);
+            String key = String.join("\n",
+                    "jar " + jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis(),
+                    "java " + System.getProperty("java.version"),
+                    "settings " + settings.fingerprint(),
+                    "policy " + Long.toHexString(OpeningAnswers.fnv64(policyText)) + " " + policyText.length());
+            return new OpeningAnswers(dir, key);
+        } catch (IOException | RuntimeException e) {
+            return OpeningAnswers.NONE; // the server says what is wrong with the policy file, if anything
+        }
+    }
+
+    static Path dir(Map<String, String> env) {
+        String own = env.get(CACHE_DIR_ENV);
+        if (own != null && !own.isBlank()) {
+            return own.equals("off") ? null : Path.of(own);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "jetty-mcp");
+        }
+        String home = env.getOrDefault("HOME", System.getProperty("user.home")); // as the launcher: $HOME first
+        return home == null || home.isBlank() ? null : Path.of(home, ".cache", "jetty-mcp");
+    }
+}
