@@ -170,7 +170,7 @@ public final class Main {
             return HttpMode.serve(pr, settings, secrets, System.getenv(), sim);
         }
         Path policy = pr.matchedOptionValue("--policy", null);
-        JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null);
+        JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null, stdin.opening().openedEarly());
         CountDownLatch ended = new CountDownLatch(1);
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
                 stdin, ended::countDown, server::prepareFirstCall);

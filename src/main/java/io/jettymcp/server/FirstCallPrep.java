@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * It reads no environment (secret values): those are learned by the calls that need them. Never before
  * initialization: the stdio transport calls {@link #start} once the client has sent {@code notifications/initialized}
  * and had the answer to its next request (tools/list), so the preparation does not slow the answers a client waits
- * for at start; never more than once.
+ * for at start; never more than once. When those answers went out before the server was built, the network part
+ * starts then ({@link #startNetwork}), beside the build.
  */
 final class FirstCallPrep {
 
@@ -73,16 +74,33 @@ final class FirstCallPrep {
 
     /** The network part first (it waits on Jetty), the local walk while Jetty answers. */
     Mono<Void> run() {
-        Mono<Void> network;
-        if (!api.token().present()) {
-            network = Mono.empty(); // nothing is sent without a key; the first call will say how to set one
-        } else if (scopeAsksWhoami) {
-            network = scope.key().then(); // cached for the window the first call looks it up in
-        } else {
-            network = api.warmUp();
-        }
         // subscribed in order: the request goes out, then the walk runs on this thread while Jetty answers
-        return Mono.when(network, walk());
+        return Mono.when(network(api, scope, scopeAsksWhoami), walk());
+    }
+
+    /**
+     * Starts the network part alone on a thread of its own, for a session whose opening was answered before the
+     * server was built ({@code OpeningAnswers}): it then overlaps the build. {@link #run} later finds whoami's
+     * answer cached or in flight (one request either way).
+     */
+    static void startNetwork(JettyApi api, CollectionScope scope, boolean scopeAsksWhoami) {
+        Thread t = new Thread(() -> network(api, scope, scopeAsksWhoami).onErrorResume(e -> {
+            log.debug("first-call preparation (network): {}", e.toString());
+            return Mono.empty();
+        }).block(), "first-call-net");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** whoami with a key and no JETTY_COLLECTIONS; only a warmed client with JETTY_COLLECTIONS; nothing without a key. */
+    private static Mono<Void> network(JettyApi api, CollectionScope scope, boolean scopeAsksWhoami) {
+        if (!api.token().present()) {
+            return Mono.empty(); // nothing is sent without a key; the first call will say how to set one
+        }
+        if (scopeAsksWhoami) {
+            return scope.key().then(); // cached for the window the first call looks it up in
+        }
+        return api.warmUp();
     }
 
     private Mono<Void> walk() {

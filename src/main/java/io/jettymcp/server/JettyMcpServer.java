@@ -36,6 +36,7 @@ import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -71,6 +72,16 @@ public final class JettyMcpServer {
      */
     public JettyMcpServer(Settings settings, Secrets secrets, java.nio.file.Path policyFile,
                           Function<McpAsyncServerExchange, Tenant> tenants) {
+        this(settings, secrets, policyFile, tenants, null);
+    }
+
+    /**
+     * @param openedEarly completes when a stdio client has initialized its session and had its opening answers
+     *                    before this server was built ({@code OpeningAnswers}): the network part of the first call's
+     *                    preparation starts then, beside the build; null: only {@link #prepareFirstCall} starts it
+     */
+    public JettyMcpServer(Settings settings, Secrets secrets, java.nio.file.Path policyFile,
+                          Function<McpAsyncServerExchange, Tenant> tenants, CompletionStage<Void> openedEarly) {
         this.settings = settings;
         this.mapper = new ObjectMapper();
         this.mcpMapper = new JacksonMcpJsonMapper(mapper);
@@ -79,6 +90,14 @@ public final class JettyMcpServer {
         }
         String version = Version.get();
         this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
+        // the client first: a session opened early can warm it (whoami) while the specs below load
+        JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
+                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(secrets.server());
+        CollectionScope scope = new CollectionScope(settings.collections(), api);
+        boolean scopeAsksWhoami = settings.collections().isEmpty();
+        if (openedEarly != null && tenants == null) {
+            openedEarly.thenRun(() -> FirstCallPrep.startNetwork(api, scope, scopeAsksWhoami));
+        }
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, version);
         this.registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(mapper), mapper);
@@ -86,14 +105,11 @@ public final class JettyMcpServer {
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
         this.tools = registry.bind(registry.select(settings, rules == null ? name -> true : rules::listed),
                 settings.pinnedCollection());
-        JettyApi api = JettyApi.create(settings.baseUrl(), settings.token(), settings.connectTimeout(),
-                settings.responseTimeout(), RetryPolicy.DEFAULT, mapper, version).withRedactor(secrets.server());
         this.chain = new GuardChain(ctx, new ArgumentValidator(), policy, new EnvSecrets());
-        CollectionScope scope = new CollectionScope(settings.collections(), api);
         // the server's own set, which no call registers into: it redacts failures that come before the tenant is known
         this.contexts = new ExchangeContexts(tenants != null ? tenants : new SessionTenants(api, scope, secrets),
                 secrets.newTenant());
-        this.firstCallPrep = tenants != null ? null : new FirstCallPrep(api, scope, settings.collections().isEmpty(),
+        this.firstCallPrep = tenants != null ? null : new FirstCallPrep(api, scope, scopeAsksWhoami,
                 new Rehearsal(chain, mapper), tools, mcpMapper);
     }
 

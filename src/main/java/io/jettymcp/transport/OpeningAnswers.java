@@ -47,6 +47,11 @@ public final class OpeningAnswers {
     /** The server's initialize answer after its id, until the tools/list answer completes a record */
     private String serverInitTail;
     private boolean finished;
+    /** Whether the client sent notifications/initialized before the tools/list answered early */
+    private boolean initializedSeen;
+    /** Completed once both opening answers were written early: the session is open before the server is built */
+    private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
+    private boolean openedEarly;
 
     /**
      * @param dir       where the answers are kept (one small file per launch key and client), created on demand
@@ -77,7 +82,7 @@ public final class OpeningAnswers {
         }
         Scanned s = scan(line);
         if (initialize == null) {
-            if (s == null || !"initialize".equals(s.method()) || !PLAIN_ID.matcher(s.id()).matches()) {
+            if (s == null || !"initialize".equals(s.method()) || !plainId(s)) {
                 finished = true; // not a session we can open early: the server does it all
                 return null;
             }
@@ -85,17 +90,45 @@ public final class OpeningAnswers {
             recorded = read(initialize.withoutId());
             return recorded == null ? null : ANSWER_HEAD + s.id() + recorded.initTail();
         }
+        if (s != null && "notifications/initialized".equals(s.method())) {
+            initializedSeen = true;
+        }
         if (s == null || s.method() == null || s.method().startsWith("notifications/")) {
             return null;
         }
-        if (toolsList == null && "tools/list".equals(s.method()) && PLAIN_ID.matcher(s.id()).matches()) {
+        if (toolsList == null && "tools/list".equals(s.method()) && plainId(s)) {
             toolsList = new Opening(s.id(), s.withoutId());
             if (recorded != null && recorded.listRequest().equals(s.withoutId())) {
+                openedEarly = initializedSeen;
                 return ANSWER_HEAD + s.id() + recorded.listTail();
             }
         }
         finished = true; // anything else comes in the server's own time
         return null;
+    }
+
+    private static boolean plainId(Scanned s) {
+        return s.id() != null && PLAIN_ID.matcher(s.id()).matches();
+    }
+
+    /** To call after writing an answer {@link #early} gave. */
+    public void written() {
+        boolean open;
+        synchronized (this) {
+            open = openedEarly;
+        }
+        if (open) {
+            opened.complete(null);
+        }
+    }
+
+    /**
+     * Completes once the client has initialized the session and had both opening answers early: from then on work
+     * for its first call competes with nothing the client waits for. Never completes otherwise (the server then
+     * prepares after its own tools/list answer).
+     */
+    public java.util.concurrent.CompletionStage<Void> openedEarly() {
+        return opened;
     }
 
     /**
@@ -211,13 +244,13 @@ public final class OpeningAnswers {
         return h;
     }
 
-    /** A line's top-level method and raw id, and the line with the id's value cut out. */
+    /** A line's top-level method and raw id (null: none), and the line with the id's value cut out. */
     record Scanned(String method, String id, String withoutId) {
     }
 
     /**
      * Reads the top level of a one-line JSON object without a JSON library (none is loaded yet when the first line
-     * arrives). Null when the line is not a plain object with an id; the server then reads it properly.
+     * arrives). Null when the line is not a plain object; the server then reads it properly.
      */
     static Scanned scan(String line) {
         Cursor c = new Cursor(line);
@@ -257,8 +290,11 @@ public final class OpeningAnswers {
             }
             c.ws();
         } while (c.take(','));
-        if (!c.take('}') || (c.ws() && c.at != line.length()) || idStart < 0) {
+        if (!c.take('}') || (c.ws() && c.at != line.length())) {
             return null;
+        }
+        if (idStart < 0) {
+            return new Scanned(method, null, line);
         }
         return new Scanned(method, line.substring(idStart, idEnd), line.substring(0, idStart) + line.substring(idEnd));
     }

@@ -118,6 +118,7 @@ public final class StdinLines {
             String answer = opening.early(text);
             if (answer != null) {
                 write(answer);
+                opening.written();
             }
         }
         Consumer<Object> to;

@@ -1,5 +1,6 @@
 package io.jettymcp.e2e;
 
+import io.jettymcp.api.Routes;
 import io.jettymcp.e2e.support.RawStdio;
 import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.SandboxSeeds;
@@ -26,7 +27,7 @@ class OpeningAnswersE2ETest extends SandboxTest {
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/list\"}";
 
     /** One launch's opening: the initialize and tools/list answers as written, then a tool call answered. */
-    record Opening(String initialize, String toolsList, List<String> stderr) {
+    record Opening(String initialize, String toolsList, List<String> stderr, List<String> sent) {
     }
 
     /** @param cache the cache directory; the launches of one test share it and one home (the download dir is a setting) */
@@ -34,6 +35,7 @@ class OpeningAnswersE2ETest extends SandboxTest {
         Map<String, String> env = new HashMap<>(Map.of("JETTY_API_URL", sandbox.baseUrl(),
                 "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN, "JETTY_MCP_CACHE_DIR", cache.toString()));
         Path home = Files.createDirectories(cache.resolveSibling(cache.getFileName() + "-home"));
+        sandbox.requests().clear();
         try (RawStdio raw = new RawStdio(env, home, args)) {
             raw.send(INITIALIZE.formatted(initId));
             String init = raw.next(60);
@@ -46,7 +48,8 @@ class OpeningAnswersE2ETest extends SandboxTest {
             assertThat(call.path("result").path("isError").asBoolean()).as(call.toString()).isFalse();
             raw.closeInput();
             raw.process().waitFor();
-            return new Opening(init, list, raw.stderr());
+            List<String> sent = sandbox.requests().all().stream().map(r -> r.method() + " " + r.path()).toList();
+            return new Opening(init, list, raw.stderr(), sent);
         }
     }
 
@@ -65,6 +68,8 @@ class OpeningAnswersE2ETest extends SandboxTest {
         assertThat(second.initialize()).isEqualTo(first.initialize().replace("\"id\":0,", "\"id\":\"init-7\","));
         assertThat(second.toolsList()).isEqualTo(first.toolsList().replace("\"id\":1,", "\"id\":8,"));
         assertThat(second.stderr()).noneMatch(l -> l.contains("opening answers"));
+        assertThat(second.sent()).as("an early opening warms the client with one whoami, which the first call reuses; "
+                + "no environment is read").containsExactlyInAnyOrder("GET " + Routes.WHOAMI.path(), "GET " + Routes.COLLECTIONS_LIST.path());
         assertThat(String.join("\n", Files.readAllLines(files(cache).get(0)))).doesNotContain(SandboxSeeds.DEMO_TOKEN);
     }
 

@@ -47,6 +47,28 @@ class OpeningAnswersTest {
     }
 
     @Test
+    void theSessionCountsAsOpenedEarlyOnlyAfterInitializedAndBothAnswersWritten() {
+        launch("k", "0", "1", "a");
+        OpeningAnswers o = new OpeningAnswers(dir, "k");
+        o.early(INIT.formatted("0"));
+        o.written();
+        o.early(INITIALIZED);
+        assertThat(o.openedEarly().toCompletableFuture()).as("before tools/list").isNotDone();
+        o.early(LIST.formatted("1"));
+        assertThat(o.openedEarly().toCompletableFuture()).as("before its answer is written").isNotDone();
+        o.written();
+        assertThat(o.openedEarly().toCompletableFuture()).isDone();
+
+        OpeningAnswers noInitialized = new OpeningAnswers(dir, "k");
+        noInitialized.early(INIT.formatted("0"));
+        noInitialized.early(LIST.formatted("1"));
+        noInitialized.written();
+        assertThat(noInitialized.openedEarly().toCompletableFuture()).as("tools/list before notifications/initialized")
+                .isNotDone();
+        assertThat(new OpeningAnswers(dir, "other").openedEarly().toCompletableFuture()).isNotDone();
+    }
+
+    @Test
     void anotherLaunchKeyOrAnotherInitializeGetsNothingEarly() {
         launch("k", "0", "1", "a");
         assertThat(launch("other settings", "0", "1", "a")).containsOnlyNulls();
@@ -111,7 +133,7 @@ class OpeningAnswersTest {
         assertThat(s.id()).isEqualTo("42");
         assertThat(s.method()).isEqualTo("tools/list");
         assertThat(s.withoutId()).isEqualTo("{\"params\":{\"id\":9,\"s\":\"}\\\"{\"},\"id\": ,\"method\":\"tools/list\",\"jsonrpc\":\"2.0\"}");
-        assertThat(OpeningAnswers.scan("{\"method\":\"x\"}")).as("no id").isNull();
+        assertThat(OpeningAnswers.scan("{\"method\":\"x\"}")).as("no id").isEqualTo(new OpeningAnswers.Scanned("x", null, "{\"method\":\"x\"}"));
         assertThat(OpeningAnswers.scan("{\"id\":1,\"method\":\"x\"")).as("unclosed").isNull();
         assertThat(OpeningAnswers.scan("[1]")).isNull();
         assertThat(OpeningAnswers.scan("{\"id\":1} trailing")).isNull();
