@@ -13,9 +13,9 @@ import java.util.Map;
  * Where a stdio launch keeps its opening answers ({@link OpeningAnswers}) and what they depend on besides the
  * request: this jar (path, size, time: a new build is a new jar), the JDK, the settings and the policy file's content.
  *
- * <p>The directory is {@code $JETTY_MCP_CACHE_DIR}, else {@code $XDG_CACHE_HOME/jetty-mcp}, else
- * {@code $HOME/.cache/jetty-mcp} (where the launcher keeps its class caches); {@code JETTY_MCP_CACHE_DIR=off} turns it
- * off. A launch from classes (tests, IDEs) keeps nothing.
+ * <p>The directory is {@code $JETTY_MCP_CACHE_DIR}, else the one the launcher keeps its class caches in
+ * ({@link #dir(Map, String)}); {@code JETTY_MCP_CACHE_DIR=off} turns it off. A launch from classes (tests, IDEs)
+ * keeps nothing.
  */
 final class Opening {
 
@@ -43,15 +43,27 @@ final class Opening {
     }
 
     static Path dir(Map<String, String> env) {
+        return dir(env, System.getProperty("os.name", ""));
+    }
+
+    /** As the launcher's class caches: ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows, XDG elsewhere. */
+    static Path dir(Map<String, String> env, String os) {
         String own = env.get(CACHE_DIR_ENV);
         if (own != null && !own.isBlank()) {
             return own.equals("off") ? null : Path.of(own);
         }
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "jetty-mcp");
-        }
         String home = env.getOrDefault("HOME", System.getProperty("user.home")); // as the launcher: $HOME first
-        return home == null || home.isBlank() ? null : Path.of(home, ".cache", "jetty-mcp");
+        if (os.startsWith("Windows")) {
+            String local = env.get("LOCALAPPDATA");
+            return local == null || local.isBlank() ? null : Path.of(local, "jetty-mcp");
+        }
+        if (home == null || home.isBlank()) {
+            return null;
+        }
+        if (os.startsWith("Mac")) {
+            return Path.of(home, "Library", "Caches", "jetty-mcp");
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        return xdg != null && !xdg.isBlank() ? Path.of(xdg, "jetty-mcp") : Path.of(home, ".cache", "jetty-mcp");
     }
 }
