@@ -55,7 +55,7 @@ import java.util.stream.Stream;
  * {@code tools/call list-collections} alone, then reads VmRSS. The no-pause session times spawn → first
  * result (initialize, tools/list, call, each sent when the previous one is answered). Rows run
  * round-robin (the starting row rotates each iteration) after one unmeasured warm-up round; the rows that
- * claim a first launch delete the launcher's class caches before each session, and every session starts
+ * claim a first launch delete the launcher's class caches and the kept opening answers before each session, and every session starts
  * only once no process of this jar (such as a cache-training run) is left. Every first result must list
  * the sandbox's collections; a run that does not is a failure, and a row with failures is reported failed.
  */
@@ -459,8 +459,8 @@ public final class StartupBench {
 
     /**
      * Deletes every class cache a launch could use: *.aot and *.jsa next to the jar (the launcher's own
-     * and the build's), the per-user cache directory (under this benchmark's private HOME), and any cache
-     * file {@code ./jetty-mcp --version} names.
+     * and the build's), the per-user cache directory with the kept opening answers (under this benchmark's private
+     * HOME), and any cache file {@code ./jetty-mcp --version} names.
      */
     private void deleteCaches(Row row) throws IOException, InterruptedException {
         for (Path f : cacheFiles()) {
@@ -474,13 +474,17 @@ public final class StartupBench {
         }
     }
 
-    /** Class-cache files present now, next to the jar and in the per-user cache directory. */
+    /**
+     * Class-cache files and kept opening answers (transport.OpeningAnswers) present now, next to the jar and in the
+     * per-user cache directory.
+     */
     private List<Path> cacheFiles() throws IOException {
         List<Path> found = new ArrayList<>();
         for (Path dir : List.of(jar.getParent(), home.resolve(".cache/jetty-mcp"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> s = Files.walk(dir, dir.equals(jar.getParent()) ? 1 : 4)) {
-                    s.filter(f -> f.toString().endsWith(".aot") || f.toString().endsWith(".jsa")).forEach(found::add);
+                    s.filter(f -> f.toString().endsWith(".aot") || f.toString().endsWith(".jsa")
+                            || f.getFileName().toString().startsWith("opening-")).forEach(found::add);
                 }
             }
         }
