@@ -1,0 +1,79 @@
+package io.jettymcp.server;
+
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * MCP Apps only for clients that declare the io.modelcontextprotocol/ui extension: every other client gets the answers
+ * recorded before the views existed, byte for byte ({@code -Dapps.golden.update=true} records them again).
+ */
+class UiGateTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/apps");
+    /** What a client without the extension asks: lists, a linked tool's call, the app-only tool, a view. */
+    private static final List<String> SCRIPT = List.of(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/templates/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"get-task\",\"arguments\":{\"task\":\"text-echo\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"get-run-image\",\"arguments\":{\"path\":\"x.png\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"resources/read\",\"params\":{\"uri\":\"ui://jetty/run\"}}");
+
+    private static SandboxServer sandbox;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    private static void assertGolden(String name, McpWire wire) throws Exception {
+        StringBuilder got = new StringBuilder();
+        for (String r : SCRIPT) {
+            got.append(wire.request(r)).append('\n');
+        }
+        // the one thing that differs between runs: when the sandbox seeded its tasks
+        String answers = got.toString().replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<seeded-at>");
+        Path file = GOLDEN.resolve("without-ui.jsonl"); // the same on every transport
+        if (Boolean.getBoolean("apps.golden.update")) {
+            Files.writeString(file, answers, StandardCharsets.UTF_8);
+        }
+        assertThat(answers).as("%s answers as recorded before MCP Apps (%s)", name, file)
+                .isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void stdioWithoutTheExtensionGetsTodaysAnswersByteForByte() throws Exception {
+        try (McpWire wire = McpWire.stdio(sandbox, "{}")) {
+            assertGolden("stdio", wire);
+        }
+    }
+
+    @Test
+    void streamableHttpWithoutTheExtensionGetsTodaysAnswersByteForByte() throws Exception {
+        try (McpWire wire = McpWire.streamable(sandbox, "{\"elicitation\":{}}")) {
+            assertGolden("streamable", wire);
+        }
+    }
+
+    @Test
+    void statelessHttpWithoutTheExtensionGetsTodaysAnswersByteForByte() throws Exception {
+        try (McpWire wire = McpWire.stateless(sandbox)) {
+            assertGolden("stateless", wire);
+        }
+    }
+}
