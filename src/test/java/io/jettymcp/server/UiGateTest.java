@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +75,62 @@ class UiGateTest {
     void statelessHttpWithoutTheExtensionGetsTodaysAnswersByteForByte() throws Exception {
         try (McpWire wire = McpWire.stateless(sandbox)) {
             assertGolden("stateless", wire);
+        }
+    }
+
+    /** A request; {@code perRequest}: the capabilities ride in its _meta (no session). */
+    private static String req(int id, String method, String params, boolean perRequest) {
+        String meta = perRequest ? "\"_meta\":{\"" + UiApps.REQUEST_CAPABILITIES + "\":" + McpWire.UI_CAPS + "}" : "";
+        String p = params.isEmpty() ? "{" + meta + "}" : "{" + params + (meta.isEmpty() ? "" : "," + meta) + "}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + p + "}";
+    }
+
+    private static void assertUiAnswers(McpWire wire, boolean perRequest) throws Exception {
+        JsonNode tools = wire.call(req(1, "tools/list", "", perRequest)).path("result").path("tools");
+        assertThat(tool(tools, "get-trajectory").path("_meta").path("ui").path("resourceUri").asText()).isEqualTo(UiApps.RUN);
+        assertThat(tool(tools, "run-task").path("_meta").path("ui").path("resourceUri").asText()).isEqualTo(UiApps.RUN);
+        assertThat(tool(tools, "get-task").path("_meta").path("ui").path("resourceUri").asText()).isEqualTo(UiApps.WORKFLOW);
+        assertThat(tool(tools, "get-task").path("_meta").has("anthropic/searchHint")).as("the tool's own _meta stays").isTrue();
+        assertThat(tool(tools, "list-tasks").path("_meta").has("ui")).isFalse();
+
+        JsonNode resources = wire.call(req(2, "resources/list", "", perRequest)).path("result").path("resources");
+        assertThat(resources.findValuesAsText("uri")).contains(UiApps.RUN, UiApps.WORKFLOW, "jetty://step-templates");
+        JsonNode read = wire.call(req(3, "resources/read", "\"uri\":\"ui://jetty/run\"", perRequest));
+        assertThat(read.path("result").path("contents").get(0).path("mimeType").asText()).isEqualTo(UiApps.MIME);
+        assertThat(read.path("result").path("contents").get(0).path("text").asText()).startsWith("<!doctype html>");
+
+        JsonNode call = wire.call(req(4, "tools/call", "\"name\":\"get-task\",\"arguments\":{\"task\":\"text-echo\"}", perRequest));
+        assertThat(call.path("result").path("structuredContent").path("name").asText()).as(call.toString()).isEqualTo("text-echo");
+        assertThat(call.path("result").path("content").get(0).path("text").asText()).contains("\"name\":\"text-echo\"");
+    }
+
+    private static JsonNode tool(JsonNode tools, String name) {
+        for (JsonNode t : tools) {
+            if (t.path("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no tool " + name + " listed");
+    }
+
+    @Test
+    void stdioWithTheExtensionGetsViewsLinkedTheViewsAndStructuredContent() throws Exception {
+        try (McpWire wire = McpWire.stdio(sandbox, McpWire.UI_CAPS)) {
+            assertUiAnswers(wire, false);
+        }
+    }
+
+    @Test
+    void streamableHttpWithTheExtensionGetsTheViews() throws Exception {
+        try (McpWire wire = McpWire.streamable(sandbox, McpWire.UI_CAPS)) {
+            assertUiAnswers(wire, false);
+        }
+    }
+
+    @Test
+    void statelessHttpGetsTheViewsOnRequestsThatDeclareTheExtension() throws Exception {
+        try (McpWire wire = McpWire.stateless(sandbox)) {
+            assertUiAnswers(wire, true);
         }
     }
 }
