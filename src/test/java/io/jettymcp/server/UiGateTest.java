@@ -92,6 +92,10 @@ class UiGateTest {
         assertThat(tool(tools, "get-task").path("_meta").path("ui").path("resourceUri").asText()).isEqualTo(UiApps.WORKFLOW);
         assertThat(tool(tools, "get-task").path("_meta").has("anthropic/searchHint")).as("the tool's own _meta stays").isTrue();
         assertThat(tool(tools, "list-tasks").path("_meta").has("ui")).isFalse();
+        assertThat(tool(tools, "get-run-image").path("_meta").path("ui").path("visibility").toString())
+                .as("the app-only tool, for the view and not the model").isEqualTo("[\"app\"]");
+        JsonNode image = wire.call(req(9, "tools/call", "\"name\":\"get-run-image\",\"arguments\":{\"path\":\"demo/none.png\"}", perRequest));
+        assertThat(image.path("result").path("isError").asBoolean()).as("called through the guard chain: %s", image).isTrue();
 
         JsonNode resources = wire.call(req(2, "resources/list", "", perRequest)).path("result").path("resources");
         assertThat(resources.findValuesAsText("uri")).contains(UiApps.RUN, UiApps.WORKFLOW, "jetty://step-templates");
