@@ -1,9 +1,16 @@
 package io.jettymcp.server;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,5 +34,20 @@ class UiViewsTest {
         assertThat(UiApps.html(view)).doesNotContain("innerHTML").doesNotContain("outerHTML")
                 .doesNotContain("insertAdjacentHTML").doesNotContain("document.write").doesNotContain("eval(")
                 .doesNotContain("new Function");
+    }
+
+    /** The screenshots are made by AppsBrowserTest ({@code -Dapps.screenshots.update=true} refreshes docs/apps). */
+    @Test
+    void everyImageTheReadmeNamesExists() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> images = new ArrayList<>();
+        Matcher m = Pattern.compile("!\\[[^\\]]*\\]\\(([^)\\s]+)\\)").matcher(readme);
+        while (m.find()) {
+            images.add(m.group(1));
+        }
+        assertThat(images).as("the README shows the views").anyMatch(i -> i.startsWith("docs/apps/"));
+        for (String image : images) {
+            assertThat(Path.of(image)).as("README image %s", image).isRegularFile();
+        }
     }
 }
