@@ -262,4 +262,15 @@ class FilesToolsetTest extends ToolsetTestBase {
         assertThat(server.error("get-run-image", Map.of("path", "other/secret-plan/0000/x.png"))).contains("other");
         assertThat(sandbox.requests().matching("GET", "/api/v1/file/other/secret-plan/0000/x.png")).isEmpty();
     }
+
+    @Test
+    void getRunImageKnowsTheFourImageKindsByTheirFirstBytesOnly() {
+        assertThat(RunImages.type(PNG)).isEqualTo("image/png");
+        assertThat(RunImages.type(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0})).isEqualTo("image/jpeg");
+        assertThat(RunImages.type("GIF89a..".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isEqualTo("image/gif");
+        assertThat(RunImages.type("RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isEqualTo("image/webp");
+        assertThat(RunImages.type("RIFF\0\0\0\0WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(RunImages.type("<?xml version=\"1.0\"?><svg/>".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+        assertThat(RunImages.type(new byte[]{(byte) 0x89, 'P', 'N'})).isNull();
+    }
 }
