@@ -165,6 +165,9 @@ class AppsBrowserTest {
         scenario(scenarios, "run-untrusted", "run", "{\"task\":\"text-echo\",\"trajectory_id\":\"" + echo + "\"}", untrusted);
         scenario(scenarios, "workflow-task", "workflow", "{\"task\":\"judge\"}", task);
         scenario(scenarios, "workflow-validate", "workflow", broken, validated);
+        scenario(scenarios, "workflow-validate-task", "workflow", "{\"task\":\"judge\"}",
+                call("validate-workflow", "{\"task\":\"judge\"}")).putArray("actions").addObject()
+                .put("waitFor", "() => !!document.querySelector('[data-step=judge]')");
 
         Files.createDirectories(SHOTS);
         ObjectNode spec = McpWire.M.createObjectNode();
@@ -271,5 +274,9 @@ class AppsBrowserTest {
         assertThat(steps.get("b").path("findings").toString()).isEqualTo("[]");
         assertThat(steps.get("b").path("text").asText()).contains("text_path ← a.text");
         assertThat(steps.get("c").path("findings").toString()).contains("no step_configs entry");
+        JsonNode saved = by.get("workflow-validate-task");
+        assertThat(callOf(saved, "get-task").path("task").asText()).as("the saved task read through the host").isEqualTo("judge");
+        assertThat(saved.path("last").path("verdict").asText()).isEqualTo("valid");
+        assertThat(saved.path("last").path("steps").toString()).contains("simple_judge");
     }
 }
