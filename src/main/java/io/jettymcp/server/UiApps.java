@@ -178,7 +178,7 @@ final class UiApps {
     private McpServerFeatures.AsyncResourceSpecification view(String uri, String name, String title, String description) {
         McpSchema.Resource r = McpSchema.Resource.builder().uri(uri).name(name).title(title).description(description)
                 .mimeType(MIME).build();
-        String html = html(name);
+        // read when a view is asked for, not at start-up: most clients never ask
         return new McpServerFeatures.AsyncResourceSpecification(r, (exchange, request) -> {
             if (!declaredBy(exchange, request.meta())) {
                 return Mono.error(McpError.builder(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND).message("Resource not found")
@@ -187,7 +187,7 @@ final class UiApps {
             // no network of any kind: the default CSP of the extension (nothing declared) is what the views need
             Map<String, Object> meta = Map.of("ui", Map.of("prefersBorder", true));
             return Mono.just(new McpSchema.ReadResourceResult(List.of(
-                    new McpSchema.TextResourceContents(uri, MIME, html, meta))));
+                    new McpSchema.TextResourceContents(uri, MIME, html(name), meta))));
         });
     }
 
