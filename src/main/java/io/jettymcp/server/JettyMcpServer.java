@@ -63,6 +63,9 @@ public final class JettyMcpServer {
     private final McpSchema.Implementation serverInfo;
     /** null when calls act as other keys (HTTP's per-request keys): nothing to prepare for them */
     private final FirstCallPrep firstCallPrep;
+    /** MCP Apps: views and app-only tools, only for clients that declare the extension */
+    private final UiApps apps;
+    private final UiGate gate;
 
     /**
      * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
@@ -109,6 +112,8 @@ public final class JettyMcpServer {
         // the server's own set, which no call registers into: it redacts failures that come before the tenant is known
         this.contexts = new ExchangeContexts(tenants != null ? tenants : new SessionTenants(api, scope, secrets),
                 secrets.newTenant());
+        this.apps = new UiApps(tools, mapper);
+        this.gate = new UiGate(apps);
         this.firstCallPrep = tenants != null ? null : new FirstCallPrep(api, scope, scopeAsksWhoami,
                 new Rehearsal(chain, mapper), tools, mcpMapper);
     }
@@ -173,12 +178,12 @@ public final class JettyMcpServer {
     }
 
     public McpAsyncServer start(McpServerTransportProvider transport) {
-        return configure(McpServer.async(transport));
+        return configure(McpServer.async(gate.gate(transport)));
     }
 
     /** Streamable HTTP: one SDK session per MCP session. */
     public McpAsyncServer start(McpStreamableServerTransportProvider transport) {
-        return configure(McpServer.async(transport));
+        return configure(McpServer.async(gate.gate(transport)));
     }
 
     /**
@@ -193,7 +198,9 @@ public final class JettyMcpServer {
                         .build())
                 .toList();
         ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, this::call, mapper);
-        return McpServer.async(transport)
+        List<McpServerFeatures.AsyncResourceSpecification> resources = new java.util.ArrayList<>(extras.resources());
+        resources.addAll(apps.views());
+        return McpServer.async(gate.gate(transport))
                 .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false)
@@ -202,7 +209,8 @@ public final class JettyMcpServer {
                 .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false)
                 .tools(specs)
-                .resources(extras.resources().stream().map(r -> new McpStatelessServerFeatures.AsyncResourceSpecification(
+                .addToolFilter((c, tool) -> reactor.core.publisher.Mono.just(!apps.isAppOnly(tool.name())))
+                .resources(resources.stream().map(r -> new McpStatelessServerFeatures.AsyncResourceSpecification(
                         r.resource(), (c, q) -> r.readHandler().apply(StatelessExchange.of(c), q))).toList())
                 .resourceTemplates(extras.resourceTemplates().stream().map(r ->
                         new McpStatelessServerFeatures.AsyncResourceTemplateSpecification(r.resourceTemplate(),
@@ -217,7 +225,14 @@ public final class JettyMcpServer {
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */
     private reactor.core.publisher.Mono<McpSchema.CallToolResult> call(BoundTool tool, McpAsyncServerExchange exchange,
                                                                         McpSchema.CallToolRequest request) {
-        return chain.call(tool, contexts.of(exchange, request), request.arguments());
+        String name = tool.spec().name();
+        boolean ui = UiApps.declaredBy(exchange, request.meta());
+        if (apps.isAppOnly(name) && !ui) {
+            return reactor.core.publisher.Mono.error(UiApps.unknownTool(name));
+        }
+        reactor.core.publisher.Mono<McpSchema.CallToolResult> result =
+                chain.call(tool, contexts.of(exchange, request), request.arguments());
+        return ui && apps.isLinked(name) ? result.map(apps::withStructuredContent) : result;
     }
 
     private McpAsyncServer configure(McpServer.AsyncSpecification<?> spec) {
@@ -228,6 +243,8 @@ public final class JettyMcpServer {
                         .build())
                 .toList();
         ResourcesAndPrompts extras = new ResourcesAndPrompts(tools, this::call, mapper);
+        List<McpServerFeatures.AsyncResourceSpecification> resources = new java.util.ArrayList<>(extras.resources());
+        resources.addAll(apps.views());
         return spec
                 .serverInfo(serverInfo)
                 .instructions(INSTRUCTIONS)
@@ -237,7 +254,8 @@ public final class JettyMcpServer {
                 .jsonSchemaValidator(new StructuralSchemaValidator(mcpMapper))
                 .validateToolInputs(false) // the guard chain validates, with errors that name the argument
                 .tools(specs)
-                .resources(extras.resources())
+                .addToolFilter((c, tool) -> reactor.core.publisher.Mono.just(!apps.isAppOnly(tool.name())))
+                .resources(resources)
                 .resourceTemplates(extras.resourceTemplates())
                 .prompts(extras.prompts())
                 .completions(extras.completions())

@@ -49,7 +49,7 @@ class DriftCatalogTest {
 
     /** Tools that interpret nothing of Jetty's answer (shown as is) and so declare no reads. */
     static final Set<String> PASS_THROUGH = Set.of("get-collection", "create-collection", "whoami", "get-step-template",
-            "delete-task", "get-stats", "activate-trial", "get-trial-status", "download-file", "get-routine",
+            "delete-task", "get-stats", "activate-trial", "get-trial-status", "download-file", "get-run-image", "get-routine",
             "delete-routine", "pause-routine", "resume-routine");
 
     @TempDir

@@ -18,6 +18,7 @@ public final class FilesToolset {
         return Map.of(
                 "list-files", files::list,
                 "upload-file", ToolHandler.prechecked(files::precheckUpload, files::upload),
-                "download-file", ToolHandler.prechecked(files::precheckDownload, files::download));
+                "download-file", ToolHandler.prechecked(files::precheckDownload, files::download),
+                "get-run-image", new RunImages(ctx)::image);
     }
 }

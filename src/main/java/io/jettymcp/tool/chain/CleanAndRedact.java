@@ -23,16 +23,30 @@ import java.util.Map;
  */
 public record CleanAndRedact(ObjectMapper mapper, SizeCap cap, int capBytes) implements Step {
 
+    /**
+     * A handler's image (binary bytes under this key, beside {@code mime_type}): it leaves as an image content, not
+     * as text, and so is neither cut by the cap nor redacted as text (its handler checks it holds no secret).
+     */
+    public static final String IMAGE = "_image";
+
     @Override
     public Mono<Void> run(Call call) {
         return Mono.fromRunnable(() -> {
             JsonNode shaped = clean(mapper, call.shaped, call.secrets());
+            McpSchema.ImageContent image = null;
+            if (shaped instanceof ObjectNode o && o.path(IMAGE).isBinary()) {
+                image = new McpSchema.ImageContent(null, java.util.Base64.getEncoder().encodeToString(
+                        ((com.fasterxml.jackson.databind.node.BinaryNode) o.remove(IMAGE)).binaryValue()), o.path("mime_type").asText());
+            }
             boolean structured = call.spec().outputSchema() != null && shaped.isObject();
             JsonNode fitted = cap.fit(shaped, structured ? capBytes / 2 : capBytes, call.spec().output().more());
             McpSchema.CallToolResult.Builder b = McpSchema.CallToolResult.builder().addTextContent(cap.write(fitted))
                     .isError(false);
             if (structured) {
                 b.structuredContent(mapper.convertValue(fitted, Map.class));
+            }
+            if (image != null) {
+                b.addContent(image);
             }
             call.result = b.build();
         });

@@ -212,4 +212,65 @@ class FilesToolsetTest extends ToolsetTestBase {
             assertThat(left.map(p -> p.getFileName().toString())).as("no partial file left").noneMatch(n -> n.endsWith(".part"));
         }
     }
+
+    // ---- get-run-image: the run view's app-only tool
+
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 'I', 'H', 'D', 'R'};
+
+    private static byte[] png(String tail) {
+        byte[] t = tail.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] out = java.util.Arrays.copyOf(PNG, PNG.length + t.length);
+        System.arraycopy(t, 0, out, PNG.length, t.length);
+        return out;
+    }
+
+    @Test
+    void getRunImageAnswersAStoredPngAsAnImageContentRecognisedByItsBytes() throws Exception {
+        String stored = upload(Files.write(data.resolve("chart.bin"), png("pixels")));
+        var r = server.call("get-run-image", Map.of("path", stored));
+        assertThat(r.isError()).as(InProcess.text(r)).isFalse();
+        var image = r.content().stream().filter(c -> c instanceof io.modelcontextprotocol.spec.McpSchema.ImageContent)
+                .map(c -> (io.modelcontextprotocol.spec.McpSchema.ImageContent) c).findFirst().orElseThrow();
+        assertThat(image.mimeType()).isEqualTo("image/png");
+        assertThat(java.util.Base64.getDecoder().decode(image.data())).isEqualTo(png("pixels"));
+        assertThat(InProcess.text(r)).contains("\"mime_type\":\"image/png\"").doesNotContain("_image");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/file/" + stored)).hasSize(1);
+    }
+
+    @Test
+    void getRunImageRefusesSvgAndOtherNonImagesWhateverTheirName() throws Exception {
+        String svg = upload(Files.writeString(data.resolve("logo.png"),
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"));
+        assertThat(server.error("get-run-image", Map.of("path", svg))).contains("not a png, jpeg, gif or webp image");
+    }
+
+    @Test
+    void getRunImageRefusesAnImageOverTwoMegabytes() throws Exception {
+        String big = upload(Files.write(data.resolve("big.png"), png("x".repeat(RunImages.MAX_BYTES))));
+        assertThat(server.error("get-run-image", Map.of("path", big))).contains("up to 2 MB");
+    }
+
+    @Test
+    void getRunImageWithholdsAnImageCarryingASecretValue() throws Exception {
+        String leaky = upload(Files.write(data.resolve("leaky.png"), png("tEXt key=" + SandboxSeeds.DEMO_OPENROUTER_KEY)));
+        String error = server.error("get-run-image", Map.of("path", leaky));
+        assertThat(error).contains("contains a secret value").doesNotContain(SandboxSeeds.DEMO_OPENROUTER_KEY);
+    }
+
+    @Test
+    void getRunImageOutsideTheScopeIsRefusedBeforeAnyRequest() {
+        assertThat(server.error("get-run-image", Map.of("path", "other/secret-plan/0000/x.png"))).contains("other");
+        assertThat(sandbox.requests().matching("GET", "/api/v1/file/other/secret-plan/0000/x.png")).isEmpty();
+    }
+
+    @Test
+    void getRunImageKnowsTheFourImageKindsByTheirFirstBytesOnly() {
+        assertThat(RunImages.type(PNG)).isEqualTo("image/png");
+        assertThat(RunImages.type(new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0})).isEqualTo("image/jpeg");
+        assertThat(RunImages.type("GIF89a..".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isEqualTo("image/gif");
+        assertThat(RunImages.type("RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isEqualTo("image/webp");
+        assertThat(RunImages.type("RIFF\0\0\0\0WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isNull();
+        assertThat(RunImages.type("<?xml version=\"1.0\"?><svg/>".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+        assertThat(RunImages.type(new byte[]{(byte) 0x89, 'P', 'N'})).isNull();
+    }
 }
