@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpeningAnswersE2ETest extends SandboxTest {
 
     static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+            + "\"2025-06-18\",\"capabilities\":%s,\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+    static final String NO_CAPS = "{}";
+    static final String UI_CAPS = "{\"extensions\":{\"io.modelcontextprotocol/ui\":{\"mimeTypes\":[\"text/html;profile=mcp-app\"]}}}";
     static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/list\"}";
 
@@ -32,12 +34,16 @@ class OpeningAnswersE2ETest extends SandboxTest {
 
     /** @param cache the cache directory; the launches of one test share it and one home (the download dir is a setting) */
     Opening launch(Path cache, String initId, String listId, String... args) throws Exception {
+        return launchWith(NO_CAPS, cache, initId, listId, args);
+    }
+
+    Opening launchWith(String caps, Path cache, String initId, String listId, String... args) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("JETTY_API_URL", sandbox.baseUrl(),
                 "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN, "JETTY_MCP_CACHE_DIR", cache.toString()));
         Path home = Files.createDirectories(cache.resolveSibling(cache.getFileName() + "-home"));
         sandbox.requests().clear();
         try (RawStdio raw = new RawStdio(env, home, args)) {
-            raw.send(INITIALIZE.formatted(initId));
+            raw.send(INITIALIZE.formatted(initId, caps));
             String init = raw.next(60);
             raw.send(INITIALIZED);
             raw.send(LIST.formatted(listId));
@@ -85,6 +91,18 @@ class OpeningAnswersE2ETest extends SandboxTest {
         assertThat(early.stderr()).anyMatch(l -> l.contains("opening answers kept from an earlier launch differ"));
 
         assertThat(launch(cache, "0", "1").toolsList()).as("the repaired file").isEqualTo(real.toolsList());
+    }
+
+    @Test
+    void aClientThatRendersViewsGetsItsOwnAnswersAndOneThatDoesNotNeverSeesThem() throws Exception {
+        Path cache = tempDir("cache");
+        Opening plain = launch(cache, "0", "1");
+        Opening apps = launchWith(UI_CAPS, cache, "0", "1");
+        assertThat(files(cache)).hasSize(2);
+        assertThat(apps.toolsList()).contains("ui://jetty/run");
+        assertThat(plain.toolsList()).doesNotContain("ui://");
+        assertThat(launchWith(UI_CAPS, cache, "0", "1").toolsList()).isEqualTo(apps.toolsList());
+        assertThat(launch(cache, "0", "1").toolsList()).isEqualTo(plain.toolsList());
     }
 
     @Test
