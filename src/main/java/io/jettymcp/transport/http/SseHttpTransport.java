@@ -85,7 +85,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.reject(req, res, 400, -32600, bad);
+            return rt.rejectEchoingId(req, res, 400, -32600, bad);
         }
         if (SSE_PATH.equals(path) && req.method().equals(HttpMethod.GET)) {
             return open(req, res);
@@ -115,15 +115,15 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     private Mono<Void> message(HttpServerRequest req, HttpServerResponse res) {
         List<String> ids = new QueryStringDecoder(req.uri()).parameters().get("sessionId");
         if (ids == null || ids.isEmpty()) {
-            return rt.reject(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
+            return rt.rejectEchoingId(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
         }
         Session s = sessions.get(ids.get(0));
         if (s == null) {
-            return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
+            return rt.rejectEchoingId(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
         }
         String keyProblem = rt.keyProblem(req, s);
         if (keyProblem != null) {
-            return rt.reject(req, res, 401, -32600, keyProblem);
+            return rt.rejectEchoingId(req, res, 401, -32600, keyProblem);
         }
         return rt.body(req).flatMap(bytes -> {
             JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));

@@ -48,7 +48,7 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.reject(req, res, 400, -32600, bad);
+            return rt.rejectEchoingId(req, res, 400, -32600, bad);
         }
         if (!req.method().equals(HttpMethod.POST)) {
             res.header(HttpHeaderNames.ALLOW, "POST");
