@@ -56,6 +56,26 @@ class StdioTransportTest {
         return M.readTree(line);
     }
 
+    /**
+     * Until the 2026-07-28 era is whole (issue 16), a server/discover probe, sent before initialize as Claude Code
+     * does, is answered -32601 with its id, so the client falls back to the legacy era; initialize then works.
+     */
+    @Test
+    void aServerDiscoverProbeBeforeInitializeIsMethodNotFoundAndInitializeStillWorks() throws Exception {
+        JacksonMcpJsonMapper mcp = new JacksonMcpJsonMapper(M);
+        StdioTransport t = new StdioTransport(mcp, new JsonRpcLines(M, mcp), new Chunks(), new Lines(), () -> { });
+        server = McpServer.async(t).serverInfo("test", "1").jsonMapper(mcp).build();
+        send("{\"jsonrpc\":\"2.0\",\"id\":\"d-0\",\"method\":\"server/discover\",\"params\":{\"_meta\":"
+                + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}\n");
+        JsonNode discover = next();
+        assertThat(discover.path("id").asText()).as(discover.toString()).isEqualTo("d-0");
+        assertThat(discover.path("error").path("code").asInt()).as(discover.toString()).isEqualTo(-32601);
+        send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n");
+        JsonNode init = next();
+        assertThat(init.path("result").path("protocolVersion").asText()).as(init.toString()).isEqualTo("2025-11-25");
+    }
+
     @Test
     void anOutOfMemoryErrorOnOneLineDropsThatLineAndReadingGoesOn() throws Exception {
         start();
