@@ -51,16 +51,27 @@ final class HttpMode {
                 "Live sessions of one X-Jetty-Api-Key, or of the bearer token when there is one (default 100)."));
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
+        spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
+                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28 requests on /mcp; preview: tools only)."));
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
     static void refuseWithoutHttp(CliOptions pr) {
         for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
-                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key")) {
+                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key", "--protocol-era")) {
             if (pr.hasMatchedOption(o)) {
                 throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
             }
         }
+    }
+
+    /** @return whether {@code --protocol-era} asks for the 2026-07-28 era beside the legacy one */
+    static boolean modernEra(String era) {
+        return switch (era.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "legacy" -> false;
+            case "modern" -> true;
+            default -> throw new ConfigException("--protocol-era is legacy or modern, not '" + era + "'.");
+        };
     }
 
     static int serve(CliOptions pr, Settings settings, Secrets secrets, Map<String, String> env, SandboxServer sim) {
@@ -100,7 +111,7 @@ final class HttpMode {
         JettyMcpServer server = new JettyMcpServer(http, secrets, pr.matchedOptionValue("--policy", null), keys);
         McpHttpServer httpServer;
         try {
-            httpServer = McpHttpServer.start(options, server, keys);
+            httpServer = McpHttpServer.start(options, server, keys, modernEra(pr.matchedOptionValue("--protocol-era", "legacy")));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         } catch (RuntimeException e) {

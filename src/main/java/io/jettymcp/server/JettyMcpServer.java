@@ -198,6 +198,63 @@ public final class JettyMcpServer {
                 .build();
     }
 
+    /**
+     * The 2026-07-28 era's server ({@code --protocol-era=modern}): the same tools through the same guard chain,
+     * served without sessions by the SDK's transport-neutral modern server (server/discover, the per-request
+     * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
+     * stateless request: the client cannot be asked (approval by input_required is to come), and no progress.
+     */
+    public io.modelcontextprotocol.modern.server.McpServer startModern() {
+        List<io.modelcontextprotocol.modern.McpSchema.Tool> listed = tools.stream()
+                .map(t -> mcpMapper.convertValue(t.definition(), io.modelcontextprotocol.modern.McpSchema.Tool.class))
+                .toList();
+        Map<String, BoundTool> byName = new LinkedHashMap<>();
+        tools.forEach(t -> byName.put(t.definition().name(), t));
+        io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository repository =
+                new io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository() {
+                    @Override
+                    public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.ToolsPage> list(
+                            io.modelcontextprotocol.modern.server.McpRequestContext context, String cursor) {
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(listed));
+                    }
+
+                    @Override
+                    public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.McpAsyncTool> find(
+                            io.modelcontextprotocol.modern.server.McpRequestContext context, String name) {
+                        BoundTool tool = byName.get(name);
+                        if (tool == null) {
+                            return reactor.core.publisher.Mono.empty();
+                        }
+                        io.modelcontextprotocol.modern.McpSchema.Tool definition = listed.get(tools.indexOf(tool));
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.McpAsyncTool.of(
+                                definition, (ctx, req) -> callModern(tool, ctx, req)));
+                    }
+                };
+        return io.modelcontextprotocol.modern.server.McpServer.builder()
+                .serverInfo(io.modelcontextprotocol.modern.McpSchema.Implementation.builder(serverInfo.name(), serverInfo.version())
+                        .title(serverInfo.title()).build())
+                .instructions(INSTRUCTIONS)
+                .jsonMapper(mcpMapper)
+                // states are sealed only once approval asks by input_required; a key of this process meanwhile
+                .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
+                        .key(io.jettymcp.guard.ApprovalStates.randomKey()).jsonMapper(mcpMapper).build())
+                .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
+                .build();
+    }
+
+    /** A modern tools/call: the legacy call through the guard chain, its result carried over as it is. */
+    private reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
+            io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> callModern(
+            BoundTool tool, io.modelcontextprotocol.modern.server.McpRequestContext context,
+            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request) {
+        McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name())
+                .arguments(request.arguments() == null ? Map.of() : request.arguments()).build();
+        return call(tool, StatelessExchange.of(context.transportContext()), legacy)
+                .map(result -> io.modelcontextprotocol.modern.server.McpAsyncResponse.result(
+                        (io.modelcontextprotocol.modern.McpSchema.CallToolOutcome) mcpMapper.convertValue(result,
+                                io.modelcontextprotocol.modern.McpSchema.CallToolResult.class)));
+    }
+
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */
     private reactor.core.publisher.Mono<McpSchema.CallToolResult> call(BoundTool tool, McpAsyncServerExchange exchange,
                                                                         McpSchema.CallToolRequest request) {

@@ -19,8 +19,26 @@ public interface McpMount {
 
     AutoCloseable stateless(McpStatelessServerTransport transport);
 
+    /**
+     * The 2026-07-28 era's server (transport-neutral), served beside the legacy transports on {@code /mcp}; null
+     * (the default) keeps the server legacy-only, so {@code server/discover} is not answered and clients fall back.
+     */
+    default io.modelcontextprotocol.modern.server.McpServer modern() {
+        return null;
+    }
+
     static McpMount of(JettyMcpServer mcp) {
+        return of(mcp, false);
+    }
+
+    /** @param modern whether the 2026-07-28 era is served too ({@code --protocol-era=modern}) */
+    static McpMount of(JettyMcpServer mcp, boolean modern) {
         return new McpMount() {
+            @Override
+            public io.modelcontextprotocol.modern.server.McpServer modern() {
+                return modern ? mcp.startModern() : null;
+            }
+
             @Override
             public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
                 var s = mcp.start(t);

@@ -1,0 +1,162 @@
+package io.jettymcp.tool;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.config.Settings;
+import io.jettymcp.config.Token;
+import io.jettymcp.e2e.support.RawHttp;
+import io.jettymcp.guard.Secrets;
+import io.jettymcp.sandbox.SandboxOptions;
+import io.jettymcp.sandbox.SandboxSeeds;
+import io.jettymcp.sandbox.SandboxServer;
+import io.jettymcp.server.JettyMcpServer;
+import io.jettymcp.transport.http.HttpOptions;
+import io.jettymcp.transport.http.McpHttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The 2026-07-28 era beside the legacy one on one port ({@code --protocol-era=modern}, issue 16): a modern request
+ * (MCP-Protocol-Version 2026-07-28) is served without a session by the same tools and guard chain, a legacy client
+ * on the same port is served as before, and without the flag server/discover is still not answered.
+ */
+class ModernEraHttpTest {
+
+    static final ObjectMapper M = new ObjectMapper();
+    static final String META = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+            + "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}";
+    static SandboxServer sandbox;
+    static McpHttpServer modern;
+    static McpHttpServer legacyOnly;
+
+    @BeforeAll
+    static void start() {
+        sandbox = SandboxServer.start(SandboxOptions.defaults());
+        modern = McpHttpServer.start(HttpOptions.loopback(0), server(), null, true);
+        legacyOnly = McpHttpServer.start(HttpOptions.loopback(0), server(), null, false);
+    }
+
+    static JettyMcpServer server() {
+        Settings settings = Settings.builder().baseUrl(sandbox.baseUrl()).token(new Token(SandboxSeeds.DEMO_TOKEN, "test"))
+                .downloadDir(Path.of("target/dl")).sandbox(true).build();
+        return new JettyMcpServer(settings, new Secrets(), null, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        modern.close();
+        legacyOnly.close();
+        sandbox.close();
+    }
+
+    static RawHttp.Response post(McpHttpServer server, String method, String name, String body) throws Exception {
+        Map<String, String> h = new HashMap<>();
+        h.put("MCP-Protocol-Version", "2026-07-28");
+        if (method != null) {
+            h.put("Mcp-Method", method);
+        }
+        if (name != null) {
+            h.put("Mcp-Name", name);
+        }
+        return RawHttp.send(server.port(), "POST", "/mcp", h, body);
+    }
+
+    static JsonNode json(RawHttp.Response r) throws Exception {
+        return M.readTree(r.body());
+    }
+
+    @Test
+    void discoverAnswersTheModernEraWithServerInfo() throws Exception {
+        RawHttp.Response r = post(modern, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" + META + "}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode result = json(r).path("result");
+        assertThat(result.path("supportedVersions").toString()).contains("2026-07-28");
+        assertThat(result.path("capabilities").has("tools")).isTrue();
+        assertThat(result.path("resultType").asText()).isEqualTo("complete");
+        assertThat(result.path("_meta").path("io.modelcontextprotocol/serverInfo").path("name").asText()).isEqualTo("jetty-mcp");
+        assertThat(r.header("mcp-session-id")).isNull();
+    }
+
+    @Test
+    void toolsAreListedInTheirOrderAndCalledThroughTheGuardChain() throws Exception {
+        RawHttp.Response list = post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\",\"params\":{" + META + "}}");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        JsonNode result = json(list).path("result");
+        assertThat(result.has("ttlMs")).isTrue();
+        assertThat(result.path("cacheScope").asText()).isNotEmpty();
+        assertThat(result.path("tools").toString()).contains("\"name\":\"get-task\"");
+        assertThat(json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":{" + META + "}}")).path("result").path("tools"))
+                .isEqualTo(result.path("tools"));
+
+        int before = sandbox.requests().all().size();
+        RawHttp.Response call = post(modern, "tools/call", "get-task", "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-task\",\"arguments\":{\"task\":\"text-echo\"}," + META + "}}");
+        assertThat(call.status()).as(call.body()).isEqualTo(200);
+        JsonNode answer = json(call).path("result");
+        assertThat(answer.path("resultType").asText()).isEqualTo("complete");
+        assertThat(answer.path("isError").asBoolean(false)).as(call.body()).isFalse();
+        assertThat(answer.toString()).contains("text_echo");
+        assertThat(sandbox.requests().all().subList(before, sandbox.requests().all().size()))
+                .anySatisfy(r -> assertThat(r.path()).contains("text-echo"));
+
+        // bad input: the guard chain's own tool error, and no upstream request
+        int beforeBad = sandbox.requests().all().size();
+        RawHttp.Response bad = post(modern, "tools/call", "get-task", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-task\",\"arguments\":{\"task\":7}," + META + "}}");
+        assertThat(json(bad).path("result").path("isError").asBoolean()).as(bad.body()).isTrue();
+        assertThat(sandbox.requests().all()).hasSize(beforeBad);
+    }
+
+    @Test
+    void headersMustMatchTheBodyAndRemovedMethodsAndVerbsAreRefused() throws Exception {
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"get-task\","
+                + "\"arguments\":{\"task\":\"text-echo\"}," + META + "}}";
+        RawHttp.Response noName = post(modern, "tools/call", null, call);
+        assertThat(noName.status()).isEqualTo(400);
+        assertThat(json(noName).path("error").path("code").asInt()).isEqualTo(-32020);
+        assertThat(json(noName).path("id").asInt()).isEqualTo(6);
+        RawHttp.Response otherName = post(modern, "tools/call", "delete-task", call);
+        assertThat(json(otherName).path("error").path("code").asInt()).isEqualTo(-32020);
+        RawHttp.Response otherMethod = post(modern, "tools/list", "get-task", call);
+        assertThat(json(otherMethod).path("error").path("code").asInt()).isEqualTo(-32020);
+
+        RawHttp.Response init = post(modern, "initialize", null, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"initialize\","
+                + "\"params\":{" + META + "}}");
+        assertThat(init.status()).isEqualTo(404);
+        assertThat(json(init).path("error").path("code").asInt()).isEqualTo(-32601);
+
+        RawHttp.Response oldVersion = post(modern, "tools/list", null, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\","
+                + "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2025-11-25\"}}}");
+        assertThat(oldVersion.status()).isEqualTo(400);
+
+        for (String verb : new String[]{"GET", "DELETE"}) {
+            RawHttp.Response r = RawHttp.send(modern.port(), verb, "/mcp", Map.of("MCP-Protocol-Version", "2026-07-28"), null);
+            assertThat(r.status()).as(verb).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void aLegacyClientOnTheSamePortIsServedAsBeforeAndWithoutTheFlagDiscoverIsNotAnswered() throws Exception {
+        RawHttp.Response init = RawHttp.send(modern.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"
+                + "\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        assertThat(init.status()).isEqualTo(200);
+        assertThat(init.header("mcp-session-id")).isNotBlank();
+        assertThat(init.body()).contains("\"protocolVersion\":\"2025-11-25\"");
+
+        RawHttp.Response probe = post(legacyOnly, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"server/discover\",\"params\":{" + META + "}}");
+        assertThat(probe.status()).isEqualTo(400);
+        assertThat(probe.body()).doesNotContain("supportedVersions").contains("\"id\":\"p\"");
+    }
+}
