@@ -206,7 +206,7 @@ public final class JettyMcpServer {
      */
     public io.modelcontextprotocol.modern.server.McpServer startModern() {
         List<io.modelcontextprotocol.modern.McpSchema.Tool> listed = tools.stream()
-                .map(t -> mcpMapper.convertValue(t.definition(), io.modelcontextprotocol.modern.McpSchema.Tool.class))
+                .map(t -> mcpMapper.convertValue(withoutWait(t.definition()), io.modelcontextprotocol.modern.McpSchema.Tool.class))
                 .toList();
         Map<String, BoundTool> byName = new LinkedHashMap<>();
         tools.forEach(t -> byName.put(t.definition().name(), t));
@@ -242,13 +242,37 @@ public final class JettyMcpServer {
                 .build();
     }
 
+    /**
+     * Arguments that make a tool that starts work wait for it. A 2026-07-28 stream cannot be resumed and its client
+     * re-issues an interrupted request, which for a run would start another: in that era these tools return once the
+     * work has started, and waiting is wait-for-trajectory's.
+     */
+    static final Map<String, String> WAIT_ARGUMENTS = Map.of("run-task", "wait_seconds");
+
+    /** The tool's definition (as JSON) without its wait argument, if it has one. */
+    private com.fasterxml.jackson.databind.JsonNode withoutWait(McpSchema.Tool tool) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = mapper.valueToTree(tool);
+        String wait = WAIT_ARGUMENTS.get(tool.name());
+        if (wait != null && json.path("inputSchema").path("properties") instanceof com.fasterxml.jackson.databind.node.ObjectNode p) {
+            p.remove(wait);
+            if (json.path("inputSchema").path("required") instanceof com.fasterxml.jackson.databind.node.ArrayNode required) {
+                required.removeIf(r -> r.asText().equals(wait));
+            }
+        }
+        return json;
+    }
+
     /** A modern tools/call: the legacy call through the guard chain, its result carried over as it is. */
     private reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
             io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> callModern(
             BoundTool tool, io.modelcontextprotocol.modern.server.McpRequestContext context,
             io.modelcontextprotocol.modern.McpSchema.CallToolRequest request) {
-        McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name())
-                .arguments(request.arguments() == null ? Map.of() : request.arguments()).build();
+        Map<String, Object> args = new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
+        String wait = WAIT_ARGUMENTS.get(tool.definition().name());
+        if (wait != null) {
+            args.remove(wait); // returns once started (see WAIT_ARGUMENTS)
+        }
+        McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
         return call(tool, StatelessExchange.of(context.transportContext()), legacy)
                 .map(result -> io.modelcontextprotocol.modern.server.McpAsyncResponse.result(
                         (io.modelcontextprotocol.modern.McpSchema.CallToolOutcome) mcpMapper.convertValue(result,

@@ -159,4 +159,33 @@ class ModernEraHttpTest {
         assertThat(probe.status()).isEqualTo(400);
         assertThat(probe.body()).doesNotContain("supportedVersions").contains("\"id\":\"p\"");
     }
+
+    /**
+     * A modern stream cannot be resumed and its client re-issues an interrupted request, so run-task returns once the
+     * run has started: no wait_seconds in its modern schema, and a wait_seconds sent anyway is not waited.
+     */
+    @Test
+    void runTaskReturnsOnceTheRunHasStartedAndNeverWaits() throws Exception {
+        JsonNode tools = json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\",\"params\":{" + META + "}}")).path("result").path("tools");
+        JsonNode runTask = null;
+        for (JsonNode t : tools) {
+            if (t.path("name").asText().equals("run-task")) {
+                runTask = t;
+            }
+        }
+        assertThat(runTask).isNotNull();
+        assertThat(runTask.path("inputSchema").path("properties").has("wait_seconds")).as(runTask.toString()).isFalse();
+
+        int before = sandbox.requests().all().size();
+        RawHttp.Response call = post(modern, "tools/call", "run-task", "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"run-task\",\"arguments\":{\"collection\":\"demo\",\"task\":\"text-echo\","
+                + "\"wait_seconds\":30}," + META + "}}");
+        JsonNode result = json(call).path("result");
+        assertThat(result.path("isError").asBoolean(false)).as(call.body()).isFalse();
+        assertThat(result.toString()).contains("trajectory_id").doesNotContain("waited_seconds");
+        var after = sandbox.requests().all().subList(before, sandbox.requests().all().size());
+        assertThat(after).filteredOn(r -> r.method().equals("POST") && r.path().contains("/run/")).hasSize(1);
+        assertThat(after).as("no poll of the run").noneMatch(r -> r.method().equals("GET") && r.path().contains("trajector"));
+    }
 }
