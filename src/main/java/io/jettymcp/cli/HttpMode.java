@@ -52,7 +52,7 @@ final class HttpMode {
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
         spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
-                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28 requests on /mcp; preview: tools only)."));
+                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28 requests on /mcp; preview)."));
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */

@@ -239,6 +239,7 @@ public final class JettyMcpServer {
                 .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
                         .key(io.jettymcp.guard.ApprovalStates.randomKey()).jsonMapper(mcpMapper).build())
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
+                .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), mcpMapper))
                 .build();
     }
 

@@ -188,4 +188,39 @@ class ModernEraHttpTest {
         assertThat(after).filteredOn(r -> r.method().equals("POST") && r.path().contains("/run/")).hasSize(1);
         assertThat(after).as("no poll of the run").noneMatch(r -> r.method().equals("GET") && r.path().contains("trajector"));
     }
+
+    @Test
+    void resourcesAndPromptsAreServedWithTheirCachingFieldsAndAnUnknownUriIsInvalidParams() throws Exception {
+        JsonNode listed = json(post(modern, "resources/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"resources/list\",\"params\":{" + META + "}}")).path("result");
+        assertThat(listed.path("resources").toString()).contains("jetty://step-templates");
+        assertThat(listed.has("ttlMs")).isTrue();
+        JsonNode templates = json(post(modern, "resources/templates/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"resources/templates/list\",\"params\":{" + META + "}}"));
+        assertThat(templates.path("result").path("resourceTemplates").toString()).as(templates.toString())
+                .contains("jetty://tasks/{collection}/{task}");
+
+        RawHttp.Response read = post(modern, "resources/read", "jetty://step-templates", "{\"jsonrpc\":\"2.0\",\"id\":13,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"jetty://step-templates\"," + META + "}}");
+        assertThat(read.status()).as(read.body()).isEqualTo(200);
+        assertThat(json(read).path("result").path("contents").size()).as(read.body()).isPositive();
+        assertThat(json(read).path("result").has("ttlMs")).as(read.body()).isTrue();
+
+        RawHttp.Response task = post(modern, "resources/read", "jetty://tasks/demo/text-echo", "{\"jsonrpc\":\"2.0\",\"id\":14,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"jetty://tasks/demo/text-echo\"," + META + "}}");
+        assertThat(json(task).path("result").toString()).as(task.body()).contains("text_echo");
+
+        RawHttp.Response unknown = post(modern, "resources/read", "jetty://nothing", "{\"jsonrpc\":\"2.0\",\"id\":15,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"jetty://nothing\"," + META + "}}");
+        assertThat(json(unknown).path("error").path("code").asInt()).as(unknown.body()).isEqualTo(-32602);
+
+        JsonNode prompts = json(post(modern, "prompts/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"prompts/list\",\"params\":{" + META + "}}")).path("result");
+        assertThat(prompts.path("prompts").toString()).contains("schedule-routine");
+        RawHttp.Response prompt = post(modern, "prompts/get", "schedule-routine", "{\"jsonrpc\":\"2.0\",\"id\":17,"
+                + "\"method\":\"prompts/get\",\"params\":{\"name\":\"schedule-routine\",\"arguments\":{\"task\":\"text-echo\","
+                + "\"schedule\":\"every day at 09:00\"}," + META + "}}");
+        assertThat(json(prompt).path("result").path("messages").size()).as(prompt.body()).isPositive();
+        assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
+    }
 }
