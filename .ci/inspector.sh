@@ -2,8 +2,8 @@
 # A real third-party MCP client against the packaged server: the MCP Inspector CLI (pinned; Node 22 from
 # npm, as .ci/conformance.sh) on stdio and on Streamable HTTP, started with --sandbox. On each it lists the
 # tools, calls get-task, lists resources and reads one, and lists prompts, with --protocol-era auto (probes
-# server/discover, falls back to the legacy era while ours answers -32601) and legacy. --protocol-era modern
-# joins when the 2026-07-28 era serves by default (issue 16).
+# server/discover, falls back to the legacy era while ours does not answer it) and legacy; and against a
+# server started with --protocol-era modern (the 2026-07-28 preview, HTTP only) with modern and auto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INSPECTOR_VERSION=2.12.0
@@ -20,25 +20,38 @@ if [ ! -f "$PKG/package.json" ] || ! grep -q "\"version\": \"$INSPECTOR_VERSION\
 fi
 
 LOG=$(mktemp)
+MODERN_LOG=$(mktemp)
 java -jar "$jar" --sandbox --http 127.0.0.1:0 2>"$LOG" &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
-URL=
-for _ in $(seq 1 60); do
-  URL=$(sed -n 's#.*listening on \(http://127.0.0.1:[0-9]*/mcp\).*#\1#p' "$LOG" | sed -n 1p)
-  [ -n "$URL" ] && break
-  sleep 0.5
-done
-[ -n "$URL" ] || { echo "inspector: the HTTP server did not start:"; cat "$LOG"; exit 1; }
+java -jar "$jar" --sandbox --http 127.0.0.1:0 --protocol-era modern 2>"$MODERN_LOG" &
+MODERN_PID=$!
+trap 'kill $PID $MODERN_PID 2>/dev/null || true; rm -f "$LOG" "$MODERN_LOG"' EXIT
+url_in() { # the /mcp URL a starting server names in its log
+  local url=
+  for _ in $(seq 1 60); do
+    url=$(sed -n 's#.*listening on \(http://127.0.0.1:[0-9]*/mcp\).*#\1#p' "$1" | sed -n 1p)
+    [ -n "$url" ] && break
+    sleep 0.5
+  done
+  [ -n "$url" ] || { echo "inspector: the HTTP server did not start:" >&2; cat "$1" >&2; exit 1; }
+  printf '%s' "$url"
+}
+URL=$(url_in "$LOG")
+MODERN_URL=$(url_in "$MODERN_LOG")
 
 # Pattern matches, not `| grep -q`: grep -q stops reading early and under pipefail the writer's
 # SIGPIPE would fail a passing check.
 expect() { # expect WHAT OUTPUT PATTERN
   [[ $2 == *"$3"* ]] || { echo "inspector: $1: expected $3 in: ${2:0:600}"; exit 1; }
 }
-for transport in stdio http; do
-  if [ "$transport" = stdio ]; then target=(java -jar "$jar" --sandbox); else target=("$URL"); fi
-  for era in auto legacy; do
+for transport in stdio http http-modern; do
+  eras=(auto legacy)
+  case $transport in
+    stdio) target=(java -jar "$jar" --sandbox) ;;
+    http) target=("$URL") ;;
+    http-modern) target=("$MODERN_URL"); eras=(modern auto) ;;
+  esac
+  for era in "${eras[@]}"; do
     run=("$NODE" "$PKG/clients/launcher/build/index.js" --cli --protocol-era "$era" --format json -q "${target[@]}")
     what="$transport/$era"
     expect "$what tools/list" "$("${run[@]}" --method tools/list)" '"name":"get-task"'
