@@ -223,4 +223,35 @@ class ModernEraHttpTest {
         assertThat(json(prompt).path("result").path("messages").size()).as(prompt.body()).isPositive();
         assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
     }
+
+    /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
+    @Test
+    void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
+        sandbox.faults().add(io.jettymcp.sandbox.FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
+        try {
+            byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{\"name\":\"get-task\","
+                    + "\"arguments\":{\"task\":\"judge\"}," + META + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", modern.port())) {
+                s.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + modern.port() + "\r\nAccept: application/json, "
+                        + "text/event-stream\r\nContent-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\n"
+                        + "Mcp-Method: tools/call\r\nMcp-Name: get-task\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().write(body);
+                s.getOutputStream().flush();
+                awaitHeld(1);
+                assertThat(sandbox.heldConnections()).as("the request reached Jetty and hangs there").isEqualTo(1);
+            }
+            awaitHeld(0); // the upstream timeout is far longer: only the abort closes the connection this soon
+            assertThat(sandbox.heldConnections()).as("the server closed its upstream connection").isZero();
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge")).as("not sent again").hasSize(1);
+        } finally {
+            sandbox.faults().clear();
+        }
+    }
+
+    private static void awaitHeld(int count) throws InterruptedException {
+        for (int i = 0; i < 200 && sandbox.heldConnections() != count; i++) {
+            Thread.sleep(50);
+        }
+    }
 }
