@@ -74,6 +74,23 @@ final class HttpMode {
         };
     }
 
+    /** Env var with the key that signs 2026-07-28 approval states; replicas behind one load balancer share it. */
+    static final String APPROVAL_KEY_ENV = "JETTY_MCP_APPROVAL_KEY";
+
+    /** The configured approval-state key (a server secret: never shown), else one of this process only. */
+    static byte[] approvalKey(Map<String, String> env, Secrets secrets) {
+        String configured = env.get(APPROVAL_KEY_ENV);
+        if (configured == null || configured.isBlank()) {
+            return io.jettymcp.guard.ApprovalStates.randomKey();
+        }
+        secrets.registerServer(configured.strip());
+        try {
+            return io.jettymcp.guard.ApprovalStates.key(configured);
+        } catch (io.jettymcp.guard.ApprovalStates.ConfigKeyTooShort e) {
+            throw new ConfigException(APPROVAL_KEY_ENV + ": " + e.getMessage());
+        }
+    }
+
     static int serve(CliOptions pr, Settings settings, Secrets secrets, Map<String, String> env, SandboxServer sim) {
         HttpOptions.HostPort listen;
         try {
@@ -111,7 +128,8 @@ final class HttpMode {
         JettyMcpServer server = new JettyMcpServer(http, secrets, pr.matchedOptionValue("--policy", null), keys);
         McpHttpServer httpServer;
         try {
-            httpServer = McpHttpServer.start(options, server, keys, modernEra(pr.matchedOptionValue("--protocol-era", "legacy")));
+            httpServer = McpHttpServer.start(options, server, keys,
+                    modernEra(pr.matchedOptionValue("--protocol-era", "legacy")) ? approvalKey(env, secrets) : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         } catch (RuntimeException e) {

@@ -204,7 +204,13 @@ public final class JettyMcpServer {
      * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
      * stateless request: the client cannot be asked (approval by input_required is to come), and no progress.
      */
-    public io.modelcontextprotocol.modern.server.McpServer startModern() {
+    /**
+     * @param approvalKey signs approval request states ({@link io.jettymcp.guard.ApprovalStates}): replicas that share
+     *                    it accept each other's
+     */
+    public io.modelcontextprotocol.modern.server.McpServer startModern(byte[] approvalKey) {
+        ModernApproval approval = new ModernApproval(new io.jettymcp.guard.ApprovalStates(approvalKey, System::currentTimeMillis),
+                mapper, mcpMapper);
         List<io.modelcontextprotocol.modern.McpSchema.Tool> listed = tools.stream()
                 .map(t -> mcpMapper.convertValue(withoutWait(t.definition()), io.modelcontextprotocol.modern.McpSchema.Tool.class))
                 .toList();
@@ -227,7 +233,7 @@ public final class JettyMcpServer {
                         }
                         io.modelcontextprotocol.modern.McpSchema.Tool definition = listed.get(tools.indexOf(tool));
                         return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.McpAsyncTool.of(
-                                definition, (ctx, req) -> callModern(tool, ctx, req)));
+                                definition, (ctx, req) -> callModern(tool, ctx, req, approval)));
                     }
                 };
         return io.modelcontextprotocol.modern.server.McpServer.builder()
@@ -235,9 +241,9 @@ public final class JettyMcpServer {
                         .title(serverInfo.title()).build())
                 .instructions(INSTRUCTIONS)
                 .jsonMapper(mcpMapper)
-                // states are sealed only once approval asks by input_required; a key of this process meanwhile
+                // the SDK seals request states too: with the same key, so a retry may reach any replica
                 .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
-                        .key(io.jettymcp.guard.ApprovalStates.randomKey()).jsonMapper(mcpMapper).build())
+                        .key(approvalKey).ttl(io.jettymcp.guard.ApprovalStates.TTL).jsonMapper(mcpMapper).build())
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
                 .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), mcpMapper))
                 .build();
@@ -267,17 +273,19 @@ public final class JettyMcpServer {
     private reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
             io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> callModern(
             BoundTool tool, io.modelcontextprotocol.modern.server.McpRequestContext context,
-            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request) {
+            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request, ModernApproval approval) {
         Map<String, Object> args = new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
         String wait = WAIT_ARGUMENTS.get(tool.definition().name());
         if (wait != null) {
             args.remove(wait); // returns once started (see WAIT_ARGUMENTS)
         }
         McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
-        return call(tool, StatelessExchange.of(context.transportContext()), legacy)
-                .map(result -> io.modelcontextprotocol.modern.server.McpAsyncResponse.result(
-                        (io.modelcontextprotocol.modern.McpSchema.CallToolOutcome) mcpMapper.convertValue(result,
-                                io.modelcontextprotocol.modern.McpSchema.CallToolResult.class)));
+        McpAsyncServerExchange exchange = StatelessExchange.of(context.transportContext());
+        return approval.call(context, request, args, asker -> {
+            io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
+            return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), c.progress(), asker,
+                    c.cancelled()), legacy.arguments());
+        });
     }
 
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */

@@ -39,8 +39,8 @@ class ModernEraHttpTest {
     @BeforeAll
     static void start() {
         sandbox = SandboxServer.start(SandboxOptions.defaults());
-        modern = McpHttpServer.start(HttpOptions.loopback(0), server(), null, true);
-        legacyOnly = McpHttpServer.start(HttpOptions.loopback(0), server(), null, false);
+        modern = McpHttpServer.start(HttpOptions.loopback(0), server(), null, io.jettymcp.guard.ApprovalStates.randomKey());
+        legacyOnly = McpHttpServer.start(HttpOptions.loopback(0), server(), null, null);
     }
 
     static JettyMcpServer server() {

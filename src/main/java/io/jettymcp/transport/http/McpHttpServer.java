@@ -75,12 +75,15 @@ public final class McpHttpServer implements AutoCloseable {
      * @param keys per-request Jetty keys, or null to use the server's configured key
      */
     public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
-        return start(options, mcp, keys, false);
+        return start(options, mcp, keys, null);
     }
 
-    /** @param modern whether 2026-07-28 requests are served too ({@code --protocol-era=modern}) */
-    public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys, boolean modern) {
-        return start(options, McpMount.of(mcp, modern), mcp.mapper(), mcp.mcpMapper(), keys);
+    /**
+     * @param modernApprovalKey null: legacy only; else 2026-07-28 requests are served too ({@code --protocol-era=modern})
+     *                          and their approval states are signed with this key
+     */
+    public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys, byte[] modernApprovalKey) {
+        return start(options, McpMount.of(mcp, modernApprovalKey), mcp.mapper(), mcp.mcpMapper(), keys);
     }
 
     /** Starts listening with any MCP server behind the transports (the conformance fixture uses this). */

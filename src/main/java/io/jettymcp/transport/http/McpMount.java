@@ -28,15 +28,18 @@ public interface McpMount {
     }
 
     static McpMount of(JettyMcpServer mcp) {
-        return of(mcp, false);
+        return of(mcp, null);
     }
 
-    /** @param modern whether the 2026-07-28 era is served too ({@code --protocol-era=modern}) */
-    static McpMount of(JettyMcpServer mcp, boolean modern) {
+    /**
+     * @param modernApprovalKey null: legacy only; else the 2026-07-28 era is served too ({@code --protocol-era=modern}),
+     *                          its approval states signed with this key
+     */
+    static McpMount of(JettyMcpServer mcp, byte[] modernApprovalKey) {
         return new McpMount() {
             @Override
             public io.modelcontextprotocol.modern.server.McpServer modern() {
-                return modern ? mcp.startModern() : null;
+                return modernApprovalKey != null ? mcp.startModern(modernApprovalKey) : null;
             }
 
             @Override
