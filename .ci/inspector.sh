@@ -3,7 +3,7 @@
 # npm, as .ci/conformance.sh) on stdio and on Streamable HTTP, started with --sandbox. On each it lists the
 # tools, calls get-task, lists resources and reads one, and lists prompts, with --protocol-era auto (probes
 # server/discover, falls back to the legacy era while ours does not answer it) and legacy; and against a
-# server started with --protocol-era modern (the 2026-07-28 preview, HTTP only) with modern and auto.
+# server started with --protocol-era modern (the 2026-07-28 preview) with modern and auto (and legacy on stdio).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INSPECTOR_VERSION=2.12.0
@@ -44,21 +44,23 @@ MODERN_URL=$(url_in "$MODERN_LOG")
 expect() { # expect WHAT OUTPUT PATTERN
   [[ $2 == *"$3"* ]] || { echo "inspector: $1: expected $3 in: ${2:0:600}"; exit 1; }
 }
-for transport in stdio http http-modern; do
+for transport in stdio http stdio-modern http-modern; do
   eras=(auto legacy)
   case $transport in
     stdio) target=(java -jar "$jar" --sandbox) ;;
+    stdio-modern) target=(java -jar "$jar" --sandbox --protocol-era modern); eras=(modern auto legacy) ;;
     http) target=("$URL") ;;
     http-modern) target=("$MODERN_URL"); eras=(modern auto) ;;
   esac
   for era in "${eras[@]}"; do
-    run=("$NODE" "$PKG/clients/launcher/build/index.js" --cli --protocol-era "$era" --format json -q "${target[@]}")
+    # the inspector's options, then `--` and the target: its own flags (e.g. --protocol-era) stay the server's
+    run() { "$NODE" "$PKG/clients/launcher/build/index.js" --cli --protocol-era "$era" --format json -q "$@" -- "${target[@]}"; }
     what="$transport/$era"
-    expect "$what tools/list" "$("${run[@]}" --method tools/list)" '"name":"get-task"'
-    expect "$what tools/call" "$("${run[@]}" --method tools/call --tool-name get-task --tool-arg task=text-echo)" text_echo
-    expect "$what resources/list" "$("${run[@]}" --method resources/list)" '"uri":"jetty://step-templates"'
-    expect "$what resources/read" "$("${run[@]}" --method resources/read --uri jetty://step-templates)" '"contents"'
-    expect "$what prompts/list" "$("${run[@]}" --method prompts/list)" '"name":"debug-failed-run"'
+    expect "$what tools/list" "$(run --method tools/list)" '"name":"get-task"'
+    expect "$what tools/call" "$(run --method tools/call --tool-name get-task --tool-arg task=text-echo)" text_echo
+    expect "$what resources/list" "$(run --method resources/list)" '"uri":"jetty://step-templates"'
+    expect "$what resources/read" "$(run --method resources/read --uri jetty://step-templates)" '"contents"'
+    expect "$what prompts/list" "$(run --method prompts/list)" '"name":"debug-failed-run"'
     echo "inspector $INSPECTOR_VERSION ($what): tools, a tools/call, resources and prompts"
   done
 done

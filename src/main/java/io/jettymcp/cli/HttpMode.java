@@ -52,13 +52,13 @@ final class HttpMode {
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
         spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
-                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28 requests on /mcp; preview)."));
+                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28, on stdio and on /mcp; preview)."));
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
     static void refuseWithoutHttp(CliOptions pr) {
         for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
-                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key", "--protocol-era")) {
+                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key")) {
             if (pr.hasMatchedOption(o)) {
                 throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
             }

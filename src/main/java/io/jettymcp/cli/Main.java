@@ -162,8 +162,10 @@ public final class Main {
         }
         JettyMcpServer server = new JettyMcpServer(settings, secrets, pr.matchedOptionValue("--policy", null), null);
         CountDownLatch ended = new CountDownLatch(1);
+        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", "legacy"));
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
-                System.in, protocolOut, ended::countDown, server::prepareFirstCall);
+                System.in, protocolOut, ended::countDown, server::prepareFirstCall,
+                modern ? server.startModern(HttpMode.approvalKey(System.getenv(), secrets)) : null);
         server.start(transport);
         try {
             ended.await();
