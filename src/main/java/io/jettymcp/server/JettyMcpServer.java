@@ -281,6 +281,8 @@ public final class JettyMcpServer {
         }
         McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
         McpAsyncServerExchange exchange = StatelessExchange.of(context.transportContext());
+        // no progress yet: the SDK's streamed answer (McpAsyncResponse.streaming) broke the upstream read in a test
+        // (IllegalReferenceCountException), so a call with a progress token is answered plainly
         return approval.call(context, request, args, asker -> {
             io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
             return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), c.progress(), asker,

@@ -249,7 +249,8 @@ public final class StdioTransport implements McpServerTransportProvider {
                     if (out instanceof io.modelcontextprotocol.modern.server.McpTransportResponse.Error err) {
                         return reactor.core.publisher.Flux.just(err.response());
                     }
-                    return ((io.modelcontextprotocol.modern.server.McpTransportResponse.Streaming) out).messages();
+                    return ((io.modelcontextprotocol.modern.server.McpTransportResponse.Streaming) out).messages()
+                            .takeUntil(m -> m instanceof io.modelcontextprotocol.modern.JsonRpc.JSONRPCResponse); // ends with the answer
                 })
                 .concatMap(m -> Mono.fromRunnable(() -> {
                     try {

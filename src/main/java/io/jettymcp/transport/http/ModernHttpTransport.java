@@ -82,13 +82,13 @@ final class ModernHttpTransport {
             if (rt.closing.get()) {
                 return rt.shuttingDown(res);
             }
-            Mono<McpTransportResponse> handling = server.handle(ctx, r);
+            // the answer's writing is inside the call's turn: a streamed call runs while its stream is written
+            Mono<Void> handling = server.handle(ctx, r).flatMap(out -> write(res, out));
             if (CallLimiter.capped(r.method())) {
                 handling = rt.limiter.limit(HttpRuntime.tenant(key, null), handling);
             }
             rt.running.incrementAndGet();
-            return handling.flatMap(out -> write(res, out))
-                    .doFinally(s -> rt.running.decrementAndGet());
+            return handling.doFinally(s -> rt.running.decrementAndGet());
         }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res)));
     }
 
@@ -141,7 +141,8 @@ final class ModernHttpTransport {
             }
             McpTransportResponse.Streaming s = (McpTransportResponse.Streaming) out;
             // the call's own stream: its progress, then its answer; a client that closes it cancels the call
-            Flux<String> events = s.messages().concatMap(m -> {
+            // the stream ends with the answer (the SDK's message flux need not complete by itself)
+            Flux<String> events = s.messages().takeUntil(m -> m instanceof JsonRpc.JSONRPCResponse).concatMap(m -> {
                 try {
                     return Mono.just("event: message\ndata: " + rt.mcpMapper.writeValueAsString(m) + "\n\n");
                 } catch (IOException x) {
