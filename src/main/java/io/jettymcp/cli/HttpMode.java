@@ -51,6 +51,8 @@ final class HttpMode {
                 "Live sessions of one X-Jetty-Api-Key, or of the bearer token when there is one (default 100)."));
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
+        spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
+                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28, on stdio and on /mcp; preview)."));
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
@@ -60,6 +62,32 @@ final class HttpMode {
             if (pr.hasMatchedOption(o)) {
                 throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
             }
+        }
+    }
+
+    /** @return whether {@code --protocol-era} asks for the 2026-07-28 era beside the legacy one */
+    static boolean modernEra(String era) {
+        return switch (era.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "legacy" -> false;
+            case "modern" -> true;
+            default -> throw new ConfigException("--protocol-era is legacy or modern, not '" + era + "'.");
+        };
+    }
+
+    /** Env var with the key that signs 2026-07-28 approval states; replicas behind one load balancer share it. */
+    static final String APPROVAL_KEY_ENV = "JETTY_MCP_APPROVAL_KEY";
+
+    /** The configured approval-state key (a server secret: never shown), else one of this process only. */
+    static byte[] approvalKey(Map<String, String> env, Secrets secrets) {
+        String configured = env.get(APPROVAL_KEY_ENV);
+        if (configured == null || configured.isBlank()) {
+            return io.jettymcp.guard.ApprovalStates.randomKey();
+        }
+        secrets.registerServer(configured.strip());
+        try {
+            return io.jettymcp.guard.ApprovalStates.key(configured);
+        } catch (io.jettymcp.guard.ApprovalStates.ConfigKeyTooShort e) {
+            throw new ConfigException(APPROVAL_KEY_ENV + ": " + e.getMessage());
         }
     }
 
@@ -100,7 +128,8 @@ final class HttpMode {
         JettyMcpServer server = new JettyMcpServer(http, secrets, pr.matchedOptionValue("--policy", null), keys);
         McpHttpServer httpServer;
         try {
-            httpServer = McpHttpServer.start(options, server, keys);
+            httpServer = McpHttpServer.start(options, server, keys,
+                    modernEra(pr.matchedOptionValue("--protocol-era", "legacy")) ? approvalKey(env, secrets) : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         } catch (RuntimeException e) {

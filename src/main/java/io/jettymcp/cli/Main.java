@@ -172,8 +172,10 @@ public final class Main {
         Path policy = pr.matchedOptionValue("--policy", null);
         JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null, stdin.opening().openedEarly());
         CountDownLatch ended = new CountDownLatch(1);
+        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", "legacy"));
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
-                stdin, ended::countDown, server::prepareFirstCall);
+                stdin, ended::countDown, server::prepareFirstCall,
+                modern ? server.startModern(HttpMode.approvalKey(System.getenv(), secrets)) : null);
         server.start(transport);
         try {
             ended.await();

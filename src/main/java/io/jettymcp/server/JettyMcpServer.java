@@ -222,6 +222,98 @@ public final class JettyMcpServer {
                 .build();
     }
 
+    /**
+     * The 2026-07-28 era's server ({@code --protocol-era=modern}): the same tools through the same guard chain,
+     * served without sessions by the SDK's transport-neutral modern server (server/discover, the per-request
+     * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
+     * stateless request: the client cannot be asked (approval by input_required is to come), and no progress.
+     */
+    /**
+     * @param approvalKey signs approval request states ({@link io.jettymcp.guard.ApprovalStates}): replicas that share
+     *                    it accept each other's
+     */
+    public io.modelcontextprotocol.modern.server.McpServer startModern(byte[] approvalKey) {
+        ModernApproval approval = new ModernApproval(new io.jettymcp.guard.ApprovalStates(approvalKey, System::currentTimeMillis),
+                mapper, mcpMapper);
+        List<io.modelcontextprotocol.modern.McpSchema.Tool> listed = tools.stream()
+                .map(t -> mcpMapper.convertValue(withoutWait(t.definition()), io.modelcontextprotocol.modern.McpSchema.Tool.class))
+                .toList();
+        Map<String, BoundTool> byName = new LinkedHashMap<>();
+        tools.forEach(t -> byName.put(t.definition().name(), t));
+        io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository repository =
+                new io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository() {
+                    @Override
+                    public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.ToolsPage> list(
+                            io.modelcontextprotocol.modern.server.McpRequestContext context, String cursor) {
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(listed));
+                    }
+
+                    @Override
+                    public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.McpAsyncTool> find(
+                            io.modelcontextprotocol.modern.server.McpRequestContext context, String name) {
+                        BoundTool tool = byName.get(name);
+                        if (tool == null) {
+                            return reactor.core.publisher.Mono.empty();
+                        }
+                        io.modelcontextprotocol.modern.McpSchema.Tool definition = listed.get(tools.indexOf(tool));
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.McpAsyncTool.of(
+                                definition, (ctx, req) -> callModern(tool, ctx, req, approval)));
+                    }
+                };
+        return io.modelcontextprotocol.modern.server.McpServer.builder()
+                .serverInfo(io.modelcontextprotocol.modern.McpSchema.Implementation.builder(serverInfo.name(), serverInfo.version())
+                        .title(serverInfo.title()).build())
+                .instructions(INSTRUCTIONS)
+                .jsonMapper(mcpMapper)
+                // the SDK seals request states too: with the same key, so a retry may reach any replica
+                .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
+                        .key(approvalKey).ttl(io.jettymcp.guard.ApprovalStates.TTL).jsonMapper(mcpMapper).build())
+                .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
+                .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), mcpMapper))
+                .build();
+    }
+
+    /**
+     * Arguments that make a tool that starts work wait for it. A 2026-07-28 stream cannot be resumed and its client
+     * re-issues an interrupted request, which for a run would start another: in that era these tools return once the
+     * work has started, and waiting is wait-for-trajectory's.
+     */
+    static final Map<String, String> WAIT_ARGUMENTS = Map.of("run-task", "wait_seconds");
+
+    /** The tool's definition (as JSON) without its wait argument, if it has one. */
+    private com.fasterxml.jackson.databind.JsonNode withoutWait(McpSchema.Tool tool) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = mapper.valueToTree(tool);
+        String wait = WAIT_ARGUMENTS.get(tool.name());
+        if (wait != null && json.path("inputSchema").path("properties") instanceof com.fasterxml.jackson.databind.node.ObjectNode p) {
+            p.remove(wait);
+            if (json.path("inputSchema").path("required") instanceof com.fasterxml.jackson.databind.node.ArrayNode required) {
+                required.removeIf(r -> r.asText().equals(wait));
+            }
+        }
+        return json;
+    }
+
+    /** A modern tools/call: the legacy call through the guard chain, its result carried over as it is. */
+    private reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
+            io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> callModern(
+            BoundTool tool, io.modelcontextprotocol.modern.server.McpRequestContext context,
+            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request, ModernApproval approval) {
+        Map<String, Object> args = new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
+        String wait = WAIT_ARGUMENTS.get(tool.definition().name());
+        if (wait != null) {
+            args.remove(wait); // returns once started (see WAIT_ARGUMENTS)
+        }
+        McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
+        McpAsyncServerExchange exchange = StatelessExchange.of(context.transportContext());
+        // no progress yet: the SDK's streamed answer (McpAsyncResponse.streaming) broke the upstream read in a test
+        // (IllegalReferenceCountException), so a call with a progress token is answered plainly
+        return approval.call(context, request, args, asker -> {
+            io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
+            return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), c.progress(), asker,
+                    c.cancelled()), legacy.arguments());
+        });
+    }
+
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */
     private reactor.core.publisher.Mono<McpSchema.CallToolResult> call(BoundTool tool, McpAsyncServerExchange exchange,
                                                                         McpSchema.CallToolRequest request) {

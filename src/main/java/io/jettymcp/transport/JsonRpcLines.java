@@ -57,6 +57,20 @@ public final class JsonRpcLines {
         }
     }
 
+    /**
+     * The id of a request the server will not serve, for its error answer: null when the text is no JSON object or
+     * its id is neither a string nor an integer.
+     */
+    public JsonNode idOf(String text) {
+        try {
+            JsonNode node = text == null || text.isBlank() ? null : mapper.readTree(text);
+            JsonNode id = node != null && node.isObject() ? node.get("id") : null;
+            return id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     public String error(JsonNode id, int code, String message) {
         ObjectNode o = mapper.createObjectNode();
         o.put("jsonrpc", "2.0");

@@ -43,6 +43,14 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final java.util.concurrent.atomic.AtomicInteger readiness = new java.util.concurrent.atomic.AtomicInteger();
     private final Scheduler writer = Schedulers.newSingle("stdio-out", true);
     private volatile McpServerSession session;
+    /** the 2026-07-28 era's server, or null when only the legacy era is served */
+    private final io.modelcontextprotocol.modern.server.McpRequestManager modern;
+    /** the connection's era: null until its first request that is neither server/discover nor initialize */
+    private final java.util.concurrent.atomic.AtomicReference<Era> era = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private enum Era { LEGACY, MODERN }
+
+    static final String MODERN_VERSION = "2026-07-28";
 
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, InputStream in, OutputStream out, Runnable onEnd) {
         this(mcpMapper, lines, new StdinLines(in, out, OpeningAnswers.NONE), onEnd, () -> { });
@@ -57,6 +65,18 @@ public final class StdioTransport implements McpServerTransportProvider {
      *                the client's {@code notifications/initialized}
      */
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, StdinLines stdin, Runnable onEnd, Runnable onReady) {
+        this(mcpMapper, lines, stdin, onEnd, onReady, null);
+    }
+
+    /**
+     * @param modern the 2026-07-28 era's server ({@code --protocol-era modern}), or null: then {@code server/discover}
+     *               is the legacy server's -32601 and every connection is legacy. With it, {@code server/discover} is
+     *               answered, and the first request that is neither discover nor {@code initialize} fixes the era from
+     *               its {@code _meta} ({@code initialize}, even after a discover, selects the legacy era).
+     */
+    public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, StdinLines stdin, Runnable onEnd, Runnable onReady,
+                          io.modelcontextprotocol.modern.server.McpRequestManager modern) {
+        this.modern = modern;
         this.mcpMapper = mcpMapper;
         this.lines = lines;
         this.stdin = stdin;
@@ -89,6 +109,10 @@ public final class StdioTransport implements McpServerTransportProvider {
         if (inFlight.cancelIfAsked(msg)) {
             return;
         }
+        if (modern != null && modernEra(msg)) {
+            handleModern(msg);
+            return;
+        }
         Mono<Void> handling = session.handle(msg)
                 .contextWrite(ctx -> ctx.put(McpTransportContext.KEY, McpTransportContext.create(Map.of("transport", "stdio"))));
         if (msg instanceof McpSchema.JSONRPCRequest req) {
@@ -99,6 +123,68 @@ public final class StdioTransport implements McpServerTransportProvider {
                 readiness.compareAndSet(0, 1);
             }
         }
+    }
+
+    /** Whether {@code msg} is the modern era's, fixing the connection's era on its first deciding request. */
+    private boolean modernEra(McpSchema.JSONRPCMessage msg) {
+        Era fixed = era.get();
+        if (fixed != null) {
+            return fixed == Era.MODERN;
+        }
+        if (!(msg instanceof McpSchema.JSONRPCRequest r)) {
+            return false;
+        }
+        if ("server/discover".equals(r.method())) {
+            return true; // answered; the era stays open
+        }
+        if (McpSchema.METHOD_INITIALIZE.equals(r.method())) {
+            era.compareAndSet(null, Era.LEGACY);
+            return false;
+        }
+        Object meta = r.params() instanceof Map<?, ?> p ? p.get("_meta") : null;
+        Object version = meta instanceof Map<?, ?> m ? m.get("io.modelcontextprotocol/protocolVersion") : null;
+        if (version == null) {
+            era.compareAndSet(null, Era.LEGACY);
+            return false;
+        }
+        if (MODERN_VERSION.equals(version)) {
+            era.compareAndSet(null, Era.MODERN);
+        }
+        return true; // another version: the modern server's -32022 names the supported one, and the era stays open
+    }
+
+    /** A message of the modern era: its answer (or its stream's messages) written as lines, in order. */
+    private void handleModern(McpSchema.JSONRPCMessage msg) {
+        McpTransportContext ctx = McpTransportContext.create(Map.of("transport", "stdio"));
+        if (msg instanceof McpSchema.JSONRPCNotification n) {
+            modern.handleNotification(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCNotification(n.jsonrpc(), n.method(),
+                    n.params())).subscribe(v -> { }, e -> log.debug("notification failed: {}", e.toString()));
+            return;
+        }
+        if (!(msg instanceof McpSchema.JSONRPCRequest r)) {
+            return; // the modern era sends no requests, so there are no responses to match
+        }
+        Mono<Void> handling = modern.handle(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCRequest(r.jsonrpc(),
+                        r.method(), r.id(), r.params()))
+                .flatMapMany(out -> {
+                    if (out instanceof io.modelcontextprotocol.modern.server.McpTransportResponse.Result res) {
+                        return reactor.core.publisher.Flux.just(res.response());
+                    }
+                    if (out instanceof io.modelcontextprotocol.modern.server.McpTransportResponse.Error err) {
+                        return reactor.core.publisher.Flux.just(err.response());
+                    }
+                    return ((io.modelcontextprotocol.modern.server.McpTransportResponse.Streaming) out).messages()
+                            .takeUntil(m -> m instanceof io.modelcontextprotocol.modern.JsonRpc.JSONRPCResponse); // ends with the answer
+                })
+                .concatMap(m -> Mono.fromRunnable(() -> {
+                    try {
+                        write(mcpMapper.writeValueAsString(m));
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).subscribeOn(writer))
+                .then();
+        inFlight.run(r.id(), r.method(), handling, () -> { });
     }
 
     private void end() {

@@ -208,6 +208,23 @@ final class HttpRuntime {
         return req.receive().then().onErrorResume(e -> Mono.empty()).then(error(res, status, code, message));
     }
 
+    /** Like {@link #reject}, once the request's body has been read (it may not be read twice). */
+    Mono<Void> reject(HttpServerResponse res, int status, int code, String message, com.fasterxml.jackson.databind.JsonNode id) {
+        return json(res, status, lines.error(id, code, message));
+    }
+
+    /**
+     * Answers an error for a request this server will not serve, after reading its body (within the body limit):
+     * the error carries the request's id when one can be read, so the client can match it to what it sent.
+     */
+    Mono<Void> rejectEchoingId(HttpServerRequest req, HttpServerResponse res, int status, int code, String message) {
+        return body(req)
+                .map(bytes -> java.util.Optional.ofNullable(lines.idOf(new String(bytes, StandardCharsets.UTF_8))))
+                .onErrorResume(e -> e instanceof BodyTooLarge ? Mono.error(e) : Mono.just(java.util.Optional.empty()))
+                .flatMap(id -> json(res, status, lines.error(id.orElse(null), code, message)))
+                .onErrorResume(BodyTooLarge.class, e -> tooLarge(req, res));
+    }
+
     static final String SHUTTING_DOWN = "The server is shutting down; retry against another instance.";
 
     /** 503 for new work during shutdown, once the request body has been read. */

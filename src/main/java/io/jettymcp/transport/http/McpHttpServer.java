@@ -33,6 +33,8 @@ public final class McpHttpServer implements AutoCloseable {
     private final HttpRuntime rt;
     private final HttpGuard guard;
     private final List<HttpEndpoint> endpoints;
+    /** the 2026-07-28 era, or null when the server is legacy-only */
+    private final ModernHttpTransport modern;
     private final List<AutoCloseable> mcpServers = new ArrayList<>();
     private final DisposableServer server;
     private final Disposable sweeper;
@@ -41,6 +43,11 @@ public final class McpHttpServer implements AutoCloseable {
                           PerRequestKeys keys, java.util.function.LongSupplier clock) {
         this.rt = new HttpRuntime(options, mapper, mcpMapper, keys, clock);
         this.guard = new HttpGuard(options);
+        io.modelcontextprotocol.modern.server.McpServer modernServer = mount.modern();
+        this.modern = modernServer == null ? null : new ModernHttpTransport(rt, modernServer);
+        if (modernServer != null) {
+            mcpServers.add(modernServer::closeGracefully);
+        }
         if (options.stateless()) {
             StatelessHttpTransport t = new StatelessHttpTransport(rt);
             mcpServers.add(mount.stateless(t));
@@ -68,7 +75,15 @@ public final class McpHttpServer implements AutoCloseable {
      * @param keys per-request Jetty keys, or null to use the server's configured key
      */
     public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys) {
-        return start(options, McpMount.of(mcp), mcp.mapper(), mcp.mcpMapper(), keys);
+        return start(options, mcp, keys, null);
+    }
+
+    /**
+     * @param modernApprovalKey null: legacy only; else 2026-07-28 requests are served too ({@code --protocol-era=modern})
+     *                          and their approval states are signed with this key
+     */
+    public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys, byte[] modernApprovalKey) {
+        return start(options, McpMount.of(mcp, modernApprovalKey), mcp.mapper(), mcp.mcpMapper(), keys);
     }
 
     /** Starts listening with any MCP server behind the transports (the conformance fixture uses this). */
@@ -125,7 +140,7 @@ public final class McpHttpServer implements AutoCloseable {
             return res.status(204)
                     .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, DELETE")
                     .header(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Accept, Authorization, "
-                            + "Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, " + PerRequestKeys.HEADER)
+                            + "Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Mcp-Method, Mcp-Name, " + PerRequestKeys.HEADER)
                     .header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
                     .send().then();
         }
@@ -138,6 +153,9 @@ public final class McpHttpServer implements AutoCloseable {
         if (refusal != null) {
             res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return rt.reject(req, res, refusal.status(), -32000, refusal.message());
+        }
+        if (modern != null && StreamableHttpTransport.PATH.equals(path) && ModernHttpTransport.claims(req)) {
+            return modern.serve(req, res); // a 2026-07-28 request: no session, whichever legacy mode is on
         }
         for (HttpEndpoint e : endpoints) {
             if (e.serves(path)) {

@@ -19,8 +19,29 @@ public interface McpMount {
 
     AutoCloseable stateless(McpStatelessServerTransport transport);
 
+    /**
+     * The 2026-07-28 era's server (transport-neutral), served beside the legacy transports on {@code /mcp}; null
+     * (the default) keeps the server legacy-only, so {@code server/discover} is not answered and clients fall back.
+     */
+    default io.modelcontextprotocol.modern.server.McpServer modern() {
+        return null;
+    }
+
     static McpMount of(JettyMcpServer mcp) {
+        return of(mcp, null);
+    }
+
+    /**
+     * @param modernApprovalKey null: legacy only; else the 2026-07-28 era is served too ({@code --protocol-era=modern}),
+     *                          its approval states signed with this key
+     */
+    static McpMount of(JettyMcpServer mcp, byte[] modernApprovalKey) {
         return new McpMount() {
+            @Override
+            public io.modelcontextprotocol.modern.server.McpServer modern() {
+                return modernApprovalKey != null ? mcp.startModern(modernApprovalKey) : null;
+            }
+
             @Override
             public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
                 var s = mcp.start(t);

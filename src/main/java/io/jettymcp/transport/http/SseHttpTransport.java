@@ -22,16 +22,23 @@ import java.util.List;
  * session's event stream and names the endpoint to POST to; {@code POST /message?sessionId=…}
  * carries client messages (answered 202, the response travels on the stream). The session ends when
  * the stream closes or after the idle time.
+ *
+ * <p>It stays at 2024-11-05, which is deprecated: the first session says so in the log, once per process. A client
+ * asking for a newer version is answered 2024-11-05 (as the version negotiation allows) without the SDK's warning
+ * for each such session.
  */
 public final class SseHttpTransport implements McpServerTransportProvider, HttpEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SseHttpTransport.class);
     static final String SSE_PATH = "/sse";
     static final String MESSAGE_PATH = "/message";
+    static final String VERSION = "2024-11-05";
 
     private final HttpRuntime rt;
     private final HttpSessions<Session> sessions;
     private volatile McpServerSession.Factory factory;
+    /** whether the deprecation has been logged: once per process (one HTTP server a process) */
+    private final java.util.concurrent.atomic.AtomicBoolean deprecationLogged = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static final class Session extends HttpSessions.Session {
         final SseStream stream;
@@ -68,7 +75,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
 
     @Override
     public List<String> protocolVersions() {
-        return List.of("2024-11-05");
+        return List.of(VERSION);
     }
 
     @Override
@@ -85,7 +92,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.reject(req, res, 400, -32600, bad);
+            return rt.rejectEchoingId(req, res, 400, -32600, bad);
         }
         if (SSE_PATH.equals(path) && req.method().equals(HttpMethod.GET)) {
             return open(req, res);
@@ -107,6 +114,10 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                 s.close().onErrorResume(e -> Mono.empty()).subscribe();
                 return rt.error(res, full.status(), -32000, full.getMessage());
             }
+            if (deprecationLogged.compareAndSet(false, true)) {
+                log.warn("A client uses the legacy HTTP+SSE transport (/sse, protocol " + VERSION + "), which MCP has "
+                        + "deprecated; it works, but clients should move to Streamable HTTP at /mcp. Logged once.");
+            }
             s.stream.event("endpoint", MESSAGE_PATH + "?sessionId=" + s.id);
             return HttpRuntime.sse(res, s.stream.events(StreamableHttpTransport.KEEP_ALIVE).doFinally(sig -> sessions.end(s).subscribe()));
         });
@@ -115,15 +126,15 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
     private Mono<Void> message(HttpServerRequest req, HttpServerResponse res) {
         List<String> ids = new QueryStringDecoder(req.uri()).parameters().get("sessionId");
         if (ids == null || ids.isEmpty()) {
-            return rt.reject(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
+            return rt.rejectEchoingId(req, res, 400, -32600, "Missing sessionId query parameter: POST to the endpoint the /sse stream named.");
         }
         Session s = sessions.get(ids.get(0));
         if (s == null) {
-            return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
+            return rt.rejectEchoingId(req, res, 404, -32001, "Session not found: it ended or expired. Open a new one with GET /sse.");
         }
         String keyProblem = rt.keyProblem(req, s);
         if (keyProblem != null) {
-            return rt.reject(req, res, 401, -32600, keyProblem);
+            return rt.rejectEchoingId(req, res, 401, -32600, keyProblem);
         }
         return rt.body(req).flatMap(bytes -> {
             JsonRpcLines.Parsed parsed = rt.lines.parse(new String(bytes, StandardCharsets.UTF_8));
@@ -136,6 +147,7 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
                 return HttpRuntime.empty(res, 202);
             }
             HttpSessions.noteInitialized(s, msg);
+            msg = asLegacyInitialize(msg);
             if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {
                 return rt.shuttingDown(res);
             }
@@ -152,6 +164,20 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             }
             return HttpRuntime.empty(res, 202);
         }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
+    }
+
+    /**
+     * An initialize asking for another version, as one asking for {@value #VERSION}: the answer is the same (this
+     * transport speaks only that one), and the SDK would otherwise log a warning for every such session.
+     */
+    private static McpSchema.JSONRPCMessage asLegacyInitialize(McpSchema.JSONRPCMessage msg) {
+        if (msg instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())
+                && r.params() instanceof java.util.Map<?, ?> params && !VERSION.equals(params.get("protocolVersion"))) {
+            java.util.Map<Object, Object> legacy = new java.util.LinkedHashMap<>(params);
+            legacy.put("protocolVersion", VERSION);
+            return new McpSchema.JSONRPCRequest(r.jsonrpc(), r.method(), r.id(), legacy);
+        }
+        return msg;
     }
 
     @Override

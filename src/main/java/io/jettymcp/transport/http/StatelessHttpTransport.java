@@ -17,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * Stateless Streamable HTTP ({@code --stateless}): every POST stands alone and is answered with
  * plain JSON, so any replica behind a load balancer can serve any request. No session ids, no GET
- * stream, no progress notifications or elicitation (waits return at their budget); cancellation
- * cannot reach a call (it may be running on another replica).
+ * stream, no progress notifications or elicitation (waits return at their budget). A
+ * {@code notifications/cancelled} stops a call running on this replica when it names exactly one call of the same
+ * caller ({@link StatelessCalls}); a client that closes its connection stops its call on any replica.
  */
 public final class StatelessHttpTransport implements McpStatelessServerTransport, HttpEndpoint {
 
     private final HttpRuntime rt;
+    private final StatelessCalls calls = new StatelessCalls();
     private volatile McpStatelessServerHandler handler;
 
     StatelessHttpTransport(HttpRuntime rt) {
@@ -48,7 +50,7 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.reject(req, res, 400, -32600, bad);
+            return rt.rejectEchoingId(req, res, 400, -32600, bad);
         }
         if (!req.method().equals(HttpMethod.POST)) {
             res.header(HttpHeaderNames.ALLOW, "POST");
@@ -61,13 +63,14 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                     }
                     McpSchema.JSONRPCMessage msg = ((JsonRpcLines.Ok) parsed).message();
                     McpTransportContext ctx = rt.context("stateless-http", k);
+                    String caller = caller(req, k);
                     if (msg instanceof McpSchema.JSONRPCRequest r) {
                         Mono<McpSchema.JSONRPCResponse> answer = handler.handleRequest(ctx, r);
                         if (CallLimiter.capped(r.method())) {
                             answer = rt.limiter.limit(HttpRuntime.tenant(k, null), answer);
                         }
                         rt.running.incrementAndGet();
-                        return answer
+                        return calls.track(caller, r.id(), answer)
                                 .onErrorResume(e -> Mono.just(McpSchema.JSONRPCResponse.error(r.id(),
                                         new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR,
                                                 String.valueOf(e.getMessage()), null))))
@@ -78,7 +81,14 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                                         return Mono.error(e);
                                     }
                                 })
+                                // cancelled: no answer, as the spec asks of a cancelled request
+                                .switchIfEmpty(Mono.defer(() -> HttpRuntime.empty(res, 204)))
                                 .doFinally(s -> rt.running.decrementAndGet());
+                    }
+                    if (msg instanceof McpSchema.JSONRPCNotification n && CANCELLED.equals(n.method())) {
+                        Object id = n.params() instanceof java.util.Map<?, ?> p ? p.get("requestId") : null;
+                        calls.cancel(caller, id); // one that names no single call of this caller's is ignored
+                        return HttpRuntime.empty(res, 202);
                     }
                     if (msg instanceof McpSchema.JSONRPCNotification n) {
                         return handler.handleNotification(ctx, n).onErrorResume(e -> Mono.empty())
@@ -86,6 +96,20 @@ public final class StatelessHttpTransport implements McpStatelessServerTransport
                     }
                     return HttpRuntime.empty(res, 202); // nothing to match a response to without sessions
                 }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res)));
+    }
+
+    private static final String CANCELLED = "notifications/cancelled";
+
+    /**
+     * Who a stateless request comes from, as far as this server can tell: its per-request Jetty key, else its
+     * bearer token (hashed: never kept), else nobody in particular.
+     */
+    private static String caller(HttpServerRequest req, String jettyKey) {
+        if (jettyKey != null) {
+            return "key " + PerRequestKeys.hash(jettyKey);
+        }
+        String auth = req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        return auth == null ? "" : "bearer " + PerRequestKeys.hash(auth.trim());
     }
 
     @Override

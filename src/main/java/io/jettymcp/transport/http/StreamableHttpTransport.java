@@ -110,7 +110,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     public Mono<Void> serve(HttpServerRequest req, HttpServerResponse res, String path) {
         String bad = HttpRuntime.unsupportedVersion(req);
         if (bad != null) {
-            return rt.reject(req, res, 400, -32600, bad);
+            return rt.rejectEchoingId(req, res, 400, -32600, bad);
         }
         HttpMethod m = req.method();
         if (m.equals(HttpMethod.POST)) {
@@ -137,7 +137,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
                     if (msg instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())) {
                         return initialize(req, res, r);
                     }
-                    return inSession(req, res, s -> message(res, s, msg, rt.requestKey(req)));
+                    return inSession(req, res, idOf(msg), s -> message(res, s, msg, rt.requestKey(req)));
                 })
                 .onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
@@ -166,7 +166,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     private Mono<Void> initialize(HttpServerRequest req, HttpServerResponse res, McpSchema.JSONRPCRequest r) {
         if (req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
             // re-initializing inside a session is a client bug; a fresh session needs no header
-            return rt.reject(req, res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.");
+            return rt.reject(res, 400, -32600, "initialize must be sent without an Mcp-Session-Id header.", idOf(r));
         }
         return rt.withKey(req, res, key -> {
             McpSchema.InitializeRequest init;
@@ -233,7 +233,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         if (accept != null && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
             return rt.reject(req, res, 406, -32600, "GET /mcp opens an event stream: send 'Accept: text/event-stream'.");
         }
-        return inSession(req, res, s -> {
+        return inSession(req, res, null, s -> {
             String lastEventId = req.requestHeaders().get(LAST_EVENT_ID);
             if (lastEventId != null) {
                 Mono<Void> resumed = resume(res, s, lastEventId.trim());
@@ -269,29 +269,40 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     }
 
     private Mono<Void> delete(HttpServerRequest req, HttpServerResponse res) {
-        return inSession(req, res, s -> sessions.end(s).then(HttpRuntime.empty(res, 200)));
+        return inSession(req, res, null, s -> sessions.end(s).then(HttpRuntime.empty(res, 200)));
     }
 
-    /** Runs {@code then} in the request's session: 404 when there is none, 401 when it lacks the session's Jetty key. */
-    private Mono<Void> inSession(HttpServerRequest req, HttpServerResponse res, java.util.function.Function<Session, Mono<Void>> then) {
+    /**
+     * Runs {@code then} in the request's session: 404 when there is none, 401 when it lacks the session's Jetty key.
+     *
+     * @param id the id of the POSTed request (its body already read), for an error to echo; null for GET and DELETE
+     */
+    private Mono<Void> inSession(HttpServerRequest req, HttpServerResponse res, com.fasterxml.jackson.databind.JsonNode id,
+                                 java.util.function.Function<Session, Mono<Void>> then) {
         Session s = sessions.get(req.requestHeaders().get(HttpRuntime.SESSION_HEADER));
         if (s == null) {
-            return missingSession(req, res);
+            return missingSession(req, res, id);
         }
         String keyProblem = rt.keyProblem(req, s);
         if (keyProblem != null) {
-            return rt.reject(req, res, 401, -32600, keyProblem);
+            return id != null ? rt.reject(res, 401, -32600, keyProblem, id) : rt.reject(req, res, 401, -32600, keyProblem);
         }
         sessions.touch(s);
         return then.apply(s);
     }
 
-    private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res) {
-        if (!req.requestHeaders().contains(HttpRuntime.SESSION_HEADER)) {
-            return rt.reject(req, res, 400, -32600, "Missing Mcp-Session-Id header: send initialize first and echo the "
-                    + "session id it returns on every request.");
-        }
-        return rt.reject(req, res, 404, -32001, "Session not found: it ended or expired. Start a new session with initialize.");
+    private Mono<Void> missingSession(HttpServerRequest req, HttpServerResponse res, com.fasterxml.jackson.databind.JsonNode id) {
+        boolean none = !req.requestHeaders().contains(HttpRuntime.SESSION_HEADER);
+        String why = none ? "Missing Mcp-Session-Id header: send initialize first and echo the session id it returns on "
+                + "every request." : "Session not found: it ended or expired. Start a new session with initialize.";
+        int status = none ? 400 : 404;
+        int code = none ? -32600 : -32001;
+        return id != null ? rt.reject(res, status, code, why, id) : rt.reject(req, res, status, code, why);
+    }
+
+    /** The id of a request, for an error answer; null for other messages. */
+    private com.fasterxml.jackson.databind.JsonNode idOf(McpSchema.JSONRPCMessage msg) {
+        return msg instanceof McpSchema.JSONRPCRequest r && r.id() != null ? rt.mapper.valueToTree(r.id()) : null;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.jettymcp.transport.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jettymcp.e2e.support.RawHttp;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -11,10 +12,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the front door reads a request's head: one Host only, and a declared oversized body refused unread. */
+/**
+ * How the front door reads a request's head: one Host only, a declared oversized body refused unread, and an
+ * error for a request it cannot serve echoing that request's id when the id could be read.
+ */
 class HttpRequestChecksTest {
 
     static McpHttpServer server;
@@ -73,5 +78,28 @@ class HttpRequestChecksTest {
                 + "Content-Length: " + (HttpOptions.DEFAULT_MAX_BODY + 1L) + "\r\n\r\n";
         assertThat(statusLine(head, null)).startsWith("HTTP/1.1 413");
         assertThat(statusLine(head.replace("POST /mcp", "POST /message?sessionId=nope"), null)).startsWith("HTTP/1.1 413");
+    }
+
+    static final String DISCOVER = "{\"jsonrpc\":\"2.0\",\"id\":\"probe-1\",\"method\":\"server/discover\","
+            + "\"params\":{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}";
+
+    @Test
+    void anErrorForAnUnsupportedRequestEchoesItsIdWhenItCanBeRead() throws Exception {
+        int port = server.port();
+        // a server/discover probe without a session: refused, with the probe's id
+        RawHttp.Response noSession = RawHttp.send(port, "POST", "/mcp", Map.of(), DISCOVER);
+        assertThat(noSession.status()).isEqualTo(400);
+        assertThat(noSession.body()).contains("\"id\":\"probe-1\"");
+        // the same probe with a protocol version this era does not speak
+        RawHttp.Response badVersion = RawHttp.send(port, "POST", "/mcp", Map.of("MCP-Protocol-Version", "2026-07-28"), DISCOVER);
+        assertThat(badVersion.status()).isEqualTo(400);
+        assertThat(badVersion.body()).contains("Unsupported MCP-Protocol-Version").contains("\"id\":\"probe-1\"");
+        RawHttp.Response legacy = RawHttp.send(port, "POST", "/message?sessionId=nope", Map.of(), DISCOVER);
+        assertThat(legacy.status()).isEqualTo(404);
+        assertThat(legacy.body()).contains("\"id\":\"probe-1\"");
+        // an id that cannot be read stays null
+        RawHttp.Response unreadable = RawHttp.send(port, "POST", "/mcp", Map.of("MCP-Protocol-Version", "2026-07-28"), "{nope");
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(unreadable.body()).contains("\"id\":null");
     }
 }
