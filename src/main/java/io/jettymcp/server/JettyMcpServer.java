@@ -62,6 +62,7 @@ public final class JettyMcpServer {
     private final McpSchema.Implementation serverInfo;
     /** null when calls act as other keys (HTTP's per-request keys): nothing to prepare for them */
     private final FirstCallPrep firstCallPrep;
+    private final io.jettymcp.tool.WaitLimit waits;
 
     /**
      * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
@@ -81,6 +82,7 @@ public final class JettyMcpServer {
         this.serverInfo = new McpSchema.Implementation("jetty-mcp", "Jetty MCP server", version);
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, version);
+        this.waits = ctx.waits();
         this.registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(mapper), mapper);
         PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, mapper);
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
@@ -142,6 +144,14 @@ public final class JettyMcpServer {
             }
             return bySession.computeIfAbsent(id, k -> new Tenant(api, scope, secrets.newTenant()));
         }
+    }
+
+    /**
+     * A stopping server's drain time is up: every wait (wait-for-trajectory, run-task's wait) answers its normal
+     * "still running" result with the run's id now, so the client can follow the run on another instance.
+     */
+    public void endWaits() {
+        waits.reach();
     }
 
     public ObjectMapper mapper() {

@@ -19,8 +19,17 @@ public interface McpMount {
 
     AutoCloseable stateless(McpStatelessServerTransport transport);
 
+    /** The drain time is up: waits answer "still running" now instead of being cut. */
+    default void endWaits() {
+    }
+
     static McpMount of(JettyMcpServer mcp) {
         return new McpMount() {
+            @Override
+            public void endWaits() {
+                mcp.endWaits();
+            }
+
             @Override
             public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
                 var s = mcp.start(t);
