@@ -2,6 +2,7 @@ package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.HttpServerProcess;
 import io.jettymcp.e2e.support.ReplicaDriver;
+import io.jettymcp.e2e.support.ReplicaFleet;
 import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.sandbox.FaultRule;
 import io.jettymcp.sandbox.RecordedRequest;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Issue 17's proof with the real thing: three {@code --stateless} replicas (bearer token, as the README runs them)
- * behind Debian's nginx running the README's block (docs/deploy/nginx.conf) from a temporary prefix; 20 closed-loop
+ * behind Debian's nginx running the README's block (docs/deploy/nginx.conf) from a temporary prefix ({@link ReplicaFleet}); 20 closed-loop
  * workers for about 20 s; at 8 s one replica gets a signal while a 12 s call runs on it, and is restarted once it
  * has exited. SIGTERM: no call fails. SIGKILL: only calls nginx had sent to the killed replica before it could
  * notice fail. Neither phase starts a run twice. Runs in its own failsafe execution, after every other e2e test
@@ -44,17 +44,15 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class ReplicasNginxE2ETest extends SandboxTest {
 
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
+    static final Path NGINX = ReplicaFleet.NGINX;
     static final String BEARER = "replica-test-bearer-token-7d1f0c";
     static final String SLOW_TASK = "judge";
     static final long SIGNAL_AT = 8_000;
     static final long PHASE = 20_000;
 
+    ReplicaFleet fleet;
     final int[] ports = new int[3];
     final HttpServerProcess[] replicas = new HttpServerProcess[3];
-    Process nginx;
-    Path prefix;
-    int nginxPort;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -66,76 +64,23 @@ class ReplicasNginxE2ETest extends SandboxTest {
             Assumptions.abort(why);
         }
         sandbox.faults().add(FaultRule.delay("POST", "/api/v1/run/.*", 300)); // run starts take 0.3 s
+        fleet = new ReplicaFleet(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN, BEARER, 3, true);
         for (int i = 0; i < 3; i++) {
-            ports[i] = freePort();
-            replicas[i] = replica(ports[i]);
+            ports[i] = fleet.port(i);
+            replicas[i] = fleet.replica(i);
         }
-        nginxPort = freePort();
-        prefix = tempDir("nginx-prefix");
-        startNginx();
     }
 
     @AfterEach
     void tearDown() {
-        for (HttpServerProcess r : replicas) {
-            if (r != null) {
-                r.process().destroyForcibly();
-            }
-        }
-        if (nginx != null) {
-            nginx.toHandle().destroy(); // SIGTERM: nginx's fast shutdown
-            try {
-                if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                    nginx.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
-    HttpServerProcess replica(int port) {
-        return httpServerFor(SandboxSeeds.DEMO_TOKEN).listen("127.0.0.1:" + port).args("--stateless")
-                .env("JETTY_MCP_HTTP_TOKEN", BEARER).start();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The README's block with this run's ports, inside a minimal nginx.conf that logs where each call went. */
-    void startNginx() throws Exception {
-        String block = Files.readString(Path.of("docs/deploy/nginx.conf"));
-        String ours = block.replace("127.0.0.1:8081", "127.0.0.1:" + ports[0]).replace("127.0.0.1:8082", "127.0.0.1:" + ports[1])
-                .replace("127.0.0.1:8083", "127.0.0.1:" + ports[2]).replace("listen 8080;", "listen 127.0.0.1:" + nginxPort + ";");
-        for (int p : ports) {
-            assertThat(ours).contains("127.0.0.1:" + p);
-        }
-        assertThat(ours).contains("listen 127.0.0.1:" + nginxPort + ";");
-        Files.writeString(prefix.resolve("jetty-mcp.conf"), ours);
-        Files.createDirectories(prefix.resolve("logs"));
-        String conf = "daemon off;\nworker_processes 1;\nerror_log " + prefix.resolve("logs/error.log") + " notice;\n"
-                + "pid " + prefix.resolve("nginx.pid") + ";\nevents { worker_connections 1024; }\nhttp {\n"
-                + "  log_format calls '$msec $request_time $status \"$upstream_addr\" \"$upstream_status\" $http_x_call_id';\n"
-                + "  access_log " + prefix.resolve("logs/access.log") + " calls;\n"
-                + "  client_body_temp_path " + prefix.resolve("body") + ";\n  proxy_temp_path " + prefix.resolve("proxy") + ";\n"
-                + "  fastcgi_temp_path " + prefix.resolve("fastcgi") + ";\n  uwsgi_temp_path " + prefix.resolve("uwsgi") + ";\n"
-                + "  scgi_temp_path " + prefix.resolve("scgi") + ";\n"
-                + "  include " + prefix.resolve("jetty-mcp.conf") + ";\n}\n";
-        Files.writeString(prefix.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(NGINX.toString(), "-p", prefix.toString(), "-c", prefix.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-        for (int i = 0; i < 250; i++) {
-            try (Socket s = new Socket("127.0.0.1", nginxPort)) {
-                return;
-            } catch (IOException e) {
-                assertThat(nginx.isAlive()).as("nginx exited: " + Files.readString(prefix.resolve("logs/stdout.log"))).isTrue();
-                Thread.sleep(20);
-            }
-        }
-        fail("nginx did not listen on " + nginxPort);
+    HttpServerProcess restart(int i) {
+        replicas[i] = fleet.restart(i);
+        return replicas[i];
     }
 
     /** The answer's status line and body to a raw request (HAProxy's and a kubelet's probes are replayed byte by byte). */
@@ -208,7 +153,7 @@ class ReplicasNginxE2ETest extends SandboxTest {
         int victim = 1;
         assertThat(status(probe(ports[victim], HAPROXY_CHECK))).isEqualTo(200);
         assertThat(status(probe(ports[victim], kubelet("/healthz")))).isEqualTo(200);
-        ReplicaDriver driver = new ReplicaDriver("http://127.0.0.1:" + nginxPort, BEARER, "text-echo", "text-echo");
+        ReplicaDriver driver = new ReplicaDriver(fleet.nginxUrl(), BEARER, "text-echo", "text-echo");
         long start = System.currentTimeMillis();
         driver.start(16, 4);
         sleepUntil(start, SIGNAL_AT - 1_000);
@@ -226,7 +171,7 @@ class ReplicasNginxE2ETest extends SandboxTest {
         assertThat(status(probe(ports[(victim + 1) % 3], HAPROXY_CHECK))).isEqualTo(200);
         assertThat(replicas[victim].process().waitFor(40, TimeUnit.SECONDS)).as("the victim exits").isTrue();
         List<String> victimLog = replicas[victim].stderr();
-        replicas[victim] = replica(ports[victim]);
+        restart(victim);
         sleepUntil(start, PHASE);
         List<ReplicaDriver.Call> calls = driver.stop();
 
@@ -244,7 +189,7 @@ class ReplicasNginxE2ETest extends SandboxTest {
     @Test
     void sigkillFailsOnlyCallsNginxHadSentToTheKilledReplica() throws Exception {
         int victim = 2;
-        ReplicaDriver driver = new ReplicaDriver("http://127.0.0.1:" + nginxPort, BEARER, "text-echo", "text-echo");
+        ReplicaDriver driver = new ReplicaDriver(fleet.nginxUrl(), BEARER, "text-echo", "text-echo");
         long start = System.currentTimeMillis();
         driver.start(16, 4);
         sleepUntil(start, SIGNAL_AT - 1_000);
@@ -253,14 +198,14 @@ class ReplicasNginxE2ETest extends SandboxTest {
         replicas[victim].process().destroyForcibly(); // SIGKILL
         assertThat(replicas[victim].process().waitFor(20, TimeUnit.SECONDS)).isTrue();
         long diedAt = System.currentTimeMillis(); // its sockets are closed by now: nginx may notice from here on
-        replicas[victim] = replica(ports[victim]);
+        restart(victim);
         sleepUntil(start, PHASE);
         List<ReplicaDriver.Call> calls = driver.stop();
         slow.handle((r, e) -> null).get(40, TimeUnit.SECONDS); // it was on the killed replica: it may fail
 
         // where nginx sent each call, and when it had it: "$msec $request_time $status "$upstream_addr" ... id"
         Map<Long, String[]> sentTo = new HashMap<>();
-        for (String line : Files.readAllLines(prefix.resolve("logs/access.log"))) {
+        for (String line : Files.readAllLines(fleet.accessLog())) {
             String[] f = line.split(" ");
             if (f.length >= 6 && f[f.length - 1].matches("\\d+")) {
                 sentTo.put(Long.parseLong(f[f.length - 1]), f);
