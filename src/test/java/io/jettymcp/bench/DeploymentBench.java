@@ -57,6 +57,7 @@ public final class DeploymentBench {
     }
 
     public static void main(String[] args) throws Exception {
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
         int drains = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         List<Row> rows = new ArrayList<>();
@@ -66,11 +67,13 @@ public final class DeploymentBench {
             HttpServerProcess one = HttpServerProcess.builder().sandbox(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN)
                     .args("--stateless").env("JETTY_MCP_HTTP_TOKEN", BEARER).start();
             try {
+                drive("warm-up", one.baseUrl(), Math.max(2, seconds / 2), () -> { }); // JIT, pools: not reported
                 rows.add(drive("one replica, steady", one.baseUrl(), seconds, () -> { }));
             } finally {
                 one.process().destroyForcibly();
             }
             try (ReplicaFleet fleet = new ReplicaFleet(sandbox.baseUrl(), SandboxSeeds.DEMO_TOKEN, BEARER, 3, true)) {
+                drive("warm-up", fleet.nginxUrl(), Math.max(2, seconds / 2), () -> { });
                 rows.add(drive("three behind nginx, steady", fleet.nginxUrl(), seconds, () -> { }));
                 rows.add(drive("three behind nginx, SIGTERM at 40 %", fleet.nginxUrl(), seconds, () -> {
                     fleet.replica(1).process().toHandle().destroy();
@@ -113,7 +116,7 @@ public final class DeploymentBench {
                 }
             }
         }
-        write(rows, drainLines, drains, seconds);
+        write(rows, drainLines, drains, seconds, load);
     }
 
     interface Action {
@@ -134,7 +137,7 @@ public final class DeploymentBench {
         return new Row(scenario, calls, (System.currentTimeMillis() - start) / 1000.0);
     }
 
-    static void write(List<Row> rows, List<String> drainLines, int drains, int seconds) throws Exception {
+    static void write(List<Row> rows, List<String> drainLines, int drains, int seconds, String load) throws Exception {
         String nginx = new String(new ProcessBuilder(ReplicaFleet.NGINX.toString(), "-v").redirectErrorStream(true).start()
                 .getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         StringBuilder md = new StringBuilder("# Deployment report: replicas behind nginx\n\n");
@@ -142,11 +145,13 @@ public final class DeploymentBench {
                 .append(drains).append(' ').append(seconds).append("` on ").append(Instant.now()).append(" (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(System.getProperty("java.version"))
                 .append(", ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
-                .append(", ").append(nginx).append("; the sandbox, the replicas, nginx and the driver share the machine).\n\n")
+                .append(", ").append(nginx).append("; the sandbox, the replicas, nginx and the driver share the machine; /proc/loadavg at the start: ")
+                .append(load).append(").\n\n")
                 .append("Driver: ReplicaDriver (the one ReplicasNginxE2ETest uses), 20 closed-loop workers (16 get-task, 4 run-task ")
                 .append("with a unique marker; run starts delayed 0.3 s), each call sent once, never retried; a call fails ")
                 .append("unless HTTP 200 with a result for its own id and isError false. nginx runs docs/deploy/nginx.conf. ")
-                .append("The signal goes to one replica at 40 % of the run; it is restarted once it has exited.\n\n")
+                .append("Each JVM set is warmed up first (half a run, not reported). The signal goes to one replica at 40 % of ")
+                .append("the run; it is restarted once it has exited, and the run lasts at least that long.\n\n")
                 .append("| scenario | calls | calls/s | p50 ms | p99 ms | failed |\n|---|---|---|---|---|---|\n");
         rows.forEach(r -> md.append(r.line()).append('\n'));
         md.append("\n## SIGTERM drains: what the kernel windows leave\n\n")
