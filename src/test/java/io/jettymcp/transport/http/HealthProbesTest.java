@@ -89,6 +89,11 @@ class HealthProbesTest {
         assertThat(status(live)).isEqualTo(200);
         assertThat(body(live).path("status").asText()).isEqualTo("ok");
         assertThat(status(exchange("GET /livez HTTP/1.0\r\n\r\n"))).isEqualTo(200);
+        // a page's Origin does not matter either: the answer is a status and counts, with no CORS header to read it
+        String fromPage = exchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(status(fromPage)).isEqualTo(200);
+        assertThat(fromPage.toLowerCase(java.util.Locale.ROOT)).doesNotContain("access-control-allow-origin");
     }
 
     @Test
