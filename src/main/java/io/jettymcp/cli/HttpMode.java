@@ -27,6 +27,8 @@ import java.util.Map;
 final class HttpMode {
 
     static final String TOKEN_ENV = "JETTY_MCP_HTTP_TOKEN";
+    static final Duration DEFAULT_DELAY_STATELESS = Duration.ofSeconds(5);
+    static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
     private HttpMode() {
     }
@@ -50,6 +52,12 @@ final class HttpMode {
         spec.addOption(Main.opt("--max-sessions-per-key", int.class, "N",
                 "Live sessions of one X-Jetty-Api-Key, or of the bearer token when there is one (default 100)."));
         spec.addOption(Main.flag("--stateless", "HTTP without sessions, for replicas behind a load balancer (no progress, no elicitation)."));
+        spec.addOption(Main.opt("--shutdown-delay", long.class, "SECONDS",
+                "On SIGTERM, how long /healthz says 503 while everything is served as before, so balancers stop sending "
+                        + "(default " + DEFAULT_DELAY_STATELESS.toSeconds() + " with --stateless, else 0; a second signal ends it)."));
+        spec.addOption(Main.opt("--drain-timeout", long.class, "SECONDS",
+                "After the shutdown delay, how long running calls may take to finish; then waits answer 'still running' "
+                        + "(default " + DEFAULT_DRAIN.toSeconds() + ")."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
         spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
                 "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28, on stdio and on /mcp; preview)."));
@@ -58,7 +66,7 @@ final class HttpMode {
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
     static void refuseWithoutHttp(CliOptions pr) {
         for (String o : List.of("--allowed-origins", "--allowed-hosts", "--http-token-file", "--http-idle-timeout",
-                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key")) {
+                "--http-max-body", "--max-concurrent-calls", "--max-calls-per-tenant", "--max-sessions", "--max-sessions-per-key", "--stateless", "--per-request-key", "--shutdown-delay", "--drain-timeout")) {
             if (pr.hasMatchedOption(o)) {
                 throw new ConfigException(o + " applies to the HTTP transport only: add --http [HOST:]PORT, or drop it.");
             }
@@ -107,7 +115,7 @@ final class HttpMode {
                 token, pr.matchedOptionValue("--http-max-body", HttpOptions.DEFAULT_MAX_BODY),
                 Duration.ofSeconds(pr.matchedOptionValue("--http-idle-timeout", HttpOptions.DEFAULT_IDLE.toSeconds())),
                 pr.matchedOptionValue("--max-concurrent-calls", HttpOptions.DEFAULT_MAX_CALLS),
-                pr.hasMatchedOption("--stateless"), pr.hasMatchedOption("--per-request-key"), Duration.ofSeconds(30),
+                pr.hasMatchedOption("--stateless"), pr.hasMatchedOption("--per-request-key"), drainTimeout(pr),
                 pr.matchedOptionValue("--max-calls-per-tenant", 0),
                 pr.matchedOptionValue("--max-sessions", HttpOptions.DEFAULT_MAX_SESSIONS),
                 pr.matchedOptionValue("--max-sessions-per-key", HttpOptions.DEFAULT_MAX_SESSIONS_PER_KEY));
@@ -139,14 +147,42 @@ final class HttpMode {
         System.err.println("jetty-mcp: listening on " + base + "/mcp" + (options.stateless() ? " (stateless)" : " (legacy SSE at "
                 + base + "/sse)") + (token != null ? ", bearer token required" : "") + (options.perRequestKey()
                 ? ", per-request Jetty keys (" + PerRequestKeys.HEADER + ")" : ""));
+        Duration delay = shutdownDelay(pr);
+        // SIGTERM and SIGINT start the drain (a second one ends the delay); its end lets main return and exit
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> httpServer.signal(delay));
+            } catch (IllegalArgumentException e) {
+                // the signal is ignored in this process (started with it masked): the shutdown hook below still runs
+            }
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            httpServer.close();
+            httpServer.close(); // other ways out (System.exit elsewhere, SIGHUP): finishes a drain or does one at once
             if (sim != null) {
                 sim.close();
             }
         }, "jetty-mcp-shutdown"));
         httpServer.awaitClosed();
         return 0;
+    }
+
+    /** {@code --shutdown-delay}: by default 5 s with --stateless (replicas behind balancers), 0 otherwise. */
+    static Duration shutdownDelay(CliOptions pr) {
+        Duration dflt = pr.hasMatchedOption("--stateless") ? DEFAULT_DELAY_STATELESS : Duration.ZERO;
+        long s = pr.matchedOptionValue("--shutdown-delay", dflt.toSeconds());
+        if (s < 0) {
+            throw new ConfigException("--shutdown-delay must be 0 or more seconds.");
+        }
+        return Duration.ofSeconds(s);
+    }
+
+    /** {@code --drain-timeout}: 30 s by default. */
+    static Duration drainTimeout(CliOptions pr) {
+        long s = pr.matchedOptionValue("--drain-timeout", DEFAULT_DRAIN.toSeconds());
+        if (s < 1) {
+            throw new ConfigException("--drain-timeout must be at least 1 second.");
+        }
+        return Duration.ofSeconds(s);
     }
 
     /** {@code --http-token-file} beats {@value #TOKEN_ENV}; never a plain command-line value, which {@code ps} shows. */

@@ -66,6 +66,7 @@ public final class JettyMcpServer {
     /** MCP Apps: views and app-only tools, only for clients that declare the extension */
     private final UiApps apps;
     private final UiGate gate;
+    private final io.jettymcp.tool.WaitLimit waits;
 
     /**
      * @param secrets    the server's redaction sets: its own secrets, and one set per tenant
@@ -103,6 +104,7 @@ public final class JettyMcpServer {
         }
         List<ToolSpec> specs = new SpecLoader(mapper).loadPackaged();
         ToolContext ctx = new ToolContext(settings, mapper, version);
+        this.waits = ctx.waits();
         this.registry = new ToolRegistry(specs, Catalog.handlers(ctx, specs), new RestHandler(mapper), mapper);
         PolicyRules rules = policyFile == null ? null : PolicyRules.load(policyFile, mapper);
         Policy policy = rules == null ? Policy.ALLOW_ALL : rules;
@@ -163,6 +165,14 @@ public final class JettyMcpServer {
             }
             return bySession.computeIfAbsent(id, k -> new Tenant(api, scope, secrets.newTenant()));
         }
+    }
+
+    /**
+     * A stopping server's drain time is up: every wait (wait-for-trajectory, run-task's wait) answers its normal
+     * "still running" result with the run's id now, so the client can follow the run on another instance.
+     */
+    public void endWaits() {
+        waits.reach();
     }
 
     public ObjectMapper mapper() {

@@ -181,7 +181,7 @@ class HttpE2ETest extends SandboxTest {
         assertThat(host.status()).isEqualTo(403);
         assertThat(host.body()).contains("--allowed-hosts");
         // DNS rebinding: a loopback address under an attacker's name is still refused
-        assertThat(RawHttp.send(server.port(), "GET", "/healthz", Map.of("Host", "127.0.0.1.evil.example"), null).status())
+        assertThat(RawHttp.send(server.port(), "POST", "/mcp", Map.of("Host", "127.0.0.1.evil.example"), init).status())
                 .isEqualTo(403);
         RawHttp.Response local = RawHttp.send(server.port(), "POST", "/mcp",
                 Map.of("Origin", "http://localhost:3000", "Host", "localhost:" + server.port()), init);

@@ -138,6 +138,18 @@ class SpecCatalogTest {
     }
 
     /**
+     * Behind a balancer a replica's crash reaches the client as the balancer's 502, a text the server does not
+     * control: run-task's description is where the model learns that such an error may hide a started run, and
+     * where to look before a second call (issue 17 item 4).
+     */
+    @Test
+    void runTaskSaysATransportErrorMayMeanTheRunStarted() {
+        String d = specs.stream().filter(s -> s.name().equals("run-task")).findFirst().orElseThrow().description();
+        assertThat(d).contains("transport error").contains("may have started").contains("list-trajectories")
+                .contains("newest first").contains("created after your call");
+    }
+
+    /**
      * The README's name-mapping table names, for each official tool, the tools that do its job here: every one of
      * them is in the default, so nobody coming from the official server needs a flag.
      */

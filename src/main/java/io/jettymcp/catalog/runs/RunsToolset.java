@@ -16,7 +16,7 @@ public final class RunsToolset {
     }
 
     public static Map<String, ToolHandler> handlers(ToolContext ctx, Function<String, ToolSpec> spec) {
-        TrajectoryWaiter waiter = new TrajectoryWaiter(new TrajectoryReader(ctx));
+        TrajectoryWaiter waiter = new TrajectoryWaiter(new TrajectoryReader(ctx), ctx.waits());
         RunTools runs = new RunTools(ctx, waiter);
         RunbookTools runbooks = new RunbookTools(ctx, spec.apply("run-runbook"));
         return Map.of(

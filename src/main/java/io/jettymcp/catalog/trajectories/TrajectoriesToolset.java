@@ -15,7 +15,7 @@ public final class TrajectoriesToolset {
 
     public static Map<String, ToolHandler> handlers(ToolContext ctx, Function<String, ToolSpec> spec) {
         TrajectoryReader reader = new TrajectoryReader(ctx);
-        TrajectoryTools trajectories = new TrajectoryTools(ctx, new TrajectoryWaiter(reader));
+        TrajectoryTools trajectories = new TrajectoryTools(ctx, new TrajectoryWaiter(reader, ctx.waits()));
         return Map.of(
                 "list-trajectories", trajectories::list,
                 "get-trajectory", trajectories::get,

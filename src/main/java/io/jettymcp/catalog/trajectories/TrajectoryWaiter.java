@@ -5,6 +5,7 @@ import io.jettymcp.api.JettyApiException;
 import io.jettymcp.guard.CallSlot;
 import io.jettymcp.redact.Redactor;
 import io.jettymcp.tool.ToolCall;
+import io.jettymcp.tool.WaitLimit;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -36,16 +37,27 @@ public final class TrajectoryWaiter {
     private final Duration first;
     private final Duration max;
     private final double factor;
+    private final WaitLimit limit;
 
     public TrajectoryWaiter(TrajectoryReader reader) {
-        this(reader, Duration.ofSeconds(1), Duration.ofSeconds(15), 1.5);
+        this(reader, new WaitLimit());
+    }
+
+    /** @param limit when reached (the server is stopping), every wait answers what it saw last, as at its budget */
+    public TrajectoryWaiter(TrajectoryReader reader, WaitLimit limit) {
+        this(reader, Duration.ofSeconds(1), Duration.ofSeconds(15), 1.5, limit);
     }
 
     TrajectoryWaiter(TrajectoryReader reader, Duration first, Duration max, double factor) {
+        this(reader, first, max, factor, new WaitLimit());
+    }
+
+    TrajectoryWaiter(TrajectoryReader reader, Duration first, Duration max, double factor, WaitLimit limit) {
         this.reader = reader;
         this.first = first;
         this.max = max;
         this.factor = factor;
+        this.limit = limit;
     }
 
     public TrajectoryReader reader() {
@@ -92,13 +104,17 @@ public final class TrajectoryWaiter {
                     Mono<Void> notify = fresh ? w.progress().update(t)
                             : unseen ? w.progress().notVisible(TrajectoryReader.waiting(waited, Duration.ofNanos(w.window()))) : Mono.empty();
                     long remaining = (unseen ? w.window() : w.budget()) - elapsed;
-                    if (remaining <= 0) {
-                        return notify.thenReturn(new Outcome(t, false, waited, err, null, null)); // err: only when the last poll failed
+                    Outcome still = new Outcome(t, false, waited, err, null, null); // err: only when the last poll failed
+                    if (remaining <= 0 || limit.isReached()) {
+                        return notify.thenReturn(still);
                     }
                     Duration sleep = delay.toNanos() < remaining ? delay : Duration.ofNanos(remaining);
                     Duration next = next(delay);
-                    return notify.then(CallSlot.idle(Mono.delay(sleep))) // no call turn held while only waiting
-                            .then(Mono.defer(() -> poll(w, start, next, t)));
+                    // no call turn held while only waiting; a stopping server's drain limit ends the sleep and the wait
+                    Mono<Boolean> slept = Mono.firstWithValue(Mono.delay(sleep).thenReturn(true), limit.reached().thenReturn(false));
+                    return notify.then(CallSlot.idle(slept))
+                            .flatMap(full -> full ? poll(w, start, next, t)
+                                    : Mono.just(new Outcome(t, false, seconds(System.nanoTime() - start), err, null, null)));
                 });
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param maxBodyBytes    largest request body; bigger bodies get 413
  * @param sessionIdle     idle sessions (no request, nothing running) end after this long
  * @param maxConcurrentCalls tool calls running at once across all sessions; more wait their turn
- * @param shutdownGrace   how long a shutdown waits for running calls to finish
+ * @param shutdownGrace   the drain timeout (--drain-timeout): how long running calls get to finish at a shutdown
  * @param maxCallsPerTenant calls one tenant may have running at once; 0 means half of {@code maxConcurrentCalls}
  * @param maxSessions     live sessions (Streamable HTTP and legacy SSE together)
  * @param maxSessionsPerKey live sessions of one per-request Jetty key, or of the bearer token when there is one

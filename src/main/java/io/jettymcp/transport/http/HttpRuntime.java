@@ -13,6 +13,7 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -225,11 +226,31 @@ final class HttpRuntime {
                 .onErrorResume(BodyTooLarge.class, e -> tooLarge(req, res));
     }
 
-    static final String SHUTTING_DOWN = "The server is shutting down; retry against another instance.";
+    static final String SHUTTING_DOWN = "Not executed: this server instance is stopping. Nothing was done, so it is "
+            + "safe to send again; another instance will serve it.";
 
-    /** 503 for new work during shutdown, once the request body has been read. */
+    /**
+     * 503 for new work during shutdown, once the request body has been read. A 503 from this server always means
+     * "not executed, safe to retry": {@code Retry-After: 0}, and the connection closes after it.
+     */
     Mono<Void> shuttingDown(HttpServerResponse res) {
+        res.keepAlive(false).header(HttpHeaderNames.RETRY_AFTER, "0");
         return error(res, 503, -32000, SHUTTING_DOWN);
+    }
+
+    /** {@link #shuttingDown} for a request not parsed yet: reads its body for the JSON-RPC id the answer carries. */
+    Mono<Void> notExecuted(HttpServerRequest req, HttpServerResponse res) {
+        res.keepAlive(false).header(HttpHeaderNames.RETRY_AFTER, "0");
+        return body(req).onErrorResume(e -> Mono.just(new byte[0]))
+                .flatMap(b -> json(res, 503, lines.error(idOf(b), -32000, SHUTTING_DOWN)));
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode idOf(byte[] body) {
+        try {
+            return body.length == 0 ? null : mapper.readTree(body).get("id");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** An HTTP error with a JSON-RPC error body (id null), which MCP clients show to the user. */

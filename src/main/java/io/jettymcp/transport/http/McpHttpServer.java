@@ -16,15 +16,32 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.netty.NettyPipeline;
+import reactor.netty.resources.LoopResources;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP front door on Reactor Netty: one listener for Streamable HTTP ({@code /mcp}), legacy SSE
- * ({@code /sse}, {@code /message}) or the stateless variant, plus {@code /healthz}. Every request is
- * checked (Origin, Host, then the bearer token) before any MCP handling. {@link #close()} stops
- * taking requests, lets running calls finish within the grace period, then ends sessions.
+ * ({@code /sse}, {@code /message}) or the stateless variant, plus {@code /healthz} and {@code /livez}. Every
+ * other request is checked (Origin, Host, then the bearer token) before any MCP handling. {@link #drain} stops
+ * without losing a request a balancer cannot resend (the README's
+ * section on replicas).
  */
 public final class McpHttpServer implements AutoCloseable {
 
@@ -38,6 +55,30 @@ public final class McpHttpServer implements AutoCloseable {
     private final List<AutoCloseable> mcpServers = new ArrayList<>();
     private final DisposableServer server;
     private final Disposable sweeper;
+    private final McpMount mount;
+    /** NIO loops of this server alone: the listener's last accept pass is driven from its loop (see closeListener) */
+    private final LoopResources loops = LoopResources.create("jetty-mcp-http");
+    /** every open client connection (a closed one leaves by itself) */
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** connections the listener has handed over, counted on its loop */
+    private final AtomicLong accepted = new AtomicLong();
+    private volatile Phase phase = Phase.SERVING;
+    private final AtomicBoolean signalled = new AtomicBoolean();
+    private final AtomicBoolean drainStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> delayEnded = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    /** Where a drain is, in the order the phases come. */
+    enum Phase {
+        /** ready */
+        SERVING,
+        /** readiness 503, everything else served as before, keep-alive included (the shutdown delay) */
+        UNREADY,
+        /** the listener is closed: requests on open connections are executed, each answer closes its connection */
+        CLOSING,
+        /** the drain time is up: waits have answered "still running", anything new gets 503 (not executed) */
+        LIMIT
+    }
 
     private McpHttpServer(HttpOptions options, McpMount mount, ObjectMapper mapper, McpJsonMapper mcpMapper,
                           PerRequestKeys keys, java.util.function.LongSupplier clock) {
@@ -48,6 +89,7 @@ public final class McpHttpServer implements AutoCloseable {
         if (modernServer != null) {
             mcpServers.add(modernServer::closeGracefully);
         }
+        this.mount = mount;
         if (options.stateless()) {
             StatelessHttpTransport t = new StatelessHttpTransport(rt);
             mcpServers.add(mount.stateless(t));
@@ -62,9 +104,22 @@ public final class McpHttpServer implements AutoCloseable {
         this.server = HttpServer.create()
                 .host(options.host())
                 .port(options.port())
+                .runOn(loops, false) // NIO: its accept pass can be run from the listener's own loop at the drain
                 .idleTimeout(Duration.ofMinutes(2)) // between requests; open event streams send keep-alives
+                .doOnChannelInit((observer, ch, remote) -> {
+                    connections.add(ch);
+                    ch.pipeline().addAfter(NettyPipeline.HttpTrafficHandler, DrainHandler.NAME,
+                            new DrainHandler(() -> phase.compareTo(Phase.CLOSING) >= 0));
+                })
                 .handle(this::handle)
                 .bindNow(Duration.ofSeconds(10));
+        server.channel().pipeline().addFirst("jetty-mcp.accepted", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object child) {
+                accepted.incrementAndGet();
+                ctx.fireChannelRead(child);
+            }
+        });
         long every = Math.max(1000, Math.min(10_000, options.sessionIdle().toMillis() / 4));
         this.sweeper = Schedulers.parallel().schedulePeriodically(this::sweep, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -108,6 +163,16 @@ public final class McpHttpServer implements AutoCloseable {
         endpoints.forEach(HttpEndpoint::expireIdle);
     }
 
+    /** The listening channel (tests reach its event loop through it). */
+    Channel listener() {
+        return server.channel();
+    }
+
+    /** Requests being handled now. */
+    int running() {
+        return rt.running.get();
+    }
+
     public int port() {
         return server.port();
     }
@@ -118,8 +183,11 @@ public final class McpHttpServer implements AutoCloseable {
 
     private Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         String path = new QueryStringDecoder(req.uri()).path();
-        if (rt.closing.get() && !continuesASession(req, path)) {
-            return rt.reject(req, res, 503, -32000, HttpRuntime.SHUTTING_DOWN);
+        if (READY_PATH.equals(path) || LIVE_PATH.equals(path)) {
+            return health(req, res, path); // for balancers and probes: no Host, Origin or token (counts only)
+        }
+        if (phase == Phase.LIMIT && !continuesASession(req, path)) {
+            return rt.notExecuted(req, res);
         }
         if (rt.declaresTooMuch(req)) {
             return rt.tooLarge(req, res); // from the declared length, before any of the body is read (I3)
@@ -144,11 +212,6 @@ public final class McpHttpServer implements AutoCloseable {
                     .header(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600")
                     .send().then();
         }
-        if ("/healthz".equals(path)) {
-            int sessions = endpoints.stream().mapToInt(HttpEndpoint::sessionCount).sum();
-            return HttpRuntime.json(res, 200, "{\"status\":\"ok\",\"sessions\":" + sessions + ",\"running\":"
-                    + rt.running.get() + "}");
-        }
         refusal = guard.checkAuth(req.requestHeaders());
         if (refusal != null) {
             res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
@@ -166,6 +229,23 @@ public final class McpHttpServer implements AutoCloseable {
                 + ", health at /healthz.");
     }
 
+    static final String READY_PATH = "/healthz";
+    static final String LIVE_PATH = "/livez";
+
+    /**
+     * {@code /healthz} is readiness: 200, or 503 from the first signal on, so balancers and Kubernetes stop sending
+     * new work during the shutdown delay. {@code /livez} is liveness: 200 while the process serves. Both answer
+     * HTTP/1.0 without Host (HAProxy's check) and any Host (a kubelet's is the pod's IP), with a status and counts only.
+     */
+    private Mono<Void> health(HttpServerRequest req, HttpServerResponse res, String path) {
+        boolean ready = phase == Phase.SERVING || LIVE_PATH.equals(path);
+        int sessions = endpoints.stream().mapToInt(HttpEndpoint::sessionCount).sum();
+        res.header(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return req.receive().then().onErrorResume(e -> Mono.empty())
+                .then(HttpRuntime.json(res, ready ? 200 : 503, "{\"status\":\"" + (ready ? "ok" : "draining")
+                        + "\",\"sessions\":" + sessions + ",\"running\":" + rt.running.get() + "}"));
+    }
+
     /**
      * During shutdown a session's messages still get through, so the calls it has running can
      * finish: an answer to an approval question, a cancellation, a resume. The transports refuse
@@ -176,28 +256,79 @@ public final class McpHttpServer implements AutoCloseable {
                 && (req.requestHeaders().contains(HttpRuntime.SESSION_HEADER) || SseHttpTransport.MESSAGE_PATH.equals(path));
     }
 
-    /** Blocks until the server has stopped. */
+    /** Blocks until the server has stopped (after a drain, or {@link #close()}). */
     public void awaitClosed() {
-        server.onDispose().block();
+        stopped.join();
     }
 
+    /**
+     * What SIGTERM and SIGINT call: the first starts the drain on its own thread, any later one ends the shutdown
+     * delay (an operator who does not want to wait).
+     *
+     * @param delay how long readiness says 503 while everything else is served as before
+     */
+    public void signal(Duration delay) {
+        if (signalled.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> drain(delay), "jetty-mcp-drain");
+            t.start();
+        } else {
+            delayEnded.complete(null);
+        }
+    }
+
+    /** Stops at once (no shutdown delay), finishing what is running: {@link #drain} with no delay. */
     @Override
     public void close() {
-        if (!rt.closing.compareAndSet(false, true)) {
+        drain(Duration.ZERO);
+    }
+
+    /**
+     * Stops without losing a request a balancer cannot resend, in this order: readiness 503 for {@code delay} (or
+     * until a second signal) with everything else served as before; the listener closed after a last accept pass;
+     * requests on open connections executed, each answer closing its connection; idle connections closed once no
+     * call runs; at the drain timeout ({@link HttpOptions#shutdownGrace()}) waits answer "still running" and anything
+     * new gets 503 (not executed); then the rest is cut. Blocks until stopped; a second call waits for the first.
+     */
+    public void drain(Duration delay) {
+        if (!drainStarted.compareAndSet(false, true)) {
+            awaitClosed();
             return;
         }
-        long end = System.nanoTime() + rt.options.shutdownGrace().toNanos();
-        while (rt.running.get() > 0 && System.nanoTime() < end) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        long start = System.nanoTime();
+        phase = Phase.UNREADY;
+        log.info("draining: {} calls running", rt.running.get());
+        try {
+            delayEnded.get(delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the delay ran out: the usual way on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        phase = Phase.CLOSING;
+        closeListener();
+        long limit = System.nanoTime() + rt.options.shutdownGrace().toNanos();
+        boolean sessionsEnded = false;
+        while (!connections.isEmpty() && System.nanoTime() < limit) {
+            if (rt.running.get() == 0) {
+                connections.forEach(DrainHandler::closeIfIdle);
+                if (!sessionsEnded) {
+                    sessionsEnded = true; // ends open event streams, whose connections never go idle
+                    Flux.fromIterable(endpoints).flatMap(HttpEndpoint::closeAll).subscribe(null, e -> { });
+                }
+            }
+            pause();
+        }
+        if (!connections.isEmpty()) {
+            phase = Phase.LIMIT;
+            rt.closing.set(true);
+            mount.endWaits();
+            long answered = System.nanoTime() + TimeUnit.SECONDS.toNanos(2); // for those answers to go out
+            while (rt.running.get() > 0 && System.nanoTime() < answered) {
+                pause();
             }
         }
-        if (rt.running.get() > 0) {
-            log.warn("shutting down with {} calls still running after {}", rt.running.get(), rt.options.shutdownGrace());
-        }
+        int cut = rt.running.get();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         sweeper.dispose();
         Flux.fromIterable(endpoints).flatMap(HttpEndpoint::closeAll).then()
                 .timeout(Duration.ofSeconds(5)).onErrorResume(e -> Mono.empty()).block();
@@ -208,6 +339,47 @@ public final class McpHttpServer implements AutoCloseable {
                 log.debug("closing MCP server: {}", e.toString());
             }
         }
-        server.disposeNow(Duration.ofSeconds(5));
+        loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(5));
+        log.info("stopped after {} s ({} calls cut)", String.format(java.util.Locale.ROOT, "%.1f",
+                (System.nanoTime() - start) / 1e9), cut);
+        stopped.complete(null);
+    }
+
+    /**
+     * Closes the listening socket from the loop that accepts on it, after taking every connection the kernel has
+     * already completed: a connection left in the accept queue would be reset, and a balancer never resends a
+     * request it wrote into one. On that loop no accept can interleave, so the pass runs the channel's own accept
+     * ({@code NioUnsafe.read()}, which takes at most a batch) until a batch takes nothing, then closes. What is left
+     * is the kernel's window between that last empty accept and the close.
+     */
+    private void closeListener() {
+        Channel listener = server.channel();
+        CompletableFuture<Long> taken = new CompletableFuture<>();
+        listener.eventLoop().execute(() -> {
+            long before = accepted.get();
+            if (listener.unsafe() instanceof AbstractNioChannel.NioUnsafe nio) {
+                long seen;
+                do {
+                    seen = accepted.get();
+                    nio.read();
+                } while (accepted.get() > seen && listener.isOpen());
+            }
+            listener.close();
+            taken.complete(accepted.get() - before);
+        });
+        try {
+            long n = taken.get(5, TimeUnit.SECONDS);
+            log.debug("listener closed; its last pass took {} connections", n);
+        } catch (Exception e) {
+            listener.close();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

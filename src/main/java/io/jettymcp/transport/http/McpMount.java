@@ -27,6 +27,10 @@ public interface McpMount {
         return null;
     }
 
+    /** The drain time is up: waits answer "still running" now instead of being cut. */
+    default void endWaits() {
+    }
+
     static McpMount of(JettyMcpServer mcp) {
         return of(mcp, null);
     }
@@ -40,6 +44,11 @@ public interface McpMount {
             @Override
             public io.modelcontextprotocol.modern.server.McpServer modern() {
                 return modernApprovalKey != null ? mcp.startModern(modernApprovalKey) : null;
+            }
+
+            @Override
+            public void endWaits() {
+                mcp.endWaits();
             }
 
             @Override

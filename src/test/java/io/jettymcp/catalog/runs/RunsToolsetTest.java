@@ -234,6 +234,29 @@ class RunsToolsetTest extends ToolsetTestBase {
                 .containsExactly("/api/v1/db/trajectory/demo/text-echo/" + id);
     }
 
+    /** A stopping HTTP server's drain limit (JettyMcpServer.endWaits) ends a long wait with its usual answer. */
+    @Test
+    void theDrainLimitEndsAWaitWithItsStillRunningAnswer() throws Exception {
+        try (io.jettymcp.tool.InProcess own = io.jettymcp.tool.InProcess.builder().sandbox(sandbox).build()) {
+            own.ok("create-task", Map.of("name", "slow-echo", "workflow", Map.of("init_params", Map.of("text", "x"),
+                    "step_configs", Map.of("echo", Map.of("activity", "text_echo", "text_path", "init_params.text",
+                            "sim_seconds", 600)), "steps", List.of("echo"))));
+            String id = own.ok("run-task", Map.of("task", "slow-echo")).path("trajectory_id").asText();
+            sandbox.requests().clear();
+            java.util.concurrent.CompletableFuture<JsonNode> wait = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    own.ok("wait-for-trajectory", Map.of("task", "slow-echo", "trajectory_id", id, "timeout_seconds", 600)));
+            for (int i = 0; i < 500 && sandbox.requests().matching("GET", "/api/v1/db/trajectory/.*").isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            own.ctx().waits().reach(); // what the drain limit does, through JettyMcpServer.endWaits
+            JsonNode out = wait.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(out.path("done").asBoolean()).isFalse();
+            assertThat(out.path("trajectory_id").asText()).isEqualTo(id);
+            assertThat(out.path("status").asText()).isEqualTo("running");
+            assertThat(out.path("next").asText()).contains("Call wait-for-trajectory again");
+        }
+    }
+
     @Test
     void waitAcceptsAWorkflowIdAndSaysHowToKeepWaitingWhenTheBudgetEnds() {
         sandbox.switches().nullStatusForWorkflowId(true); // as Jetty does: polling a workflow id never ends

@@ -90,6 +90,24 @@ class TrajectoryWaiterTest {
     }
 
     @Test
+    void theServersDrainLimitEndsAWaitWithWhatItSawLast() {
+        String id = run("pdf-amber-hawk");
+        io.jettymcp.tool.WaitLimit limit = new io.jettymcp.tool.WaitLimit();
+        TrajectoryWaiter limited = new TrajectoryWaiter(reader, Duration.ofMillis(50), Duration.ofMillis(200), 2, limit);
+        Mono<TrajectoryWaiter.Outcome> wait = limited.await(call, "demo", "pdf-amber-hawk", id, Duration.ofMinutes(10)).cache();
+        wait.subscribe();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sandbox.requests().matching("GET", "/api/v1/db/trajectory/demo/pdf-amber-hawk/" + id).isEmpty()
+                && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        limit.reach(); // the server stops: its drain time is up
+        TrajectoryWaiter.Outcome out = wait.block(Duration.ofSeconds(10));
+        assertThat(out.done()).isFalse();
+        assertThat(out.trajectory().path("status").asText()).isEqualTo("running");
+    }
+
+    @Test
     void transientFailuresDoNotEndTheWaitAndA404EndsItAfterItsWindow() {
         String id = run("text-echo");
         sandbox.faults().add(FaultRule.status("GET", "/api/v1/db/trajectory/.*", 503).withTimes(2));
