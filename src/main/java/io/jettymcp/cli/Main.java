@@ -14,6 +14,7 @@ import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecException;
 import io.jettymcp.spec.Toolset;
 import io.jettymcp.transport.JsonRpcLines;
+import io.jettymcp.transport.OpeningAnswers;
 import io.jettymcp.transport.StdinLines;
 import io.jettymcp.transport.StdioTransport;
 import picocli.CommandLine;
@@ -147,8 +148,10 @@ public final class Main {
         StdinLines stdin = null;
         if (!pr.hasMatchedOption("--http")) {
             // stdin is read from now on: the opening requests may be answered from an earlier launch's answers
-            // while the sandbox and the server are built on this thread
-            stdin = new StdinLines(System.in, protocolOut, Opening.answers(ownJar(), settings,
+            // while the sandbox and the server are built on this thread (the legacy era's opening only: the
+            // 2026-07-28 preview answers its own)
+            boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", "legacy"));
+            stdin = new StdinLines(System.in, protocolOut, modern ? OpeningAnswers.NONE : Opening.answers(ownJar(), settings,
                     pr.matchedOptionValue("--policy", null), System.getenv()));
             stdin.start();
         }

@@ -9,17 +9,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A stdio session's opening answers, {@code initialize} and the first {@code tools/list}, remembered from an earlier
- * launch so that they can be written while the server is still being built.
+ * A stdio session's opening answers ({@code initialize} and the first {@code tools/list}, after a
+ * {@code server/discover} probe when the client sends one), remembered from an earlier launch so that they can be
+ * written while the server is still being built.
  *
  * <p>Why it is sound: both answers are a function of the jar, the settings, the policy file and the request itself
  * (client capabilities included) and of nothing else: no Jetty request, no clock. The file is keyed by exactly those
- * inputs ({@code launchKey} plus the request line without its id) and is used only when a request matches what was
- * recorded; the server still handles every request, and its own answer to a pre-answered one is compared with what
+ * inputs ({@code launchKey} plus the first request's line without its id) and is used only while the requests match
+ * what was recorded, each in turn; the server still handles every request, and its own answer to a pre-answered one is compared with what
  * was written. A difference (a key input this class was not told about) is logged and the file rewritten.
  *
  * <p>Nothing secret is kept: the launch key holds no token (settings show only where it came from) and the answers
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class OpeningAnswers {
 
-    private static final String HEADER = "jetty-mcp opening answers 1";
+    private static final String HEADER = "jetty-mcp opening answers 2";
     private static final Pattern PLAIN_ID = Pattern.compile("-?[0-9]{1,9}|\"[A-Za-z0-9_.:-]{1,64}\"");
     /** What every answer the server writes starts with, before its id. */
     private static final String ANSWER_HEAD = "{\"jsonrpc\":\"2.0\",\"id\":";
@@ -39,35 +41,47 @@ public final class OpeningAnswers {
 
     private final Path dir;
     private final String launchKey;
-    /** The two opening requests, in order; guarded by this */
-    private Opening initialize;
-    private Opening toolsList;
-    /** The file's answers for this launch's initialize, null when there is none */
-    private Recorded recorded;
-    /** The server's initialize answer after its id, until the tools/list answer completes a record */
-    private String serverInitTail;
+    /** The opening requests seen, in order, and the server's answers to them (tails) as they come; guarded by this */
+    private final List<Step> seen = new ArrayList<>();
+    private final List<String> serverTails = new ArrayList<>();
+    /** The file's steps for this launch's first request, null when there is none */
+    private List<Step> recorded;
+    /** How many of {@link #seen} were answered early (always the first ones) */
+    private int answeredEarly;
     private boolean finished;
     /** Whether the client sent notifications/initialized before the tools/list answered early */
     private boolean initializedSeen;
-    /** Completed once both opening answers were written early: the session is open before the server is built */
+    /** Completed once the opening was answered early in full: the session is open before the server is built */
     private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
     private boolean openedEarly;
 
     /**
      * @param dir       where the answers are kept (one small file per launch key and client), created on demand
-     * @param launchKey everything besides the request that the answers depend on: the jar, JDK, settings, policy
+     * @param launchKey everything besides the requests that the answers depend on: the jar, JDK, settings, policy
      */
     public OpeningAnswers(Path dir, String launchKey) {
         this.dir = dir;
         this.launchKey = launchKey;
     }
 
-    /** One opening request: its id as sent, and its line with the id's value cut out. */
-    private record Opening(String id, String withoutId) {
+    /**
+     * One opening request: its id as sent (null in a file), its line with the id's value cut out, and the text of
+     * its answer after the id (null until known).
+     */
+    private record Step(String id, String request, String tail) {
     }
 
-    /** A file's content: the two requests (without ids) and the answers' text after their ids. */
-    private record Recorded(String initRequest, String initTail, String listRequest, String listTail) {
+    /**
+     * The opening, in order: a {@code server/discover} probe (Claude Code sends one first; a legacy server answers it
+     * -32601), {@code initialize}, then {@code tools/list}. Notifications in between are let through.
+     */
+    private static boolean next(List<Step> seen, String method) {
+        return switch (seen.size()) {
+            case 0 -> method.equals("server/discover") || method.equals("initialize");
+            case 1 -> method.equals(seen.get(0).request().contains("\"server/discover\"") ? "initialize" : "tools/list");
+            case 2 -> method.equals("tools/list") && seen.get(0).request().contains("\"server/discover\"");
+            default -> false;
+        };
     }
 
     /**
@@ -81,30 +95,30 @@ public final class OpeningAnswers {
             return null;
         }
         Scanned s = scan(line);
-        if (initialize == null) {
-            if (s == null || !"initialize".equals(s.method()) || !plainId(s)) {
-                finished = true; // not a session we can open early: the server does it all
-                return null;
-            }
-            initialize = new Opening(s.id(), s.withoutId());
-            recorded = read(initialize.withoutId());
-            return recorded == null ? null : ANSWER_HEAD + s.id() + recorded.initTail();
-        }
         if (s != null && "notifications/initialized".equals(s.method())) {
             initializedSeen = true;
         }
-        if (s == null || s.method() == null || s.method().startsWith("notifications/")) {
+        if (s != null && s.id() == null && s.method() != null && s.method().startsWith("notifications/")) {
             return null;
         }
-        if (toolsList == null && "tools/list".equals(s.method()) && plainId(s)) {
-            toolsList = new Opening(s.id(), s.withoutId());
-            if (recorded != null && recorded.listRequest().equals(s.withoutId())) {
-                openedEarly = initializedSeen;
-                return ANSWER_HEAD + s.id() + recorded.listTail();
-            }
+        if (s == null || s.method() == null || !plainId(s) || !next(seen, s.method())) {
+            finished = true; // not an opening we know: everything else comes in the server's own time
+            return null;
         }
-        finished = true; // anything else comes in the server's own time
-        return null;
+        seen.add(new Step(s.id(), s.withoutId(), null));
+        serverTails.add(null);
+        if (seen.size() == 1) {
+            recorded = read(s.withoutId());
+        }
+        int at = seen.size() - 1;
+        if (recorded == null || answeredEarly != at || recorded.size() <= at || !recorded.get(at).request().equals(s.withoutId())) {
+            return null; // from here on the server answers (and what it answers is kept for the next launch)
+        }
+        answeredEarly++;
+        if (s.method().equals("tools/list")) {
+            openedEarly = initializedSeen;
+        }
+        return ANSWER_HEAD + s.id() + recorded.get(at).tail();
     }
 
     private static boolean plainId(Scanned s) {
@@ -123,8 +137,8 @@ public final class OpeningAnswers {
     }
 
     /**
-     * Completes once the client has initialized the session and had both opening answers early: from then on work
-     * for its first call competes with nothing the client waits for. Never completes otherwise (the server then
+     * Completes once the client has initialized the session and had the whole opening answered early: from then on
+     * work for its first call competes with nothing the client waits for. Never completes otherwise (the server then
      * prepares after its own tools/list answer).
      */
     public java.util.concurrent.CompletionStage<Void> openedEarly() {
@@ -137,63 +151,82 @@ public final class OpeningAnswers {
      * @return true when it answers a request already answered early: it must not be written again
      */
     public synchronized boolean answered(Object id, String text) {
-        if (dir == null || initialize == null) {
+        if (dir == null || seen.isEmpty()) {
             return false;
         }
-        String idText = id instanceof String s ? "\"" + s + "\"" : String.valueOf(id);
-        boolean isInit = idText.equals(initialize.id());
-        boolean isList = toolsList != null && idText.equals(toolsList.id()) && !isInit;
-        if (!isInit && !isList) {
+        String idText = id instanceof String str ? "\"" + str + "\"" : String.valueOf(id);
+        int at = -1;
+        for (int i = 0; i < seen.size() && at < 0; i++) {
+            if (serverTails.get(i) == null && seen.get(i).id().equals(idText)) {
+                at = i; // the first unanswered request with this id (a client may reuse an answered one's id)
+            }
+        }
+        if (at < 0) {
             return false;
         }
         String head = ANSWER_HEAD + idText;
-        String tail = text.startsWith(head) ? text.substring(head.length()) : null;
-        boolean early = recorded != null && (isInit || recorded.listRequest().equals(toolsList.withoutId()));
-        if (isInit) {
-            serverInitTail = tail;
-        } else if (tail != null && serverInitTail != null) {
-            Recorded now = new Recorded(initialize.withoutId(), serverInitTail, toolsList.withoutId(), tail);
-            if (now.equals(recorded)) {
-                touch(); // in use: not forgotten after a month
-            } else {
-                if (recorded != null) {
-                    log().warn("the opening answers kept from an earlier launch differ from this server's; replacing them");
-                }
-                write(now);
-            }
+        serverTails.set(at, text.startsWith(head) ? text.substring(head.length()) : "");
+        boolean early = at < answeredEarly;
+        if (seen.get(seen.size() - 1).request().contains("\"tools/list\"") && !serverTails.contains(null)) {
+            keep();
         }
         return early;
     }
 
-    private Path file(String initRequest) {
-        return dir.resolve("opening-" + Long.toHexString(fnv64(launchKey + '\n' + initRequest)) + ".txt");
+    /** The whole opening has the server's answers: keep them for the next launch, unless the file has them already. */
+    private void keep() {
+        List<Step> now = new ArrayList<>();
+        for (int i = 0; i < seen.size(); i++) {
+            if (serverTails.get(i).isEmpty()) {
+                return; // an answer this class cannot replay
+            }
+            now.add(new Step(null, seen.get(i).request(), serverTails.get(i)));
+        }
+        if (now.equals(recorded)) {
+            touch(); // in use: not forgotten after a month
+            return;
+        }
+        if (recorded != null && answeredEarly > 0) {
+            log().warn("the opening answers kept from an earlier launch differ from this server's; replacing them");
+        }
+        write(now);
     }
 
-    private Recorded read(String initRequest) {
-        Path f = file(initRequest);
+    private Path file(String firstRequest) {
+        return dir.resolve("opening-" + Long.toHexString(fnv64(launchKey + '\n' + firstRequest)) + ".txt");
+    }
+
+    /** The file's steps for this first request: header, key, then a request and its answer's tail per step. */
+    private List<Step> read(String firstRequest) {
+        Path f = file(firstRequest);
         try {
             if (!Files.isRegularFile(f)) {
                 return null;
             }
             List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-            if (lines.size() != 6 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(escape(launchKey))
-                    || !lines.get(2).equals(initRequest)) {
+            if (lines.size() < 4 || lines.size() % 2 != 0 || !lines.get(0).equals(HEADER)
+                    || !lines.get(1).equals(escape(launchKey)) || !lines.get(2).equals(firstRequest)) {
                 return null;
             }
-            return new Recorded(lines.get(2), lines.get(3), lines.get(4), lines.get(5));
+            List<Step> steps = new ArrayList<>();
+            for (int i = 2; i < lines.size(); i += 2) {
+                steps.add(new Step(null, lines.get(i), lines.get(i + 1)));
+            }
+            return steps;
         } catch (IOException | RuntimeException e) {
             log().debug("opening answers not read from {}: {}", f, e.toString());
             return null;
         }
     }
 
-    private void write(Recorded r) {
-        Path f = file(r.initRequest());
+    private void write(List<Step> steps) {
+        Path f = file(steps.get(0).request());
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "tmp-opening-", ".txt");
-            Files.write(tmp, List.of(HEADER, escape(launchKey), r.initRequest(), r.initTail(), r.listRequest(),
-                    r.listTail()), StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>(List.of(HEADER, escape(launchKey)));
+            steps.forEach(st -> lines.addAll(List.of(st.request(), st.tail())));
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             forgetUnused();
         } catch (IOException | RuntimeException e) {
@@ -203,7 +236,7 @@ public final class OpeningAnswers {
 
     private void touch() {
         try {
-            Files.setLastModifiedTime(file(initialize.withoutId()), java.nio.file.attribute.FileTime.from(Instant.now()));
+            Files.setLastModifiedTime(file(seen.get(0).request()), java.nio.file.attribute.FileTime.from(Instant.now()));
         } catch (IOException e) {
             log().debug("opening answers not touched: {}", e.toString());
         }

@@ -29,7 +29,7 @@ class OpeningAnswersE2ETest extends SandboxTest {
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"tools/list\"}";
 
     /** One launch's opening: the initialize and tools/list answers as written, then a tool call answered. */
-    record Opening(String initialize, String toolsList, List<String> stderr, List<String> sent) {
+    record Opening(String discover, String initialize, String toolsList, List<String> stderr, List<String> sent) {
     }
 
     /** @param cache the cache directory; the launches of one test share it and one home (the download dir is a setting) */
@@ -38,11 +38,21 @@ class OpeningAnswersE2ETest extends SandboxTest {
     }
 
     Opening launchWith(String caps, Path cache, String initId, String listId, String... args) throws Exception {
+        return launchWith(false, caps, cache, initId, listId, args);
+    }
+
+    /** @param probe whether the client probes {@code server/discover} first (id 5), as Claude Code does */
+    Opening launchWith(boolean probe, String caps, Path cache, String initId, String listId, String... args) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("JETTY_API_URL", sandbox.baseUrl(),
                 "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN, "JETTY_MCP_CACHE_DIR", cache.toString()));
         Path home = Files.createDirectories(cache.resolveSibling(cache.getFileName() + "-home"));
         sandbox.requests().clear();
         try (RawStdio raw = new RawStdio(env, home, args)) {
+            String discover = null;
+            if (probe) {
+                raw.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"server/discover\",\"params\":{}}");
+                discover = raw.next(60);
+            }
             raw.send(INITIALIZE.formatted(initId, caps));
             String init = raw.next(60);
             raw.send(INITIALIZED);
@@ -55,7 +65,7 @@ class OpeningAnswersE2ETest extends SandboxTest {
             raw.closeInput();
             raw.process().waitFor();
             List<String> sent = sandbox.requests().all().stream().map(r -> r.method() + " " + r.path()).toList();
-            return new Opening(init, list, raw.stderr(), sent);
+            return new Opening(discover, init, list, raw.stderr(), sent);
         }
     }
 
@@ -103,6 +113,20 @@ class OpeningAnswersE2ETest extends SandboxTest {
         assertThat(plain.toolsList()).doesNotContain("ui://");
         assertThat(launchWith(UI_CAPS, cache, "0", "1").toolsList()).isEqualTo(apps.toolsList());
         assertThat(launch(cache, "0", "1").toolsList()).isEqualTo(plain.toolsList());
+    }
+
+    @Test
+    void aServerDiscoverProbeIsPartOfTheOpeningAnsweredAsTheServerDoes() throws Exception {
+        Path cache = tempDir("cache");
+        Opening first = launchWith(true, NO_CAPS, cache, "0", "1");
+        assertThat(first.discover()).contains("\"id\":5").contains("-32601");
+        Opening second = launchWith(true, NO_CAPS, cache, "0", "1");
+        assertThat(second).usingRecursiveComparison().ignoringFields("stderr", "sent").isEqualTo(first);
+        assertThat(files(cache)).hasSize(1);
+        Path kept = files(cache).get(0);
+        Files.writeString(kept, Files.readString(kept).replace("\"name\":\"get-task\"", "\"name\":\"get-task-kept\""));
+        assertThat(launchWith(true, NO_CAPS, cache, "0", "1").toolsList()).as("after a probe, still answered early")
+                .contains("get-task-kept");
     }
 
     @Test

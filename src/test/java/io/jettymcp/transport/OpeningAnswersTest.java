@@ -69,6 +69,30 @@ class OpeningAnswersTest {
     }
 
     @Test
+    void aServerDiscoverProbeBeforeInitializeIsPartOfTheOpening() {
+        String discover = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"method\":\"server/discover\",\"params\":{}}";
+        String refused = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}";
+        for (int launch = 0; launch < 2; launch++) {
+            OpeningAnswers o = new OpeningAnswers(dir, "k");
+            String d = o.early(discover.formatted("0"));
+            String i = o.early(INIT.formatted("1"));
+            o.early(INITIALIZED);
+            String l = o.early(LIST.formatted("2"));
+            assertThat(o.answered(0, refused.formatted("0"))).isEqualTo(d != null);
+            assertThat(o.answered(1, INIT_ANSWER.formatted("1"))).isEqualTo(i != null);
+            assertThat(o.answered(2, LIST_ANSWER.formatted("2", "a"))).isEqualTo(l != null);
+            if (launch == 0) {
+                assertThat(new String[] {d, i, l}).containsOnlyNulls();
+            } else {
+                assertThat(d).isEqualTo(refused.formatted("0"));
+                assertThat(i).isEqualTo(INIT_ANSWER.formatted("1"));
+                assertThat(l).isEqualTo(LIST_ANSWER.formatted("2", "a"));
+            }
+        }
+        assertThat(launch("k", "0", "1", "a")).as("a client that does not probe has an opening of its own").containsOnlyNulls();
+    }
+
+    @Test
     void anotherLaunchKeyOrAnotherInitializeGetsNothingEarly() {
         launch("k", "0", "1", "a");
         assertThat(launch("other settings", "0", "1", "a")).containsOnlyNulls();
