@@ -10,6 +10,9 @@ import io.jettymcp.api.JettyApi;
  */
 public record Tenant(JettyApi api, CollectionScope scope, TenantSecrets secrets) {
 
+    /** Where an HTTP transport puts a request's own Jetty key in the MCP transport context (per-request keys). */
+    public static final String KEY_IN_TRANSPORT_CONTEXT = "jetty.key";
+
     /** A tenant with a set of its own and no server secrets (tests, tools run outside a server). */
     public Tenant(JettyApi api, CollectionScope scope) {
         this(api, scope, new TenantSecrets());

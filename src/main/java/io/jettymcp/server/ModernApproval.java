@@ -86,7 +86,8 @@ final class ModernApproval {
 
     /** Who asks: the request's Jetty key when it brought one (hashed in the state), else the server's own caller. */
     private static String caller(McpRequestContext context) {
-        Object key = context.transportContext() == null ? null : context.transportContext().get(io.jettymcp.transport.http.PerRequestKeys.CONTEXT_KEY);
+        Object key = context.transportContext() == null ? null : context.transportContext()
+                .get(io.jettymcp.guard.Tenant.KEY_IN_TRANSPORT_CONTEXT);
         return key == null ? "" : "key " + key;
     }
 

@@ -28,7 +28,7 @@ import java.util.function.Function;
 public final class PerRequestKeys implements Function<McpAsyncServerExchange, Tenant> {
 
     public static final String HEADER = "X-Jetty-Api-Key";
-    public static final String CONTEXT_KEY = "jetty.key";
+    public static final String CONTEXT_KEY = Tenant.KEY_IN_TRANSPORT_CONTEXT;
     static final Duration TTL = CollectionScope.DEFINITIVE;
 
     /** A key that cannot be used: HTTP status and what to do. */
