@@ -25,7 +25,7 @@ import java.util.Set;
  * the tool list, resources and results it got before ({@code UiGateTest}). What the views call goes through the
  * guard chain like any tool call.
  */
-final class UiApps {
+public final class UiApps {
 
     static final String EXTENSION = "io.modelcontextprotocol/ui";
     static final String MIME = "text/html;profile=mcp-app";
@@ -34,7 +34,7 @@ final class UiApps {
     /** Where a request without a session (SEP-2575, the 2026-07-28 era) carries its client's capabilities. */
     static final String REQUEST_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
     /** Tools the views call and the model never sees ({@code _meta.ui.visibility: ["app"]}). */
-    static final Set<String> APP_ONLY = Set.of("get-run-image");
+    public static final Set<String> APP_ONLY = Set.of("get-run-image");
     private static final Map<String, String> VIEW_OF = Map.of("get-trajectory", RUN, "wait-for-trajectory", RUN,
             "run-task", RUN, "get-task", WORKFLOW, "validate-workflow", WORKFLOW);
 
