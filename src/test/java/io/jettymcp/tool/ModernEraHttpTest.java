@@ -145,6 +145,20 @@ class ModernEraHttpTest {
         }
     }
 
+    /** An unknown version is the revision's UnsupportedProtocolVersionError: -32022 naming what is served and what was asked. */
+    @Test
+    void anUnknownVersionIsRefusedWithTheSupportedVersionsAndTheRequestedOne() throws Exception {
+        RawHttp.Response r = RawHttp.send(modern.port(), "POST", "/mcp", Map.of("MCP-Protocol-Version", "v999.0.0",
+                "Mcp-Method", "server/discover"), "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"server/discover\",\"params\":"
+                + "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        JsonNode error = json(r).path("error");
+        assertThat(error.path("code").asInt()).as(r.body()).isEqualTo(-32022);
+        assertThat(error.path("data").path("supported").toString()).isEqualTo("[\"2026-07-28\"]");
+        assertThat(error.path("data").path("requested").asText()).isEqualTo("v999.0.0");
+        assertThat(json(r).path("id").asInt()).isEqualTo(31);
+    }
+
     @Test
     void aLegacyClientOnTheSamePortIsServedAsBeforeAndWithoutTheFlagDiscoverIsNotAnswered() throws Exception {
         RawHttp.Response init = RawHttp.send(modern.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"

@@ -31,6 +31,7 @@ final class ModernHttpTransport {
     static final String METHOD_HEADER = io.modelcontextprotocol.modern.McpHttp.Headers.MCP_METHOD;
     static final String NAME_HEADER = io.modelcontextprotocol.modern.McpHttp.Headers.MCP_NAME;
     private static final int HEADER_MISMATCH = -32020;
+    private static final int UNSUPPORTED_VERSION = -32022;
     /** The HTTP status of each JSON-RPC error code; others are 500. */
     private static final Map<Integer, Integer> STATUS = Map.of(-32700, 400, -32600, 400, -32602, 400, HEADER_MISMATCH, 400,
             -32021, 400, -32022, 400, -32601, 404);
@@ -90,6 +91,24 @@ final class ModernHttpTransport {
             rt.running.incrementAndGet();
             return handling.doFinally(s -> rt.running.decrementAndGet());
         }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res)));
+    }
+
+    /**
+     * A POST naming a version this server speaks in neither era: the revision's UnsupportedProtocolVersionError
+     * (-32022, 400) with the modern version it can use (legacy clients negotiate theirs by initialize) and the one asked.
+     */
+    Mono<Void> unsupportedVersion(HttpServerRequest req, HttpServerResponse res) {
+        String requested = req.requestHeaders().get(HttpRuntime.PROTOCOL_HEADER).trim();
+        return rt.body(req).defaultIfEmpty(new byte[0]).flatMap(bytes -> {
+            com.fasterxml.jackson.databind.node.ObjectNode error = rt.mapper.createObjectNode().put("jsonrpc", "2.0");
+            JsonNode id = rt.lines.idOf(new String(bytes, StandardCharsets.UTF_8));
+            error.set("id", id == null ? rt.mapper.nullNode() : id);
+            com.fasterxml.jackson.databind.node.ObjectNode body = error.putObject("error").put("code", UNSUPPORTED_VERSION)
+                    .put("message", "Unsupported protocol version; this server supports " + VERSION + " (and, through "
+                            + "initialize, " + String.join(", ", new java.util.TreeSet<>(HttpRuntime.PROTOCOL_VERSIONS)) + ").");
+            body.putObject("data").put("requested", requested).putArray("supported").add(VERSION);
+            return answer(res, 400, error.toString());
+        }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
     }
 
     /** @return what is wrong with the request's MCP headers, or null when they match its body */
