@@ -236,9 +236,9 @@ public final class JettyMcpServer {
      * The 2026-07-28 era's server ({@code --protocol-era=modern}): the same tools through the same guard chain,
      * served without sessions by the SDK's transport-neutral modern server (server/discover, the per-request
      * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
-     * stateless request: the client cannot be asked (approval by input_required is to come), and no progress.
-     */
-    /**
+     * stateless request: approval is asked by input_required ({@link ModernApproval}), and progress, when the request
+     * has a progress token, goes on the request's own stream.
+     *
      * @param approvalKey signs approval request states ({@link io.jettymcp.guard.ApprovalStates}): replicas that share
      *                    it accept each other's
      */
@@ -315,13 +315,19 @@ public final class JettyMcpServer {
         }
         McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
         McpAsyncServerExchange exchange = StatelessExchange.of(context.transportContext());
-        // no progress yet: the SDK's streamed answer (McpAsyncResponse.streaming) broke the upstream read in a test
-        // (IllegalReferenceCountException), so a call with a progress token is answered plainly
-        return approval.call(context, request, args, asker -> {
-            io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
-            return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), c.progress(), asker,
-                    c.cancelled()), legacy.arguments());
-        });
+        java.util.function.Function<io.jettymcp.tool.ToolCall.Progress,
+                reactor.core.publisher.Mono<io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> run =
+                progress -> approval.call(context, request, args, asker -> {
+                    io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
+                    return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), progress, asker,
+                            c.cancelled()), legacy.arguments());
+                });
+        if (context.progressToken() == null) {
+            return run.apply(io.jettymcp.tool.ToolCall.Progress.NONE).map(io.modelcontextprotocol.modern.server.McpAsyncResponse::result);
+        }
+        // progress asked for: the answer is a stream of the call's own, its progress first (the token is the SDK's)
+        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.McpAsyncResponse.streaming(
+                notifier -> run.apply((progress, total, message) -> notifier.progress(progress, total, message))));
     }
 
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */

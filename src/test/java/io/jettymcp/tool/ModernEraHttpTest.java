@@ -238,6 +238,39 @@ class ModernEraHttpTest {
         assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
     }
 
+    /**
+     * A modern call with a progress token is answered as an event stream of its own: the wait's progress
+     * notifications first, then its answer, and the call's upstream reads work through the stream switch.
+     */
+    @Test
+    void progressFlowsOnTheRequestsOwnStreamBeforeItsAnswer() throws Exception {
+        JsonNode run = json(post(modern, "tools/call", "run-task", "{\"jsonrpc\":\"2.0\",\"id\":40,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"run-task\",\"arguments\":{\"collection\":\"demo\",\"task\":\"text-echo\"}," + META + "}}"));
+        String id = M.readTree(run.path("result").path("content").get(0).path("text").asText()).path("trajectory_id").asText();
+        assertThat(id).as(run.toString()).isNotEmpty();
+        String meta = META.replace("\"_meta\":{", "\"_meta\":{\"progressToken\":\"p-41\",");
+        RawHttp.Response waited = post(modern, "tools/call", "wait-for-trajectory", "{\"jsonrpc\":\"2.0\",\"id\":41,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"wait-for-trajectory\",\"arguments\":{\"collection\":\"demo\","
+                + "\"task\":\"text-echo\",\"trajectory_id\":\"" + id + "\",\"timeout_seconds\":60}," + meta + "}}");
+        assertThat(waited.status()).as(waited.body()).isEqualTo(200);
+        assertThat(waited.header("content-type")).as(waited.body()).startsWith("text/event-stream");
+        java.util.List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : waited.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                events.add(M.readTree(line.substring(5).trim()));
+            }
+        }
+        assertThat(events).as(waited.body()).hasSizeGreaterThan(1);
+        JsonNode last = events.get(events.size() - 1);
+        assertThat(last.path("id").asInt()).as(waited.body()).isEqualTo(41);
+        assertThat(last.path("result").path("isError").asBoolean(false)).as(waited.body()).isFalse();
+        assertThat(last.path("result").toString()).contains("completed");
+        assertThat(events.subList(0, events.size() - 1)).as(waited.body()).allSatisfy(e -> {
+            assertThat(e.path("method").asText()).isEqualTo("notifications/progress");
+            assertThat(e.path("params").path("progressToken").asText()).isEqualTo("p-41");
+        });
+    }
+
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {

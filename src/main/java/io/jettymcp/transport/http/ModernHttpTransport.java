@@ -32,6 +32,8 @@ final class ModernHttpTransport {
     static final String NAME_HEADER = io.modelcontextprotocol.modern.McpHttp.Headers.MCP_NAME;
     private static final int HEADER_MISMATCH = -32020;
     private static final int UNSUPPORTED_VERSION = -32022;
+    /** Reactor's context key for a subscriber's discard hook ({@code Hooks.KEY_ON_DISCARD}, package-private there). */
+    private static final String DISCARD_HOOK = "reactor.onDiscard.local";
     /** The HTTP status of each JSON-RPC error code; others are 500. */
     private static final Map<Integer, Integer> STATUS = Map.of(-32700, 400, -32600, 400, -32602, 400, HEADER_MISMATCH, 400,
             -32021, 400, -32022, 400, -32601, 404);
@@ -168,7 +170,11 @@ final class ModernHttpTransport {
                     return Mono.error(x);
                 }
             });
-            return HttpRuntime.sse(res, events);
+            // The call runs inside the stream's send, whose context carries Reactor Netty's discard hook (it
+            // releases each discarded buffer). Inherited by the call, it released the upstream answer's buffers when
+            // an operator dropped them (then(), the body read), and Reactor Netty released them again:
+            // IllegalReferenceCountException and a read that never ends. The call keeps its own context.
+            return HttpRuntime.sse(res, events.contextWrite(c -> c.delete(DISCARD_HOOK)));
         } catch (IOException e) {
             return Mono.error(e);
         }
