@@ -271,6 +271,29 @@ class ModernEraHttpTest {
         });
     }
 
+    /** completion/complete in the modern era: the legacy lane's completions, through the same list tools. */
+    @Test
+    void completionsAreTheLegacyLanesForPromptsAndResourceTemplates() throws Exception {
+        JsonNode discover = json(post(modern, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"server/discover\",\"params\":{" + META + "}}")).path("result");
+        assertThat(discover.path("capabilities").has("completions")).as(discover.toString()).isTrue();
+
+        int before = sandbox.requests().all().size();
+        RawHttp.Response prompt = post(modern, "completion/complete", null, "{\"jsonrpc\":\"2.0\",\"id\":51,"
+                + "\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"schedule-routine\"},"
+                + "\"argument\":{\"name\":\"task\",\"value\":\"text\"}," + META + "}}");
+        assertThat(prompt.status()).as(prompt.body()).isEqualTo(200);
+        assertThat(json(prompt).path("result").path("completion").path("values").toString()).as(prompt.body()).contains("text-echo");
+        assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
+        assertThat(sandbox.requests().all().subList(before, sandbox.requests().all().size()))
+                .as("the names come from Jetty, through the list tool").anySatisfy(r -> assertThat(r.path()).contains("tasks"));
+
+        RawHttp.Response template = post(modern, "completion/complete", null, "{\"jsonrpc\":\"2.0\",\"id\":52,"
+                + "\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":\"ref/resource\","
+                + "\"uri\":\"jetty://tasks/{collection}/{task}\"},\"argument\":{\"name\":\"collection\",\"value\":\"de\"}," + META + "}}");
+        assertThat(json(template).path("result").path("completion").path("values").toString()).as(template.body()).contains("demo");
+    }
+
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
