@@ -255,14 +255,16 @@ public final class JettyMcpServer {
                     @Override
                     public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.ToolsPage> list(
                             io.modelcontextprotocol.modern.server.McpRequestContext context, String cursor) {
-                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(listed));
+                        // app-only tools (MCP Apps) only for a client that declared the extension, as in the legacy lane
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(
+                                declaresUi(context) ? listed : listed.stream().filter(t -> !apps.isAppOnly(t.name())).toList()));
                     }
 
                     @Override
                     public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.McpAsyncTool> find(
                             io.modelcontextprotocol.modern.server.McpRequestContext context, String name) {
                         BoundTool tool = byName.get(name);
-                        if (tool == null) {
+                        if (tool == null || apps.isAppOnly(name) && !declaresUi(context)) {
                             return reactor.core.publisher.Mono.empty();
                         }
                         io.modelcontextprotocol.modern.McpSchema.Tool definition = listed.get(tools.indexOf(tool));
@@ -281,6 +283,11 @@ public final class JettyMcpServer {
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
                 .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), mcpMapper))
                 .build();
+    }
+
+    /** Whether a modern request's own capabilities declare the MCP Apps extension. */
+    private static boolean declaresUi(io.modelcontextprotocol.modern.server.McpRequestContext context) {
+        return context.clientCapabilities() != null && UiApps.declares(context.clientCapabilities().extensions());
     }
 
     /**

@@ -294,6 +294,22 @@ class ModernEraHttpTest {
         assertThat(json(template).path("result").path("completion").path("values").toString()).as(template.body()).contains("demo");
     }
 
+    /**
+     * An app-only tool (MCP Apps: only a view calls it) is hidden from a modern client that did not declare the
+     * extension and cannot be called by it, as in the legacy lane.
+     */
+    @Test
+    void appOnlyToolsAreNeitherListedNorCalledForAClientWithoutTheAppsExtension() throws Exception {
+        JsonNode tools = json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"tools/list\",\"params\":{" + META + "}}")).path("result").path("tools");
+        assertThat(tools.toString()).contains("\"get-task\"").doesNotContain("\"get-run-image\"");
+        int before = sandbox.requests().all().size();
+        RawHttp.Response call = post(modern, "tools/call", "get-run-image", "{\"jsonrpc\":\"2.0\",\"id\":61,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-run-image\",\"arguments\":{\"path\":\"demo/x.png\"}," + META + "}}");
+        assertThat(json(call).path("error").path("code").asInt()).as(call.body()).isEqualTo(-32602);
+        assertThat(sandbox.requests().all()).hasSize(before);
+    }
+
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
