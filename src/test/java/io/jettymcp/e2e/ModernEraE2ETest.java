@@ -49,6 +49,12 @@ class ModernEraE2ETest {
         }
     }
 
+    /** The result as the legacy schema has it, for the e2e helpers that read a tool's JSON answer. */
+    private static io.modelcontextprotocol.spec.McpSchema.CallToolResult legacy(McpSchema.CallToolResult r) {
+        return new io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper())
+                .convertValue(r, io.modelcontextprotocol.spec.McpSchema.CallToolResult.class);
+    }
+
     private static void exercise(McpSyncClient client) {
         McpSchema.DiscoverResult discover = client.discover();
         assertThat(discover.supportedVersions()).contains("2026-07-28");
@@ -59,6 +65,16 @@ class ModernEraE2ETest {
         McpSchema.CallToolResult task = client.tool("get-task").arguments(Map.of("task", "text-echo")).call();
         assertThat(task.isError()).as(String.valueOf(task)).isNotEqualTo(Boolean.TRUE);
         assertThat(String.valueOf(task.content())).contains("text_echo");
+
+        // a run returns once started; its wait reports progress on the request's own stream, then answers
+        McpSchema.CallToolResult run = client.tool("run-task").arguments(Map.of("task", "text-echo")).call();
+        String id = ServerProcess.json(legacy(run)).path("trajectory_id").asText();
+        assertThat(id).as(String.valueOf(run)).isNotEmpty();
+        List<McpSchema.ProgressParams> progress = Collections.synchronizedList(new ArrayList<>());
+        McpSchema.CallToolResult waited = client.tool("wait-for-trajectory").arguments(Map.of("task", "text-echo",
+                "trajectory_id", id, "timeout_seconds", 60)).progress(progress::add).call();
+        assertThat(String.valueOf(waited.content())).as(String.valueOf(waited)).contains("completed");
+        assertThat(progress).as("progress before the answer").isNotEmpty();
 
         McpSchema.ReadResourceResult read = client.resource("jetty://step-templates").read();
         assertThat(read.contents()).isNotEmpty();
