@@ -34,8 +34,12 @@ final class ModernExtras {
     private ModernExtras() {
     }
 
-    static List<McpFeature> features(ResourcesAndPrompts extras, McpJsonMapper json) {
+    /** @param views the MCP Apps views: listed and read only for a request that declares the extension */
+    static List<McpFeature> features(ResourcesAndPrompts extras, List<McpServerFeatures.AsyncResourceSpecification> views,
+            McpJsonMapper json) {
         List<McpServerFeatures.AsyncResourceSpecification> resources = extras.resources();
+        List<McpSchema.Resource> listedViews = views.stream()
+                .map(r -> json.convertValue(r.resource(), McpSchema.Resource.class)).toList();
         List<McpServerFeatures.AsyncResourceTemplateSpecification> templates = extras.resourceTemplates();
         List<McpServerFeatures.AsyncPromptSpecification> prompts = extras.prompts();
         Map<String, McpAsyncCompletionHandler> completions = completions(extras, json);
@@ -50,7 +54,12 @@ final class ModernExtras {
         McpAsyncResourceRepository resourceRepository = new McpAsyncResourceRepository() {
             @Override
             public Mono<ResourcesPage> list(McpRequestContext context, String cursor) {
-                return Mono.just(ResourcesPage.of(listedResources));
+                if (!JettyMcpServer.declaresUi(context)) {
+                    return Mono.just(ResourcesPage.of(listedResources));
+                }
+                List<McpSchema.Resource> all = new java.util.ArrayList<>(listedResources);
+                all.addAll(listedViews);
+                return Mono.just(ResourcesPage.of(all));
             }
 
             @Override
@@ -63,6 +72,18 @@ final class ModernExtras {
                 for (McpServerFeatures.AsyncResourceSpecification r : resources) {
                     if (r.resource().uri().equals(uri)) {
                         return Mono.just(McpAsyncResource.of((c, q) -> read(json, r.readHandler(), c, q)));
+                    }
+                }
+                for (McpServerFeatures.AsyncResourceSpecification v : views) {
+                    if (v.resource().uri().equals(uri) && JettyMcpServer.declaresUi(context)) {
+                        // the view checks the declaration itself, from the request's capabilities
+                        Map<String, Object> meta = Map.of(UiApps.REQUEST_CAPABILITIES,
+                                json.convertValue(context.clientCapabilities(), Map.class));
+                        return Mono.just(McpAsyncResource.of((c, q) -> Mono.defer(() -> v.readHandler()
+                                .apply(StatelessExchange.of(c.transportContext()),
+                                        new io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest(uri, meta))
+                                .map(result -> McpAsyncResponse.result((McpSchema.ReadResourceOutcome)
+                                        json.convertValue(result, McpSchema.ReadResourceResult.class))))));
                     }
                 }
                 for (McpServerFeatures.AsyncResourceTemplateSpecification t : templates) {

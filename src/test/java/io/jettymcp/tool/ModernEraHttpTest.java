@@ -310,6 +310,52 @@ class ModernEraHttpTest {
         assertThat(sandbox.requests().all()).hasSize(before);
     }
 
+    /**
+     * A modern client that declares MCP Apps in its request's capabilities gets what a declaring legacy client gets:
+     * the extension offered by discover, the views linked on their tools and listed, readable, the app-only tool,
+     * and a linked tool's answer also as structuredContent.
+     */
+    @Test
+    void aClientDeclaringMcpAppsGetsTheViewsAsInTheLegacyLane() throws Exception {
+        String ui = META.replace("\"io.modelcontextprotocol/clientCapabilities\":{}", "\"io.modelcontextprotocol/clientCapabilities\":"
+                + "{\"extensions\":{\"io.modelcontextprotocol/ui\":{\"mimeTypes\":[\"text/html;profile=mcp-app\"]}}}");
+        JsonNode discover = json(post(modern, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":70,\"method\":\"server/discover\",\"params\":{" + ui + "}}")).path("result");
+        assertThat(discover.path("capabilities").path("extensions").has("io.modelcontextprotocol/ui")).as(discover.toString()).isTrue();
+
+        JsonNode tools = json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":71,\"method\":\"tools/list\",\"params\":{" + ui + "}}")).path("result").path("tools");
+        JsonNode getTask = null;
+        for (JsonNode t : tools) {
+            if (t.path("name").asText().equals("get-task")) {
+                getTask = t;
+            }
+        }
+        assertThat(getTask).isNotNull();
+        assertThat(getTask.path("_meta").path("ui").path("resourceUri").asText()).as(getTask.toString()).isEqualTo("ui://jetty/workflow");
+        assertThat(tools.toString()).contains("\"get-run-image\"");
+
+        JsonNode resources = json(post(modern, "resources/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":72,\"method\":\"resources/list\",\"params\":{" + ui + "}}")).path("result");
+        assertThat(resources.toString()).contains("ui://jetty/run");
+        RawHttp.Response view = post(modern, "resources/read", "ui://jetty/run", "{\"jsonrpc\":\"2.0\",\"id\":73,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"ui://jetty/run\"," + ui + "}}");
+        assertThat(json(view).path("result").path("contents").get(0).path("mimeType").asText()).as(view.body())
+                .isEqualTo("text/html;profile=mcp-app");
+
+        RawHttp.Response call = post(modern, "tools/call", "get-task", "{\"jsonrpc\":\"2.0\",\"id\":74,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-task\",\"arguments\":{\"task\":\"text-echo\"}," + ui + "}}");
+        assertThat(json(call).path("result").path("structuredContent").path("name").asText()).as(call.body()).isEqualTo("text-echo");
+
+        // and a client that did not declare it sees none of this
+        JsonNode plain = json(post(modern, "resources/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":75,\"method\":\"resources/list\",\"params\":{" + META + "}}")).path("result");
+        assertThat(plain.toString()).doesNotContain("ui://");
+        RawHttp.Response hidden = post(modern, "resources/read", "ui://jetty/run", "{\"jsonrpc\":\"2.0\",\"id\":76,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"ui://jetty/run\"," + META + "}}");
+        assertThat(json(hidden).path("error").path("code").asInt()).as(hidden.body()).isEqualTo(-32602);
+    }
+
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
