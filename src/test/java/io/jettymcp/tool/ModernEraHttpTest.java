@@ -359,10 +359,21 @@ class ModernEraHttpTest {
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
+        closingCancels(META);
+    }
+
+    /** The same when the answer is an event stream (the request asked for progress). */
+    @Test
+    void aClientThatClosesAnEventStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
+        closingCancels(META.replace("\"_meta\":{", "\"_meta\":{\"progressToken\":\"p-20\","));
+    }
+
+    private static void closingCancels(String meta) throws Exception {
         sandbox.faults().add(io.jettymcp.sandbox.FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
+        int sent = sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge").size();
         try {
             byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{\"name\":\"get-task\","
-                    + "\"arguments\":{\"task\":\"judge\"}," + META + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    + "\"arguments\":{\"task\":\"judge\"}," + meta + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", modern.port())) {
                 s.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + modern.port() + "\r\nAccept: application/json, "
                         + "text/event-stream\r\nContent-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\n"
@@ -375,7 +386,7 @@ class ModernEraHttpTest {
             }
             awaitHeld(0); // the upstream timeout is far longer: only the abort closes the connection this soon
             assertThat(sandbox.heldConnections()).as("the server closed its upstream connection").isZero();
-            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge")).as("not sent again").hasSize(1);
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge")).as("not sent again").hasSize(sent + 1);
         } finally {
             sandbox.faults().clear();
         }
