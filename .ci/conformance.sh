@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite (pinned) against our HTTP transport, using the test-only
 # fixture profile that registers the suite's own test_* tools, resources and prompts: exactly the
-# scenarios revision 2025-11-25 requires (--requirements; its unscored ones run and are reported but
-# do not count). The 2026-07-28 set joins here, with its own baseline, once the modern era serves by
-# default (issue 16): until then server/discover answers -32601 and that set cannot pass. Needs
+# scenarios each revision requires (--requirements; unscored ones run and are reported but do not
+# count), 2025-11-25 against the legacy lane and 2026-07-28 against the modern lane the fixture
+# serves beside it on the same port (as --protocol-era modern does), each with its baseline. Needs
 # target/jetty-mcp.jar and target/test-classes (run after 'mvn verify'). Node 22 comes from npm:
 # the machine's Node is too old for the suite.
 set -euo pipefail
@@ -39,3 +39,5 @@ fi
 # 'localhost' on purpose: dns-rebinding-protection only applies to a localhost URL
 "$NODE" "$SUITE/dist/index.js" server --url "http://localhost:$PORT/mcp" --requirements 2025-11-25 \
   --expected-failures .ci/conformance-baseline.txt
+"$NODE" "$SUITE/dist/index.js" server --url "http://localhost:$PORT/mcp" --requirements 2026-07-28 \
+  --expected-failures .ci/conformance-baseline-2026-07-28.txt

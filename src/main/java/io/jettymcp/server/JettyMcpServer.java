@@ -236,18 +236,20 @@ public final class JettyMcpServer {
      * The 2026-07-28 era's server ({@code --protocol-era=modern}): the same tools through the same guard chain,
      * served without sessions by the SDK's transport-neutral modern server (server/discover, the per-request
      * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
-     * stateless request: the client cannot be asked (approval by input_required is to come), and no progress.
-     */
-    /**
+     * stateless request: approval is asked by input_required ({@link ModernApproval}), and progress, when the request
+     * has a progress token, goes on the request's own stream.
+     *
      * @param approvalKey signs approval request states ({@link io.jettymcp.guard.ApprovalStates}): replicas that share
      *                    it accept each other's
      */
     public io.modelcontextprotocol.modern.server.McpServer startModern(byte[] approvalKey) {
         ModernApproval approval = new ModernApproval(new io.jettymcp.guard.ApprovalStates(approvalKey, System::currentTimeMillis),
                 mapper, mcpMapper);
-        List<io.modelcontextprotocol.modern.McpSchema.Tool> listed = tools.stream()
-                .map(t -> mcpMapper.convertValue(withoutWait(t.definition()), io.modelcontextprotocol.modern.McpSchema.Tool.class))
-                .toList();
+        // the legacy lane's two lists: app-only tools and view links only for a client that declared MCP Apps
+        List<McpSchema.Tool> visible = tools.stream().map(BoundTool::definition).filter(t -> !apps.isAppOnly(t.name())).toList();
+        Map<String, io.modelcontextprotocol.modern.McpSchema.Tool> plain = modernTools(visible);
+        Map<String, io.modelcontextprotocol.modern.McpSchema.Tool> withViews =
+                modernTools(apps.forUi(new McpSchema.ListToolsResult(visible, null, null)).tools());
         Map<String, BoundTool> byName = new LinkedHashMap<>();
         tools.forEach(t -> byName.put(t.definition().name(), t));
         io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository repository =
@@ -255,21 +257,42 @@ public final class JettyMcpServer {
                     @Override
                     public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.ToolsPage> list(
                             io.modelcontextprotocol.modern.server.McpRequestContext context, String cursor) {
-                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(listed));
+                        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.ToolsPage.of(
+                                List.copyOf((declaresUi(context) ? withViews : plain).values())));
                     }
 
                     @Override
                     public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.feature.McpAsyncTool> find(
                             io.modelcontextprotocol.modern.server.McpRequestContext context, String name) {
+                        boolean ui = declaresUi(context);
+                        io.modelcontextprotocol.modern.McpSchema.Tool definition = (ui ? withViews : plain).get(name);
                         BoundTool tool = byName.get(name);
-                        if (tool == null) {
+                        if (definition == null || tool == null) {
                             return reactor.core.publisher.Mono.empty();
                         }
-                        io.modelcontextprotocol.modern.McpSchema.Tool definition = listed.get(tools.indexOf(tool));
                         return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.feature.McpAsyncTool.of(
-                                definition, (ctx, req) -> callModern(tool, ctx, req, approval)));
+                                definition, (ctx, req) -> callModern(tool, ctx, req, approval, ui)));
                     }
                 };
+        // discover offers MCP Apps (its answer is the same for every client; the views stay gated per request)
+        io.modelcontextprotocol.modern.server.McpFeature offersApps = new io.modelcontextprotocol.modern.server.McpFeature() {
+            @Override
+            public java.util.Set<String> methods() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
+                    io.modelcontextprotocol.modern.McpSchema.Result>> handle(
+                    io.modelcontextprotocol.modern.server.McpRequestContext context, Object params) {
+                return reactor.core.publisher.Mono.empty();
+            }
+
+            @Override
+            public void capabilities(io.modelcontextprotocol.modern.McpSchema.ServerCapabilities.Builder builder) {
+                builder.extension(UiApps.EXTENSION, Map.of("mimeTypes", List.of(UiApps.MIME)));
+            }
+        };
         return io.modelcontextprotocol.modern.server.McpServer.builder()
                 .serverInfo(io.modelcontextprotocol.modern.McpSchema.Implementation.builder(serverInfo.name(), serverInfo.version())
                         .title(serverInfo.title()).build())
@@ -279,8 +302,22 @@ public final class JettyMcpServer {
                 .requestStateCodec(io.modelcontextprotocol.modern.server.HmacRequestStateCodec.builder()
                         .key(approvalKey).ttl(io.jettymcp.guard.ApprovalStates.TTL).jsonMapper(mcpMapper).build())
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository))
-                .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), mcpMapper))
+                .features(ModernExtras.features(new ResourcesAndPrompts(tools, this::call, mapper), apps.views(), mcpMapper))
+                .feature(offersApps)
                 .build();
+    }
+
+    /** Tool definitions for the modern era, by name, in their order, each without its wait argument. */
+    private Map<String, io.modelcontextprotocol.modern.McpSchema.Tool> modernTools(List<McpSchema.Tool> definitions) {
+        Map<String, io.modelcontextprotocol.modern.McpSchema.Tool> out = new LinkedHashMap<>();
+        definitions.forEach(t -> out.put(t.name(),
+                mcpMapper.convertValue(withoutWait(t), io.modelcontextprotocol.modern.McpSchema.Tool.class)));
+        return out;
+    }
+
+    /** Whether a modern request's own capabilities declare the MCP Apps extension. */
+    static boolean declaresUi(io.modelcontextprotocol.modern.server.McpRequestContext context) {
+        return context.clientCapabilities() != null && UiApps.declares(context.clientCapabilities().extensions());
     }
 
     /**
@@ -307,7 +344,7 @@ public final class JettyMcpServer {
     private reactor.core.publisher.Mono<io.modelcontextprotocol.modern.server.McpAsyncResponse<
             io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> callModern(
             BoundTool tool, io.modelcontextprotocol.modern.server.McpRequestContext context,
-            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request, ModernApproval approval) {
+            io.modelcontextprotocol.modern.McpSchema.CallToolRequest request, ModernApproval approval, boolean ui) {
         Map<String, Object> args = new LinkedHashMap<>(request.arguments() == null ? Map.of() : request.arguments());
         String wait = WAIT_ARGUMENTS.get(tool.definition().name());
         if (wait != null) {
@@ -315,13 +352,21 @@ public final class JettyMcpServer {
         }
         McpSchema.CallToolRequest legacy = McpSchema.CallToolRequest.builder().name(request.name()).arguments(args).build();
         McpAsyncServerExchange exchange = StatelessExchange.of(context.transportContext());
-        // no progress yet: the SDK's streamed answer (McpAsyncResponse.streaming) broke the upstream read in a test
-        // (IllegalReferenceCountException), so a call with a progress token is answered plainly
-        return approval.call(context, request, args, asker -> {
-            io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
-            return chain.call(tool, new io.jettymcp.tool.chain.CallContext(c.tenant(), c.serverSecrets(), c.progress(), asker,
-                    c.cancelled()), legacy.arguments());
-        });
+        java.util.function.Function<io.jettymcp.tool.ToolCall.Progress,
+                reactor.core.publisher.Mono<io.modelcontextprotocol.modern.McpSchema.CallToolOutcome>> run =
+                progress -> approval.call(context, request, args, asker -> {
+                    io.jettymcp.tool.chain.CallContext c = contexts.of(exchange, legacy);
+                    reactor.core.publisher.Mono<McpSchema.CallToolResult> result = chain.call(tool, new io.jettymcp.tool.chain.CallContext(
+                            c.tenant(), c.serverSecrets(), progress, asker, c.cancelled()), legacy.arguments());
+                    // a view reads a linked tool's answer as structuredContent, as in the legacy lane
+                    return ui && apps.isLinked(tool.spec().name()) ? result.map(apps::withStructuredContent) : result;
+                });
+        if (context.progressToken() == null) {
+            return run.apply(io.jettymcp.tool.ToolCall.Progress.NONE).map(io.modelcontextprotocol.modern.server.McpAsyncResponse::result);
+        }
+        // progress asked for: the answer is a stream of the call's own, its progress first (the token is the SDK's)
+        return reactor.core.publisher.Mono.just(io.modelcontextprotocol.modern.server.McpAsyncResponse.streaming(
+                notifier -> run.apply((progress, total, message) -> notifier.progress(progress, total, message))));
     }
 
     /** A tools/call through the guard chain, its exchange adapted to the chain's call context. */

@@ -6,7 +6,6 @@ import io.jettymcp.guard.ApprovalAsker;
 import io.jettymcp.guard.ApprovalStates;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.modern.McpSchema;
-import io.modelcontextprotocol.modern.server.McpAsyncResponse;
 import io.modelcontextprotocol.modern.server.McpRequestContext;
 import reactor.core.publisher.Mono;
 
@@ -42,7 +41,7 @@ final class ModernApproval {
      * @param args the arguments the call runs with (what the state's hash binds)
      * @param run  runs the call through the guard chain with the given approval asker
      */
-    Mono<McpAsyncResponse<McpSchema.CallToolOutcome>> call(McpRequestContext context, McpSchema.CallToolRequest request,
+    Mono<McpSchema.CallToolOutcome> call(McpRequestContext context, McpSchema.CallToolRequest request,
             Map<String, Object> args, Function<ApprovalAsker, Mono<io.modelcontextprotocol.spec.McpSchema.CallToolResult>> run) {
         JsonNode argsJson = mapper.valueToTree(args);
         String caller = caller(context);
@@ -57,22 +56,22 @@ final class ModernApproval {
                 return Mono.just(false);
             });
             return run.apply(noting).map(result -> asked.get() == null ? complete(result)
-                    : McpAsyncResponse.result((McpSchema.CallToolOutcome) McpSchema.InputRequiredResult.builder()
+                    : (McpSchema.CallToolOutcome) McpSchema.InputRequiredResult.builder()
                             .elicit(INPUT, McpSchema.ElicitFormRequest.builder(asked.get(), SCHEMA).build())
                             .requestState(states.issue(caller, request.name(), argsJson))
-                            .build()));
+                            .build());
         }
         ApprovalStates.Check check = states.accept(request.requestState(), caller, request.name(), argsJson);
         if (check instanceof ApprovalStates.Refused refused) {
-            return Mono.just(McpAsyncResponse.result((McpSchema.CallToolOutcome) McpSchema.CallToolResult.builder()
-                    .addContent(McpSchema.TextContent.builder(refused.reason()).build()).isError(true).build()));
+            return Mono.just(McpSchema.CallToolResult.builder()
+                    .addContent(McpSchema.TextContent.builder(refused.reason()).build()).isError(true).build());
         }
         boolean approved = approves(request.inputResponses());
         return run.apply(asker(prompt -> Mono.just(approved))).map(this::complete);
     }
 
-    private McpAsyncResponse<McpSchema.CallToolOutcome> complete(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
-        return McpAsyncResponse.result((McpSchema.CallToolOutcome) json.convertValue(result, McpSchema.CallToolResult.class));
+    private McpSchema.CallToolOutcome complete(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
+        return json.convertValue(result, McpSchema.CallToolResult.class);
     }
 
     /** Whether the person accepted the approval question and said yes. */

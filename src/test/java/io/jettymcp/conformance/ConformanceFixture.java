@@ -48,6 +48,11 @@ public final class ConformanceFixture {
         McpJsonMapper mcpMapper = new JacksonMcpJsonMapper(mapper);
         McpMount mount = new McpMount() {
             @Override
+            public io.modelcontextprotocol.modern.server.McpServer modern() {
+                return ModernFixture.server(mcpMapper); // the 2026-07-28 lane (--requirements 2026-07-28)
+            }
+
+            @Override
             public AutoCloseable streamable(McpStreamableServerTransportProvider t) {
                 McpAsyncServer s = configure(McpServer.async(t), mcpMapper);
                 return () -> s.closeGracefully().block(Duration.ofSeconds(5));

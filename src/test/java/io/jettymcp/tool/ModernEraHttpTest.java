@@ -145,6 +145,20 @@ class ModernEraHttpTest {
         }
     }
 
+    /** An unknown version is the revision's UnsupportedProtocolVersionError: -32022 naming what is served and what was asked. */
+    @Test
+    void anUnknownVersionIsRefusedWithTheSupportedVersionsAndTheRequestedOne() throws Exception {
+        RawHttp.Response r = RawHttp.send(modern.port(), "POST", "/mcp", Map.of("MCP-Protocol-Version", "v999.0.0",
+                "Mcp-Method", "server/discover"), "{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"server/discover\",\"params\":"
+                + "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999.0.0\",\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        JsonNode error = json(r).path("error");
+        assertThat(error.path("code").asInt()).as(r.body()).isEqualTo(-32022);
+        assertThat(error.path("data").path("supported").toString()).isEqualTo("[\"2026-07-28\"]");
+        assertThat(error.path("data").path("requested").asText()).isEqualTo("v999.0.0");
+        assertThat(json(r).path("id").asInt()).isEqualTo(31);
+    }
+
     @Test
     void aLegacyClientOnTheSamePortIsServedAsBeforeAndWithoutTheFlagDiscoverIsNotAnswered() throws Exception {
         RawHttp.Response init = RawHttp.send(modern.port(), "POST", "/mcp", Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,"
@@ -224,13 +238,142 @@ class ModernEraHttpTest {
         assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
     }
 
+    /**
+     * A modern call with a progress token is answered as an event stream of its own: the wait's progress
+     * notifications first, then its answer, and the call's upstream reads work through the stream switch.
+     */
+    @Test
+    void progressFlowsOnTheRequestsOwnStreamBeforeItsAnswer() throws Exception {
+        JsonNode run = json(post(modern, "tools/call", "run-task", "{\"jsonrpc\":\"2.0\",\"id\":40,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"run-task\",\"arguments\":{\"collection\":\"demo\",\"task\":\"text-echo\"}," + META + "}}"));
+        String id = M.readTree(run.path("result").path("content").get(0).path("text").asText()).path("trajectory_id").asText();
+        assertThat(id).as(run.toString()).isNotEmpty();
+        String meta = META.replace("\"_meta\":{", "\"_meta\":{\"progressToken\":\"p-41\",");
+        RawHttp.Response waited = post(modern, "tools/call", "wait-for-trajectory", "{\"jsonrpc\":\"2.0\",\"id\":41,"
+                + "\"method\":\"tools/call\",\"params\":{\"name\":\"wait-for-trajectory\",\"arguments\":{\"collection\":\"demo\","
+                + "\"task\":\"text-echo\",\"trajectory_id\":\"" + id + "\",\"timeout_seconds\":60}," + meta + "}}");
+        assertThat(waited.status()).as(waited.body()).isEqualTo(200);
+        assertThat(waited.header("content-type")).as(waited.body()).startsWith("text/event-stream");
+        java.util.List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : waited.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                events.add(M.readTree(line.substring(5).trim()));
+            }
+        }
+        assertThat(events).as(waited.body()).hasSizeGreaterThan(1);
+        JsonNode last = events.get(events.size() - 1);
+        assertThat(last.path("id").asInt()).as(waited.body()).isEqualTo(41);
+        assertThat(last.path("result").path("isError").asBoolean(false)).as(waited.body()).isFalse();
+        assertThat(last.path("result").toString()).contains("completed");
+        assertThat(events.subList(0, events.size() - 1)).as(waited.body()).allSatisfy(e -> {
+            assertThat(e.path("method").asText()).isEqualTo("notifications/progress");
+            assertThat(e.path("params").path("progressToken").asText()).isEqualTo("p-41");
+        });
+    }
+
+    /** completion/complete in the modern era: the legacy lane's completions, through the same list tools. */
+    @Test
+    void completionsAreTheLegacyLanesForPromptsAndResourceTemplates() throws Exception {
+        JsonNode discover = json(post(modern, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":50,\"method\":\"server/discover\",\"params\":{" + META + "}}")).path("result");
+        assertThat(discover.path("capabilities").has("completions")).as(discover.toString()).isTrue();
+
+        int before = sandbox.requests().all().size();
+        RawHttp.Response prompt = post(modern, "completion/complete", null, "{\"jsonrpc\":\"2.0\",\"id\":51,"
+                + "\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"schedule-routine\"},"
+                + "\"argument\":{\"name\":\"task\",\"value\":\"text\"}," + META + "}}");
+        assertThat(prompt.status()).as(prompt.body()).isEqualTo(200);
+        assertThat(json(prompt).path("result").path("completion").path("values").toString()).as(prompt.body()).contains("text-echo");
+        assertThat(json(prompt).path("result").path("resultType").asText()).isEqualTo("complete");
+        assertThat(sandbox.requests().all().subList(before, sandbox.requests().all().size()))
+                .as("the names come from Jetty, through the list tool").anySatisfy(r -> assertThat(r.path()).contains("tasks"));
+
+        RawHttp.Response template = post(modern, "completion/complete", null, "{\"jsonrpc\":\"2.0\",\"id\":52,"
+                + "\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":\"ref/resource\","
+                + "\"uri\":\"jetty://tasks/{collection}/{task}\"},\"argument\":{\"name\":\"collection\",\"value\":\"de\"}," + META + "}}");
+        assertThat(json(template).path("result").path("completion").path("values").toString()).as(template.body()).contains("demo");
+    }
+
+    /**
+     * An app-only tool (MCP Apps: only a view calls it) is hidden from a modern client that did not declare the
+     * extension and cannot be called by it, as in the legacy lane.
+     */
+    @Test
+    void appOnlyToolsAreNeitherListedNorCalledForAClientWithoutTheAppsExtension() throws Exception {
+        JsonNode tools = json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"tools/list\",\"params\":{" + META + "}}")).path("result").path("tools");
+        assertThat(tools.toString()).contains("\"get-task\"").doesNotContain("\"get-run-image\"");
+        int before = sandbox.requests().all().size();
+        RawHttp.Response call = post(modern, "tools/call", "get-run-image", "{\"jsonrpc\":\"2.0\",\"id\":61,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-run-image\",\"arguments\":{\"path\":\"demo/x.png\"}," + META + "}}");
+        assertThat(json(call).path("error").path("code").asInt()).as(call.body()).isEqualTo(-32602);
+        assertThat(sandbox.requests().all()).hasSize(before);
+    }
+
+    /**
+     * A modern client that declares MCP Apps in its request's capabilities gets what a declaring legacy client gets:
+     * the extension offered by discover, the views linked on their tools and listed, readable, the app-only tool,
+     * and a linked tool's answer also as structuredContent.
+     */
+    @Test
+    void aClientDeclaringMcpAppsGetsTheViewsAsInTheLegacyLane() throws Exception {
+        String ui = META.replace("\"io.modelcontextprotocol/clientCapabilities\":{}", "\"io.modelcontextprotocol/clientCapabilities\":"
+                + "{\"extensions\":{\"io.modelcontextprotocol/ui\":{\"mimeTypes\":[\"text/html;profile=mcp-app\"]}}}");
+        JsonNode discover = json(post(modern, "server/discover", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":70,\"method\":\"server/discover\",\"params\":{" + ui + "}}")).path("result");
+        assertThat(discover.path("capabilities").path("extensions").has("io.modelcontextprotocol/ui")).as(discover.toString()).isTrue();
+
+        JsonNode tools = json(post(modern, "tools/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":71,\"method\":\"tools/list\",\"params\":{" + ui + "}}")).path("result").path("tools");
+        JsonNode getTask = null;
+        for (JsonNode t : tools) {
+            if (t.path("name").asText().equals("get-task")) {
+                getTask = t;
+            }
+        }
+        assertThat(getTask).isNotNull();
+        assertThat(getTask.path("_meta").path("ui").path("resourceUri").asText()).as(getTask.toString()).isEqualTo("ui://jetty/workflow");
+        assertThat(tools.toString()).contains("\"get-run-image\"");
+
+        JsonNode resources = json(post(modern, "resources/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":72,\"method\":\"resources/list\",\"params\":{" + ui + "}}")).path("result");
+        assertThat(resources.toString()).contains("ui://jetty/run");
+        RawHttp.Response view = post(modern, "resources/read", "ui://jetty/run", "{\"jsonrpc\":\"2.0\",\"id\":73,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"ui://jetty/run\"," + ui + "}}");
+        assertThat(json(view).path("result").path("contents").get(0).path("mimeType").asText()).as(view.body())
+                .isEqualTo("text/html;profile=mcp-app");
+
+        RawHttp.Response call = post(modern, "tools/call", "get-task", "{\"jsonrpc\":\"2.0\",\"id\":74,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get-task\",\"arguments\":{\"task\":\"text-echo\"}," + ui + "}}");
+        assertThat(json(call).path("result").path("structuredContent").path("name").asText()).as(call.body()).isEqualTo("text-echo");
+
+        // and a client that did not declare it sees none of this
+        JsonNode plain = json(post(modern, "resources/list", null,
+                "{\"jsonrpc\":\"2.0\",\"id\":75,\"method\":\"resources/list\",\"params\":{" + META + "}}")).path("result");
+        assertThat(plain.toString()).doesNotContain("ui://");
+        RawHttp.Response hidden = post(modern, "resources/read", "ui://jetty/run", "{\"jsonrpc\":\"2.0\",\"id\":76,"
+                + "\"method\":\"resources/read\",\"params\":{\"uri\":\"ui://jetty/run\"," + META + "}}");
+        assertThat(json(hidden).path("error").path("code").asInt()).as(hidden.body()).isEqualTo(-32602);
+    }
+
     /** Closing a modern request's stream cancels the call: the upstream request is aborted, and not sent again. */
     @Test
     void aClientThatClosesTheStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
+        closingCancels(META);
+    }
+
+    /** The same when the answer is an event stream (the request asked for progress). */
+    @Test
+    void aClientThatClosesAnEventStreamCancelsTheCallAndItsUpstreamRequest() throws Exception {
+        closingCancels(META.replace("\"_meta\":{", "\"_meta\":{\"progressToken\":\"p-20\","));
+    }
+
+    private static void closingCancels(String meta) throws Exception {
         sandbox.faults().add(io.jettymcp.sandbox.FaultRule.hang("GET", "/api/v1/tasks/demo/judge"));
+        int sent = sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge").size();
         try {
             byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"tools/call\",\"params\":{\"name\":\"get-task\","
-                    + "\"arguments\":{\"task\":\"judge\"}," + META + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    + "\"arguments\":{\"task\":\"judge\"}," + meta + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", modern.port())) {
                 s.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + modern.port() + "\r\nAccept: application/json, "
                         + "text/event-stream\r\nContent-Type: application/json\r\nMCP-Protocol-Version: 2026-07-28\r\n"
@@ -243,7 +386,7 @@ class ModernEraHttpTest {
             }
             awaitHeld(0); // the upstream timeout is far longer: only the abort closes the connection this soon
             assertThat(sandbox.heldConnections()).as("the server closed its upstream connection").isZero();
-            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge")).as("not sent again").hasSize(1);
+            assertThat(sandbox.requests().matching("GET", "/api/v1/tasks/demo/judge")).as("not sent again").hasSize(sent + 1);
         } finally {
             sandbox.faults().clear();
         }

@@ -220,6 +220,10 @@ public final class McpHttpServer implements AutoCloseable {
         if (modern != null && StreamableHttpTransport.PATH.equals(path) && ModernHttpTransport.claims(req)) {
             return modern.serve(req, res); // a 2026-07-28 request: no session, whichever legacy mode is on
         }
+        if (modern != null && StreamableHttpTransport.PATH.equals(path) && req.method().equals(io.netty.handler.codec.http.HttpMethod.POST)
+                && HttpRuntime.unsupportedVersion(req) != null) {
+            return modern.unsupportedVersion(req, res); // neither era's: the modern error names what is supported
+        }
         for (HttpEndpoint e : endpoints) {
             if (e.serves(path)) {
                 return e.serve(req, res, path);

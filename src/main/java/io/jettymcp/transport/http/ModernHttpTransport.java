@@ -31,6 +31,9 @@ final class ModernHttpTransport {
     static final String METHOD_HEADER = io.modelcontextprotocol.modern.McpHttp.Headers.MCP_METHOD;
     static final String NAME_HEADER = io.modelcontextprotocol.modern.McpHttp.Headers.MCP_NAME;
     private static final int HEADER_MISMATCH = -32020;
+    private static final int UNSUPPORTED_VERSION = -32022;
+    /** Reactor's context key for a subscriber's discard hook ({@code Hooks.KEY_ON_DISCARD}, package-private there). */
+    private static final String DISCARD_HOOK = "reactor.onDiscard.local";
     /** The HTTP status of each JSON-RPC error code; others are 500. */
     private static final Map<Integer, Integer> STATUS = Map.of(-32700, 400, -32600, 400, -32602, 400, HEADER_MISMATCH, 400,
             -32021, 400, -32022, 400, -32601, 404);
@@ -92,6 +95,24 @@ final class ModernHttpTransport {
         }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res)));
     }
 
+    /**
+     * A POST naming a version this server speaks in neither era: the revision's UnsupportedProtocolVersionError
+     * (-32022, 400) with the modern version it can use (legacy clients negotiate theirs by initialize) and the one asked.
+     */
+    Mono<Void> unsupportedVersion(HttpServerRequest req, HttpServerResponse res) {
+        String requested = req.requestHeaders().get(HttpRuntime.PROTOCOL_HEADER).trim();
+        return rt.body(req).defaultIfEmpty(new byte[0]).flatMap(bytes -> {
+            com.fasterxml.jackson.databind.node.ObjectNode error = rt.mapper.createObjectNode().put("jsonrpc", "2.0");
+            JsonNode id = rt.lines.idOf(new String(bytes, StandardCharsets.UTF_8));
+            error.set("id", id == null ? rt.mapper.nullNode() : id);
+            com.fasterxml.jackson.databind.node.ObjectNode body = error.putObject("error").put("code", UNSUPPORTED_VERSION)
+                    .put("message", "Unsupported protocol version; this server supports " + VERSION + " (and, through "
+                            + "initialize, " + String.join(", ", new java.util.TreeSet<>(HttpRuntime.PROTOCOL_VERSIONS)) + ").");
+            body.putObject("data").put("requested", requested).putArray("supported").add(VERSION);
+            return answer(res, 400, error.toString());
+        }).onErrorResume(HttpRuntime.BodyTooLarge.class, e -> rt.tooLarge(req, res));
+    }
+
     /** @return what is wrong with the request's MCP headers, or null when they match its body */
     private static String headerMismatch(HttpServerRequest req, JsonRpc.JSONRPCRequest r) {
         List<String> methods = req.requestHeaders().getAll(METHOD_HEADER);
@@ -149,7 +170,11 @@ final class ModernHttpTransport {
                     return Mono.error(x);
                 }
             });
-            return HttpRuntime.sse(res, events);
+            // The call runs inside the stream's send, whose context carries Reactor Netty's discard hook (it
+            // releases each discarded buffer). Inherited by the call, it released the upstream answer's buffers when
+            // an operator dropped them (then(), the body read), and Reactor Netty released them again:
+            // IllegalReferenceCountException and a read that never ends. The call keeps its own context.
+            return HttpRuntime.sse(res, events.contextWrite(c -> c.delete(DISCARD_HOOK)));
         } catch (IOException e) {
             return Mono.error(e);
         }
