@@ -3,7 +3,7 @@
 # fixture profile that registers the suite's own test_* tools, resources and prompts: exactly the
 # scenarios each revision requires (--requirements; unscored ones run and are reported but do not
 # count), 2025-11-25 against the legacy lane and 2026-07-28 against the modern lane the fixture
-# serves beside it on the same port (as --protocol-era modern does), each with its baseline. Needs
+# serves beside it on the same port (as a default server does), each with its baseline. Needs
 # target/jetty-mcp.jar and target/test-classes (run after 'mvn verify'). Node 22 comes from npm:
 # the machine's Node is too old for the suite.
 set -euo pipefail

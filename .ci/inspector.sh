@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # A real third-party MCP client against the packaged server: the MCP Inspector CLI (pinned; Node 22 from
 # npm, as .ci/conformance.sh) on stdio and on Streamable HTTP, started with --sandbox. On each it lists the
-# tools, calls get-task, lists resources and reads one, and lists prompts, with --protocol-era auto (probes
-# server/discover, falls back to the legacy era while ours does not answer it) and legacy; and against a
-# server started with --protocol-era modern (the 2026-07-28 preview) with modern and auto (and legacy on stdio).
+# tools, calls get-task, lists resources and reads one, and lists prompts: against a default server (both eras) with
+# the Inspector's --protocol-era modern, auto (probes server/discover and takes 2026-07-28) and legacy; and against a
+# server started with --protocol-era legacy (server/discover not answered) with auto (falls back) and legacy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 INSPECTOR_VERSION=2.12.0
@@ -20,12 +20,12 @@ if [ ! -f "$PKG/package.json" ] || ! grep -q "\"version\": \"$INSPECTOR_VERSION\
 fi
 
 LOG=$(mktemp)
-MODERN_LOG=$(mktemp)
+LEGACY_LOG=$(mktemp)
 java -jar "$jar" --sandbox --http 127.0.0.1:0 2>"$LOG" &
 PID=$!
-java -jar "$jar" --sandbox --http 127.0.0.1:0 --protocol-era modern 2>"$MODERN_LOG" &
-MODERN_PID=$!
-trap 'kill $PID $MODERN_PID 2>/dev/null || true; rm -f "$LOG" "$MODERN_LOG"' EXIT
+java -jar "$jar" --sandbox --http 127.0.0.1:0 --protocol-era legacy 2>"$LEGACY_LOG" &
+LEGACY_PID=$!
+trap 'kill $PID $LEGACY_PID 2>/dev/null || true; rm -f "$LOG" "$LEGACY_LOG"' EXIT
 url_in() { # the /mcp URL a starting server names in its log
   local url=
   for _ in $(seq 1 60); do
@@ -37,20 +37,20 @@ url_in() { # the /mcp URL a starting server names in its log
   printf '%s' "$url"
 }
 URL=$(url_in "$LOG")
-MODERN_URL=$(url_in "$MODERN_LOG")
+LEGACY_URL=$(url_in "$LEGACY_LOG")
 
 # Pattern matches, not `| grep -q`: grep -q stops reading early and under pipefail the writer's
 # SIGPIPE would fail a passing check.
 expect() { # expect WHAT OUTPUT PATTERN
   [[ $2 == *"$3"* ]] || { echo "inspector: $1: expected $3 in: ${2:0:600}"; exit 1; }
 }
-for transport in stdio http stdio-modern http-modern; do
-  eras=(auto legacy)
+for transport in stdio http stdio-legacy http-legacy; do
+  eras=(modern auto legacy)
   case $transport in
     stdio) target=(java -jar "$jar" --sandbox) ;;
-    stdio-modern) target=(java -jar "$jar" --sandbox --protocol-era modern); eras=(modern auto legacy) ;;
+    stdio-legacy) target=(java -jar "$jar" --sandbox --protocol-era legacy); eras=(auto legacy) ;;
     http) target=("$URL") ;;
-    http-modern) target=("$MODERN_URL"); eras=(modern auto) ;;
+    http-legacy) target=("$LEGACY_URL"); eras=(auto legacy) ;;
   esac
   for era in "${eras[@]}"; do
     # the inspector's options, then `--` and the target: its own flags (e.g. --protocol-era) stay the server's

@@ -60,7 +60,8 @@ final class HttpMode {
                         + "(default " + DEFAULT_DRAIN.toSeconds() + ")."));
         spec.addOption(Main.flag("--per-request-key", "Each HTTP client sends its own Jetty key in the X-Jetty-Api-Key header."));
         spec.addOption(Main.opt("--protocol-era", String.class, "ERA",
-                "legacy (default: protocol up to 2025-11-25) or modern (also serve 2026-07-28, on stdio and on /mcp; preview)."));
+                "modern (default: 2026-07-28 beside 2025-11-25 and older, chosen per connection on stdio and per request "
+                        + "on /mcp) or legacy (up to 2025-11-25 only; server/discover is then not answered)."));
     }
 
     /** HTTP-only options on a stdio server are a mistake worth stopping for, not something to ignore. */
@@ -72,6 +73,9 @@ final class HttpMode {
             }
         }
     }
+
+    /** Both eras unless told otherwise: a client pinned to 2026-07-28 finds it, and every other one is served as before. */
+    static final String DEFAULT_ERA = "modern";
 
     /** @return whether {@code --protocol-era} asks for the 2026-07-28 era beside the legacy one */
     static boolean modernEra(String era) {
@@ -137,7 +141,7 @@ final class HttpMode {
         McpHttpServer httpServer;
         try {
             httpServer = McpHttpServer.start(options, server, keys,
-                    modernEra(pr.matchedOptionValue("--protocol-era", "legacy")) ? approvalKey(env, secrets) : null);
+                    modernEra(pr.matchedOptionValue("--protocol-era", DEFAULT_ERA)) ? approvalKey(env, secrets) : null);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         } catch (RuntimeException e) {

@@ -14,7 +14,6 @@ import io.jettymcp.server.Version;
 import io.jettymcp.spec.SpecException;
 import io.jettymcp.spec.Toolset;
 import io.jettymcp.transport.JsonRpcLines;
-import io.jettymcp.transport.OpeningAnswers;
 import io.jettymcp.transport.StdinLines;
 import io.jettymcp.transport.StdioTransport;
 import picocli.CommandLine;
@@ -148,10 +147,9 @@ public final class Main {
         StdinLines stdin = null;
         if (!pr.hasMatchedOption("--http")) {
             // stdin is read from now on: the opening requests may be answered from an earlier launch's answers
-            // while the sandbox and the server are built on this thread (the legacy era's opening only: the
-            // 2026-07-28 preview answers its own)
-            boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", "legacy"));
-            stdin = new StdinLines(System.in, protocolOut, modern ? OpeningAnswers.NONE : Opening.answers(ownJar(), settings,
+            // while the sandbox and the server are built on this thread (the era setting is part of their key)
+            boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", HttpMode.DEFAULT_ERA));
+            stdin = new StdinLines(System.in, protocolOut, Opening.answers(ownJar(), settings, modern,
                     pr.matchedOptionValue("--policy", null), System.getenv()));
             stdin.start();
         }
@@ -175,10 +173,11 @@ public final class Main {
         Path policy = pr.matchedOptionValue("--policy", null);
         JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null, stdin.opening().openedEarly());
         CountDownLatch ended = new CountDownLatch(1);
-        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", "legacy"));
+        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", HttpMode.DEFAULT_ERA));
+        java.util.function.Supplier<io.modelcontextprotocol.modern.server.McpRequestManager> modernLane =
+                modern ? () -> server.startModern(HttpMode.approvalKey(System.getenv(), secrets)) : null;
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),
-                stdin, ended::countDown, server::prepareFirstCall,
-                modern ? server.startModern(HttpMode.approvalKey(System.getenv(), secrets)) : null);
+                stdin, ended::countDown, server::prepareFirstCall, modernLane);
         server.start(transport);
         try {
             ended.await();

@@ -24,7 +24,8 @@ final class Opening {
     private Opening() {
     }
 
-    static OpeningAnswers answers(Path jar, Settings settings, Path policy, Map<String, String> env) {
+    /** @param modern whether the 2026-07-28 era is served too (it answers server/discover) */
+    static OpeningAnswers answers(Path jar, Settings settings, boolean modern, Path policy, Map<String, String> env) {
         Path dir = dir(env);
         if (dir == null || !Files.isRegularFile(jar)) {
             return OpeningAnswers.NONE;
@@ -34,7 +35,7 @@ final class Opening {
             String key = String.join("\n",
                     "jar " + jar.toAbsolutePath() + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis(),
                     "java " + System.getProperty("java.version"),
-                    "settings " + settings.fingerprint(),
+                    "settings " + settings.fingerprint() + (modern ? " eras legacy+modern" : " era legacy"),
                     "policy " + Long.toHexString(OpeningAnswers.fnv64(policyText)) + " " + policyText.length());
             return new OpeningAnswers(dir, key);
         } catch (IOException | RuntimeException e) {

@@ -233,7 +233,7 @@ public final class JettyMcpServer {
     }
 
     /**
-     * The 2026-07-28 era's server ({@code --protocol-era=modern}): the same tools through the same guard chain,
+     * The 2026-07-28 era's server (served unless {@code --protocol-era legacy}): the same tools through the same guard chain,
      * served without sessions by the SDK's transport-neutral modern server (server/discover, the per-request
      * {@code _meta} checks, {@code resultType} and the list caching fields are its). A call sees the exchange of a
      * stateless request: approval is asked by input_required ({@link ModernApproval}), and progress, when the request

@@ -44,7 +44,8 @@ public final class StdioTransport implements McpServerTransportProvider {
     private final Scheduler writer = Schedulers.newSingle("stdio-out", true);
     private volatile McpServerSession session;
     /** the 2026-07-28 era's server, or null when only the legacy era is served */
-    private final io.modelcontextprotocol.modern.server.McpRequestManager modern;
+    /** Built on the first request of that era: a connection that never speaks it never pays for it */
+    private final java.util.function.Supplier<io.modelcontextprotocol.modern.server.McpRequestManager> modern;
     /** the connection's era: null until its first request that is neither server/discover nor initialize */
     private final java.util.concurrent.atomic.AtomicReference<Era> era = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -69,14 +70,15 @@ public final class StdioTransport implements McpServerTransportProvider {
     }
 
     /**
-     * @param modern the 2026-07-28 era's server ({@code --protocol-era modern}), or null: then {@code server/discover}
-     *               is the legacy server's -32601 and every connection is legacy. With it, {@code server/discover} is
+     * @param modern builds the 2026-07-28 era's server, once, on that era's first request (a connection that never
+     *               speaks it never pays for it); null ({@code --protocol-era legacy}): {@code server/discover} is then
+     *               the legacy server's -32601 and every connection is legacy. With it, {@code server/discover} is
      *               answered, and the first request that is neither discover nor {@code initialize} fixes the era from
      *               its {@code _meta} ({@code initialize}, even after a discover, selects the legacy era).
      */
     public StdioTransport(McpJsonMapper mcpMapper, JsonRpcLines lines, StdinLines stdin, Runnable onEnd, Runnable onReady,
-                          io.modelcontextprotocol.modern.server.McpRequestManager modern) {
-        this.modern = modern;
+                          java.util.function.Supplier<io.modelcontextprotocol.modern.server.McpRequestManager> modern) {
+        this.modern = modern == null ? null : memoized(modern);
         this.mcpMapper = mcpMapper;
         this.lines = lines;
         this.stdin = stdin;
@@ -157,14 +159,14 @@ public final class StdioTransport implements McpServerTransportProvider {
     private void handleModern(McpSchema.JSONRPCMessage msg) {
         McpTransportContext ctx = McpTransportContext.create(Map.of("transport", "stdio"));
         if (msg instanceof McpSchema.JSONRPCNotification n) {
-            modern.handleNotification(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCNotification(n.jsonrpc(), n.method(),
+            modern.get().handleNotification(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCNotification(n.jsonrpc(), n.method(),
                     n.params())).subscribe(v -> { }, e -> log.debug("notification failed: {}", e.toString()));
             return;
         }
         if (!(msg instanceof McpSchema.JSONRPCRequest r)) {
             return; // the modern era sends no requests, so there are no responses to match
         }
-        Mono<Void> handling = modern.handle(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCRequest(r.jsonrpc(),
+        Mono<Void> handling = modern.get().handle(ctx, new io.modelcontextprotocol.modern.JsonRpc.JSONRPCRequest(r.jsonrpc(),
                         r.method(), r.id(), r.params()))
                 .flatMapMany(out -> {
                     if (out instanceof io.modelcontextprotocol.modern.server.McpTransportResponse.Result res) {
@@ -177,14 +179,33 @@ public final class StdioTransport implements McpServerTransportProvider {
                             .takeUntil(m -> m instanceof io.modelcontextprotocol.modern.JsonRpc.JSONRPCResponse); // ends with the answer
                 })
                 .concatMap(m -> Mono.fromRunnable(() -> {
+                    String text;
                     try {
-                        write(mcpMapper.writeValueAsString(m));
+                        text = mcpMapper.writeValueAsString(m);
                     } catch (IOException e) {
                         throw new IllegalStateException(e);
+                    }
+                    if (!(m instanceof io.modelcontextprotocol.modern.JsonRpc.JSONRPCResponse res
+                            && stdin.opening().answered(res.id(), text))) {
+                        write(text); // not a server/discover probe answered early
                     }
                 }).subscribeOn(writer))
                 .then();
         inFlight.run(r.id(), r.method(), handling, () -> { });
+    }
+
+    private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> make) {
+        return new java.util.function.Supplier<>() {
+            private T made;
+
+            @Override
+            public synchronized T get() {
+                if (made == null) {
+                    made = make.get();
+                }
+                return made;
+            }
+        };
     }
 
     private void end() {

@@ -50,7 +50,9 @@ class OpeningAnswersE2ETest extends SandboxTest {
         try (RawStdio raw = new RawStdio(env, home, args)) {
             String discover = null;
             if (probe) {
-                raw.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"server/discover\",\"params\":{}}");
+                raw.send("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"server/discover\",\"params\":{\"_meta\":"
+                        + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{},"
+                        + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}}");
                 discover = raw.next(60);
             }
             raw.send(INITIALIZE.formatted(initId, caps));
@@ -119,7 +121,7 @@ class OpeningAnswersE2ETest extends SandboxTest {
     void aServerDiscoverProbeIsPartOfTheOpeningAnsweredAsTheServerDoes() throws Exception {
         Path cache = tempDir("cache");
         Opening first = launchWith(true, NO_CAPS, cache, "0", "1");
-        assertThat(first.discover()).contains("\"id\":5").contains("-32601");
+        assertThat(first.discover()).as("the 2026-07-28 era's discover answer").contains("\"id\":5").contains("\"result\"");
         Opening second = launchWith(true, NO_CAPS, cache, "0", "1");
         assertThat(second).usingRecursiveComparison().ignoringFields("stderr", "sent").isEqualTo(first);
         assertThat(files(cache)).hasSize(1);
@@ -127,6 +129,18 @@ class OpeningAnswersE2ETest extends SandboxTest {
         Files.writeString(kept, Files.readString(kept).replace("\"name\":\"get-task\"", "\"name\":\"get-task-kept\""));
         assertThat(launchWith(true, NO_CAPS, cache, "0", "1").toolsList()).as("after a probe, still answered early")
                 .contains("get-task-kept");
+    }
+
+    @Test
+    void aLegacyOnlyServerRefusesTheProbeAndKeepsThatApart() throws Exception {
+        Path cache = tempDir("cache");
+        Opening both = launchWith(true, NO_CAPS, cache, "0", "1");
+        Opening legacy = launchWith(true, NO_CAPS, cache, "0", "1", "--protocol-era", "legacy");
+        assertThat(legacy.discover()).contains("\"id\":5").contains("-32601");
+        assertThat(files(cache)).hasSize(2);
+        assertThat(launchWith(true, NO_CAPS, cache, "0", "1", "--protocol-era", "legacy").discover())
+                .isEqualTo(legacy.discover());
+        assertThat(launchWith(true, NO_CAPS, cache, "0", "1").discover()).isEqualTo(both.discover());
     }
 
     @Test

@@ -103,7 +103,7 @@ class StdioTransportTest {
                         .key(io.jettymcp.guard.ApprovalStates.randomKey()).jsonMapper(mcp).build())
                 .feature(io.modelcontextprotocol.modern.server.feature.ToolsFeature.ofAsync(repository)).build();
         StdioTransport t = new StdioTransport(mcp, new JsonRpcLines(M, mcp),
-                new StdinLines(new Chunks(), new Lines(), OpeningAnswers.NONE), () -> { }, () -> { }, modern);
+                new StdinLines(new Chunks(), new Lines(), OpeningAnswers.NONE), () -> { }, () -> { }, () -> modern);
         server = McpServer.async(t).serverInfo("test", "1").jsonMapper(mcp)
                 .capabilities(io.modelcontextprotocol.spec.McpSchema.ServerCapabilities.builder().tools(false).build()).build();
     }

@@ -134,7 +134,7 @@ public final class McpHttpServer implements AutoCloseable {
     }
 
     /**
-     * @param modernApprovalKey null: legacy only; else 2026-07-28 requests are served too ({@code --protocol-era=modern})
+     * @param modernApprovalKey null: legacy only; else 2026-07-28 requests are served too (served unless {@code --protocol-era legacy})
      *                          and their approval states are signed with this key
      */
     public static McpHttpServer start(HttpOptions options, JettyMcpServer mcp, PerRequestKeys keys, byte[] modernApprovalKey) {

@@ -36,7 +36,7 @@ public interface McpMount {
     }
 
     /**
-     * @param modernApprovalKey null: legacy only; else the 2026-07-28 era is served too ({@code --protocol-era=modern}),
+     * @param modernApprovalKey null: legacy only; else the 2026-07-28 era is served too (served unless {@code --protocol-era legacy}),
      *                          its approval states signed with this key
      */
     static McpMount of(JettyMcpServer mcp, byte[] modernApprovalKey) {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The 2026-07-28 era on {@code /mcp} ({@code --protocol-era=modern}): a request that carries
+ * The 2026-07-28 era on {@code /mcp} (served unless {@code --protocol-era legacy}): a request that carries
  * {@code MCP-Protocol-Version: 2026-07-28} is served here, with no session, by the SDK's transport-neutral modern
  * server; every other request keeps the legacy transports. Each POST stands alone (any replica can serve it), its
  * answer is plain JSON or, when the call streams (progress), an event stream of its own; closing that stream cancels
