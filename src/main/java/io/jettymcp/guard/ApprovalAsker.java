@@ -21,6 +21,21 @@ public interface ApprovalAsker {
         }
     };
 
+    /** A client that can ask, by {@code ask} (prompt in, the person's yes or no out). */
+    static ApprovalAsker by(java.util.function.Function<String, Mono<Boolean>> ask) {
+        return new ApprovalAsker() {
+            @Override
+            public boolean canAsk() {
+                return true;
+            }
+
+            @Override
+            public Mono<Boolean> ask(String prompt) {
+                return ask.apply(prompt);
+            }
+        };
+    }
+
     boolean canAsk();
 
     /** Shows {@code prompt} (built by {@link ApprovalPrompt}); emits true when the person approved. */

@@ -55,18 +55,8 @@ public final class ExchangeContexts {
         Map<String, Object> schema = Map.of("type", "object", "required", List.of("approve"),
                 "properties", Map.of("approve", Map.of("type", "boolean", "title", "Approve",
                         "description", "Allow this one call")));
-        return new ApprovalAsker() {
-            @Override
-            public boolean canAsk() {
-                return true;
-            }
-
-            @Override
-            public Mono<Boolean> ask(String prompt) {
-                return exchange.createElicitation(McpSchema.ElicitRequest.builder(prompt, schema).build())
-                        .map(res -> res.action() == McpSchema.ElicitResult.Action.ACCEPT && res.content() != null
-                                && Boolean.TRUE.equals(res.content().get("approve")));
-            }
-        };
+        return ApprovalAsker.by(prompt -> exchange.createElicitation(McpSchema.ElicitRequest.builder(prompt, schema).build())
+                .map(res -> res.action() == McpSchema.ElicitResult.Action.ACCEPT && res.content() != null
+                        && Boolean.TRUE.equals(res.content().get("approve"))));
     }
 }

@@ -51,7 +51,7 @@ final class ModernApproval {
             }
             AtomicReference<String> asked = new AtomicReference<>();
             // the question is noted and the call stops at the policy, before any request: the answer comes on the retry
-            ApprovalAsker noting = asker(prompt -> {
+            ApprovalAsker noting = ApprovalAsker.by(prompt -> {
                 asked.set(prompt);
                 return Mono.just(false);
             });
@@ -67,7 +67,7 @@ final class ModernApproval {
                     .addContent(McpSchema.TextContent.builder(refused.reason()).build()).isError(true).build());
         }
         boolean approved = approves(request.inputResponses());
-        return run.apply(asker(prompt -> Mono.just(approved))).map(this::complete);
+        return run.apply(ApprovalAsker.by(prompt -> Mono.just(approved))).map(this::complete);
     }
 
     private McpSchema.CallToolOutcome complete(io.modelcontextprotocol.spec.McpSchema.CallToolResult result) {
@@ -90,17 +90,4 @@ final class ModernApproval {
         return key == null ? "" : "key " + key;
     }
 
-    private static ApprovalAsker asker(Function<String, Mono<Boolean>> ask) {
-        return new ApprovalAsker() {
-            @Override
-            public boolean canAsk() {
-                return true;
-            }
-
-            @Override
-            public Mono<Boolean> ask(String prompt) {
-                return ask.apply(prompt);
-            }
-        };
-    }
 }
