@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The SDK 2.2.0 modern (2026-07-28) client against the packaged jar started with {@code --sandbox --protocol-era
  * modern}, on stdio and on Streamable HTTP: discover, list the tools, call a read tool, read a resource and get a
- * prompt, each answered by the same catalog and guard chain as the legacy lane.
+ * prompt, and call every listed tool, each answered by the same catalog and guard chain as the legacy lane.
  */
 class ModernEraE2ETest {
 
@@ -83,5 +83,19 @@ class ModernEraE2ETest {
                 .arguments(Map.of("task", "text-echo", "schedule", "every day at 09:00")).get();
         assertThat(prompt.messages()).isNotEmpty();
         assertThat(String.valueOf(prompt.messages())).contains("text-echo");
+
+        // every listed tool answers in this era too: a result (an error result included), no protocol error
+        java.nio.file.Path local;
+        try {
+            local = Files.createFile(Files.createTempDirectory("jetty-mcp-modern").resolve("local.txt"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(tools).hasSizeGreaterThan(40);
+        for (McpSchema.Tool t : tools) {
+            Map<String, Object> args = SecretsPropertyE2ETest.fixture(t.name(), "00000000", local);
+            McpSchema.CallToolResult r = client.tool(t.name()).arguments(args != null ? args : Map.of("task", "text-echo")).call();
+            assertThat(r.content()).as(t.name()).isNotEmpty();
+        }
     }
 }
