@@ -1,7 +1,9 @@
 package io.jettymcp.e2e;
 
 import io.jettymcp.e2e.support.HttpServerProcess;
+import io.jettymcp.e2e.support.SandboxTest;
 import io.jettymcp.e2e.support.ServerProcess;
+import io.jettymcp.sandbox.SandboxSeeds;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.modern.McpSchema;
 import io.modelcontextprotocol.modern.client.McpClient;
@@ -19,19 +21,19 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SDK 2.2.0 modern (2026-07-28) client against the packaged jar started with {@code --sandbox --protocol-era
- * modern}, on stdio and on Streamable HTTP: discover, list the tools, call a read tool, read a resource and get a
+ * The SDK 2.2.0 modern (2026-07-28) client against the packaged jar (on this class's sandbox, {@code --protocol-era
+ * modern}), on stdio and on Streamable HTTP: discover, list the tools, call a read tool, read a resource and get a
  * prompt, and call every listed tool, each answered by the same catalog and guard chain as the legacy lane.
  */
-class ModernEraE2ETest {
+class ModernEraE2ETest extends SandboxTest {
 
     @Test
     void aModernClientOnStdioUsesToolsResourcesAndPrompts() throws Exception {
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-        List<String> cmd = new ArrayList<>(List.of("-jar", ServerProcess.jar().toString(), "--sandbox", "--protocol-era", "modern"));
+        List<String> cmd = new ArrayList<>(List.of("-jar", ServerProcess.jar().toString(), "--protocol-era", "modern"));
         ServerParameters params = ServerParameters.builder(ServerProcess.javaBin()).args(cmd).env(Map.of(
-                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"),
-                "HOME", Files.createTempDirectory("jetty-mcp-home").toString(), "JETTY_TOOLSETS", "all")).build();
+                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "HOME", tempDir("home").toString(),
+                "JETTY_TOOLSETS", "all", "JETTY_API_URL", sandbox.baseUrl(), "JETTY_API_TOKEN", SandboxSeeds.DEMO_TOKEN)).build();
         StdioMcpClientTransport transport = StdioMcpClientTransport.builder(params).stderrConsumer(stderr::add).start();
         try {
             exercise(McpClient.sync(transport).build());
@@ -43,7 +45,7 @@ class ModernEraE2ETest {
 
     @Test
     void aModernClientOnStreamableHttpUsesToolsResourcesAndPrompts() {
-        try (HttpServerProcess server = HttpServerProcess.builder().args("--sandbox", "--protocol-era", "modern").start()) {
+        try (HttpServerProcess server = demoHttpServer().args("--protocol-era", "modern").start()) {
             exercise(McpClient.sync(HttpClientMcpTransport.builder(server.baseUrl() + "/mcp").build()).build());
             assertThat(server.stderr()).noneMatch(l -> l.contains("Exception"));
         }
