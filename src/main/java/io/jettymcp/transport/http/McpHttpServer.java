@@ -62,6 +62,8 @@ public final class McpHttpServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** connections the listener has handed over, counted on its loop */
     private final AtomicLong accepted = new AtomicLong();
+    /** Accepted connections set up on their own loop (added to {@link #connections}): later than the accept */
+    private final AtomicLong initialized = new AtomicLong();
     private volatile Phase phase = Phase.SERVING;
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean drainStarted = new AtomicBoolean();
@@ -108,6 +110,7 @@ public final class McpHttpServer implements AutoCloseable {
                 .idleTimeout(Duration.ofMinutes(2)) // between requests; open event streams send keep-alives
                 .doOnChannelInit((observer, ch, remote) -> {
                     connections.add(ch);
+                    initialized.incrementAndGet();
                     ch.pipeline().addAfter(NettyPipeline.HttpTrafficHandler, DrainHandler.NAME,
                             new DrainHandler(() -> phase.compareTo(Phase.CLOSING) >= 0));
                 })
@@ -311,6 +314,12 @@ public final class McpHttpServer implements AutoCloseable {
         phase = Phase.CLOSING;
         closeListener();
         long limit = System.nanoTime() + rt.options.shutdownGrace().toNanos();
+        // the last pass's connections are set up on their own loops after it: wait for them to be counted, or the
+        // drain could find no connection and stop the loops under their unanswered requests
+        long setUp = Math.min(limit, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        while (initialized.get() < accepted.get() && System.nanoTime() < setUp) {
+            pause();
+        }
         boolean sessionsEnded = false;
         while (!connections.isEmpty() && System.nanoTime() < limit) {
             if (rt.running.get() == 0) {
