@@ -234,8 +234,17 @@ final class HttpRuntime {
      * "not executed, safe to retry": {@code Retry-After: 0}, and the connection closes after it.
      */
     Mono<Void> shuttingDown(HttpServerResponse res) {
+        return shuttingDown(res, (com.fasterxml.jackson.databind.JsonNode) null);
+    }
+
+    /** {@link #shuttingDown} for a parsed request: the answer carries its JSON-RPC id. */
+    Mono<Void> shuttingDown(HttpServerResponse res, Object id) {
+        return shuttingDown(res, id == null ? null : (com.fasterxml.jackson.databind.JsonNode) mapper.valueToTree(id));
+    }
+
+    private Mono<Void> shuttingDown(HttpServerResponse res, com.fasterxml.jackson.databind.JsonNode id) {
         res.keepAlive(false).header(HttpHeaderNames.RETRY_AFTER, "0");
-        return error(res, 503, -32000, SHUTTING_DOWN);
+        return json(res, 503, lines.error(id, -32000, SHUTTING_DOWN));
     }
 
     /** {@link #shuttingDown} for a request not parsed yet: reads its body for the JSON-RPC id the answer carries. */

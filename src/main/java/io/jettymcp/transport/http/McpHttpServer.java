@@ -365,6 +365,11 @@ public final class McpHttpServer implements AutoCloseable {
      * ({@code NioUnsafe.read()}, which takes at most a batch) until a batch takes nothing, then closes. What is left
      * is the kernel's window between that last empty accept and the close.
      */
+    /** Whether the drain has passed its limit: waits answered "still running", anything new gets 503 (not executed). */
+    boolean pastDrainLimit() {
+        return phase == Phase.LIMIT;
+    }
+
     private void closeListener() {
         Channel listener = server.channel();
         CompletableFuture<Long> taken = new CompletableFuture<>();

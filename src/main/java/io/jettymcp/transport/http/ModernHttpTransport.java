@@ -83,7 +83,7 @@ final class ModernHttpTransport {
                 return answer(res, 400, rt.lines.error(id, HEADER_MISMATCH, mismatch));
             }
             if (rt.closing.get()) {
-                return rt.shuttingDown(res);
+                return rt.shuttingDown(res, id);
             }
             // the answer's writing is inside the call's turn: a streamed call runs while its stream is written
             Mono<Void> handling = server.handle(ctx, r).flatMap(out -> write(res, out));

@@ -148,8 +148,8 @@ public final class SseHttpTransport implements McpServerTransportProvider, HttpE
             }
             HttpSessions.noteInitialized(s, msg);
             msg = asLegacyInitialize(msg);
-            if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest) {
-                return rt.shuttingDown(res);
+            if (rt.closing.get() && msg instanceof McpSchema.JSONRPCRequest r) {
+                return rt.shuttingDown(res, r.id());
             }
             McpTransportContext ctx = rt.context("sse", rt.requestKey(req));
             Mono<Void> handling = s.mcp.handle(msg).contextWrite(c -> c.put(McpTransportContext.KEY, ctx));

@@ -145,7 +145,7 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     /** A message (not initialize) within an open session; {@code key}: the request's own Jetty key, checked against the session's. */
     private Mono<Void> message(HttpServerResponse res, Session s, McpSchema.JSONRPCMessage msg, String key) {
         if (msg instanceof McpSchema.JSONRPCRequest r) {
-            return rt.closing.get() ? rt.shuttingDown(res) : request(res, s, r, key);
+            return rt.closing.get() ? rt.shuttingDown(res, r.id()) : request(res, s, r, key);
         }
         if (s.inFlight.cancelIfAsked(msg)) {
             return HttpRuntime.empty(res, 202);
