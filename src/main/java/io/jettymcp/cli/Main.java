@@ -144,13 +144,13 @@ public final class Main {
                 pr.matchedOptionValue("--files-root", List.<Path>of()),
                 pr.matchedOptionValue("--download-dir", null),
                 sandbox));
+        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", HttpMode.DEFAULT_ERA));
+        Path policy = pr.matchedOptionValue("--policy", null);
         StdinLines stdin = null;
         if (!pr.hasMatchedOption("--http")) {
             // stdin is read from now on: the opening requests may be answered from an earlier launch's answers
             // while the sandbox and the server are built on this thread (the era setting is part of their key)
-            boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", HttpMode.DEFAULT_ERA));
-            stdin = new StdinLines(System.in, protocolOut, Opening.answers(ownJar(), settings, modern,
-                    pr.matchedOptionValue("--policy", null), System.getenv()));
+            stdin = new StdinLines(System.in, protocolOut, Opening.answers(ownJar(), settings, modern, policy, System.getenv()));
             stdin.start();
         }
         SandboxServer sim = null;
@@ -170,10 +170,8 @@ public final class Main {
         if (pr.hasMatchedOption("--http")) {
             return HttpMode.serve(pr, settings, secrets, System.getenv(), sim);
         }
-        Path policy = pr.matchedOptionValue("--policy", null);
         JettyMcpServer server = new JettyMcpServer(settings, secrets, policy, null, stdin.opening().openedEarly());
         CountDownLatch ended = new CountDownLatch(1);
-        boolean modern = HttpMode.modernEra(pr.matchedOptionValue("--protocol-era", HttpMode.DEFAULT_ERA));
         java.util.function.Supplier<io.modelcontextprotocol.modern.server.McpRequestManager> modernLane =
                 modern ? () -> server.startModern(HttpMode.approvalKey(System.getenv(), secrets)) : null;
         StdioTransport transport = new StdioTransport(server.mcpMapper(), new JsonRpcLines(server.mapper(), server.mcpMapper()),

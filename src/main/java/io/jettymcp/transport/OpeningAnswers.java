@@ -42,7 +42,7 @@ public final class OpeningAnswers {
     private final Path dir;
     private final String launchKey;
     /** The opening requests seen, in order, and the server's answers to them (tails) as they come; guarded by this */
-    private final List<Step> seen = new ArrayList<>();
+    private final List<Seen> seen = new ArrayList<>();
     private final List<String> serverTails = new ArrayList<>();
     /** The file's steps for this launch's first request, null when there is none */
     private List<Step> recorded;
@@ -64,22 +64,24 @@ public final class OpeningAnswers {
         this.launchKey = launchKey;
     }
 
-    /**
-     * One opening request: its id as sent (null in a file), its line with the id's value cut out, and the text of
-     * its answer after the id (null until known).
-     */
-    private record Step(String id, String request, String tail) {
+    /** One opening request as this launch's client sent it: its method, its id, and its line with the id cut out. */
+    private record Seen(String method, String id, String request) {
+    }
+
+    /** One kept step: a request's line without its id, and the text of its answer after the id. */
+    private record Step(String request, String tail) {
     }
 
     /**
      * The opening, in order: a {@code server/discover} probe (Claude Code sends one first; a legacy server answers it
      * -32601), {@code initialize}, then {@code tools/list}. Notifications in between are let through.
      */
-    private static boolean next(List<Step> seen, String method) {
+    private static boolean next(List<Seen> seen, String method) {
+        boolean probed = !seen.isEmpty() && seen.get(0).method().equals("server/discover");
         return switch (seen.size()) {
             case 0 -> method.equals("server/discover") || method.equals("initialize");
-            case 1 -> method.equals(seen.get(0).request().contains("\"server/discover\"") ? "initialize" : "tools/list");
-            case 2 -> method.equals("tools/list") && seen.get(0).request().contains("\"server/discover\"");
+            case 1 -> method.equals(probed ? "initialize" : "tools/list");
+            case 2 -> method.equals("tools/list") && probed;
             default -> false;
         };
     }
@@ -105,7 +107,7 @@ public final class OpeningAnswers {
             finished = true; // not an opening we know: everything else comes in the server's own time
             return null;
         }
-        seen.add(new Step(s.id(), s.withoutId(), null));
+        seen.add(new Seen(s.method(), s.id(), s.withoutId()));
         serverTails.add(null);
         if (seen.size() == 1) {
             recorded = read(s.withoutId());
@@ -167,7 +169,7 @@ public final class OpeningAnswers {
         String head = ANSWER_HEAD + idText;
         serverTails.set(at, text.startsWith(head) ? text.substring(head.length()) : "");
         boolean early = at < answeredEarly;
-        if (seen.get(seen.size() - 1).request().contains("\"tools/list\"") && !serverTails.contains(null)) {
+        if (seen.get(seen.size() - 1).method().equals("tools/list") && !serverTails.contains(null)) {
             keep();
         }
         return early;
@@ -180,7 +182,7 @@ public final class OpeningAnswers {
             if (serverTails.get(i).isEmpty()) {
                 return; // an answer this class cannot replay
             }
-            now.add(new Step(null, seen.get(i).request(), serverTails.get(i)));
+            now.add(new Step(seen.get(i).request(), serverTails.get(i)));
         }
         if (now.equals(recorded)) {
             touch(); // in use: not forgotten after a month
@@ -210,7 +212,7 @@ public final class OpeningAnswers {
             }
             List<Step> steps = new ArrayList<>();
             for (int i = 2; i < lines.size(); i += 2) {
-                steps.add(new Step(null, lines.get(i), lines.get(i + 1)));
+                steps.add(new Step(lines.get(i), lines.get(i + 1)));
             }
             return steps;
         } catch (IOException | RuntimeException e) {
